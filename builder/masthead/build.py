@@ -1,0 +1,129 @@
+"""One build: settings → inputs → documents → an immutable release under dist/.
+
+Owns the decisions around a release: which version it gets, whether the newest release
+is already up to date, and the accounting invariant (checked before anything is
+committed).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from masthead import __version__
+from masthead.collect import Collected, ProgressFn, collect, fingerprint, input_files
+from masthead.corpusinfo import read_corpus_info
+from masthead.errors import ReleaseExistsError, StrictModeError
+from masthead.release.layout import newest_release, release_dir
+from masthead.release.manifest import read_manifest_json
+from masthead.release.versions import Version
+from masthead.release.writer import write_release
+from masthead.report import BuildReport
+from masthead.schema import document_schema, raw_record_schema, schema_id
+from masthead.settings import Settings
+
+COVERED = ("title", "outlet", "date", "authors", "url", "language")
+
+
+def coverage(collected: Collected) -> dict[str, float]:
+    """Share of published documents with each metadata field filled."""
+    docs = collected.docs
+    if not docs:
+        return dict.fromkeys(COVERED, 0.0)
+    def filled(doc: dict, name: str) -> bool:
+        value = doc.get(name)
+        return bool(value) and value != "und"
+    return {name: round(sum(filled(d, name) for d in docs) / len(docs), 4) for name in COVERED}
+
+
+def _report(settings: Settings, collected: Collected, status: str) -> BuildReport:
+    return BuildReport(
+        status=status,
+        corpus=settings.name,
+        counts=collected.counts.as_dict(),
+        rejects=collected.rejects,
+        notes={k: dict(sorted(v.items())) for k, v in sorted(collected.notes.items())},
+        coverage=coverage(collected),
+    )
+
+
+def validate_corpus(settings: Settings, progress: ProgressFn | None = None) -> BuildReport:
+    """Check the raw folder exactly as a build would, writing nothing."""
+    collected = collect(settings, progress)
+    report = _report(settings, collected, "validated")
+    report.message = (
+        f"{collected.counts.input_records} records: {collected.counts.published} valid, "
+        f"{collected.counts.rejected} rejected"
+    )
+    if settings.strict and collected.rejects:
+        raise StrictModeError(f"{collected.counts.rejected} record(s) rejected (--strict); first: "
+                              f"{collected.rejects[0].location()}: {collected.rejects[0].message}")
+    return report
+
+
+def input_fingerprint(settings: Settings) -> str:
+    """What decides a release's content: inputs, settings, schemas, corpus metadata, masthead."""
+    info_file = settings.citation_path
+    return fingerprint({
+        "masthead": __version__,
+        "inputs": input_files(settings.raw),
+        "settings": settings.as_manifest(),
+        "schemas": [schema_id(document_schema(settings.schema_dir)), schema_id(raw_record_schema(settings.schema_dir))],
+        "citation": info_file.read_text(encoding="utf-8") if info_file else None,
+    })
+
+
+def choose_version(settings: Settings, newest: Version | None, cff_version: str | None) -> Version:
+    if settings.version is not None:
+        return Version.parse(settings.version)
+    if newest is None:
+        return Version.parse(cff_version) if cff_version else Version(1, 0, 0)
+    cff = Version.parse(cff_version) if cff_version else None
+    if cff is not None and cff > newest:
+        return cff
+    raise ReleaseExistsError(
+        f"the inputs changed since release {newest}, and releases are immutable: pass a new version, "
+        f"e.g. `masthead build --version {newest.bump('patch')}` (metadata only), "
+        f"{newest.bump('minor')} (documents added) or {newest.bump('major')} (documents removed or changed)"
+    )
+
+
+def build(settings: Settings, progress: ProgressFn | None = None) -> BuildReport:
+    info = read_corpus_info(settings.citation_path, settings.name)
+    found = newest_release(settings.dist, settings.name)
+    fp = input_fingerprint(settings)
+    if found is not None and settings.version is None:
+        newest_version, newest_path = found
+        if read_manifest_json(newest_path).get("input_fingerprint") == fp:
+            return BuildReport(
+                status="up-to-date", corpus=settings.name, version=str(newest_version), release=str(newest_path),
+                message=f"release {newest_version} is up to date with the inputs; nothing to build",
+            )
+    version = choose_version(settings, found[0] if found else None, info.version)
+    target = release_dir(settings.dist, settings.name, version)
+    if target.exists():
+        newer = found[0] if found else version
+        raise ReleaseExistsError(
+            f"release {version} already exists at {target} and releases are never overwritten; "
+            f"build a new version, e.g. --version {max(newer, version).bump('patch')}"
+        )
+    collected = collect(settings, progress, keep_raw_text=settings.include_raw_text)
+    if settings.strict and collected.rejects:
+        first = collected.rejects[0]
+        raise StrictModeError(
+            f"{collected.counts.rejected} record(s) rejected (--strict), no release written; "
+            f"first: {first.location()}: {first.message}"
+        )
+    report = _report(settings, collected, "built")
+    splits = write_release(target, settings, info, str(version), collected, report, fp, progress)
+    report.version = str(version)
+    report.release = str(target)
+    report.splits = splits
+    report.message = (
+        f"built {settings.name} {version}: {collected.counts.published} documents, "
+        f"{collected.counts.rejected} rejected, {collected.counts.duplicates} duplicates"
+    )
+    return report
+
+
+def release_path(settings: Settings, version: str) -> Path:
+    return release_dir(settings.dist, settings.name, Version.parse(version))

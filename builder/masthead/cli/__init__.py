@@ -1,0 +1,13 @@
+"""The command line: thin Typer commands over the library. Only this package prints or exits."""
+
+from __future__ import annotations
+
+from masthead.cli import build_cmd as build_cmd
+from masthead.cli.app import app
+
+
+def main() -> None:
+    app(prog_name="masthead")
+
+
+__all__ = ["app", "main", "build_cmd"]

@@ -1,0 +1,75 @@
+"""`masthead build`, `masthead validate` and `masthead init`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from masthead.build import build, validate_corpus
+from masthead.cli.app import command, print_json
+from masthead.cli.progress import progress_bar
+from masthead.report import BuildReport
+from masthead.scaffold import init_project
+from masthead.settings import load_settings
+
+RawOption = Annotated[Optional[Path], typer.Option("--raw", help="Folder of raw documents (default: [tool.masthead] raw).")]
+DistOption = Annotated[Optional[Path], typer.Option("--dist", help="Folder that holds releases (default: [tool.masthead] dist).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the report as JSON.")]
+StrictOption = Annotated[bool, typer.Option("--strict", help="Fail (exit 1) if any record is rejected.")]
+
+
+def _print_report(report: BuildReport, limit: int = 10) -> None:
+    typer.echo(report.message)
+    if report.release:
+        typer.echo(f"release: {report.release}")
+    for reject in report.rejects[:limit]:
+        typer.echo(f"  rejected {reject.location()}: {reject.message} (fix: {reject.fix})")
+    if len(report.rejects) > limit:
+        typer.echo(f"  … and {len(report.rejects) - limit} more; see rejects.jsonl in the release")
+
+
+@command("build")
+def build_command(
+    raw: RawOption = None,
+    dist: DistOption = None,
+    version: Annotated[Optional[str], typer.Option("--version", help="Version of the new release, e.g. 1.1.0.")] = None,
+    strict: StrictOption = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Build a release of the corpus from its raw documents."""
+    settings = load_settings(raw=raw, dist=dist, version=version, strict=strict)
+    with progress_bar(not json_output) as progress:
+        report = build(settings, progress)
+    if json_output:
+        print_json(report.as_dict())
+    else:
+        _print_report(report)
+
+
+@command("validate")
+def validate_command(
+    raw: RawOption = None,
+    strict: StrictOption = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Check every raw document as a build would, writing nothing."""
+    settings = load_settings(raw=raw, strict=strict)
+    with progress_bar(not json_output) as progress:
+        report = validate_corpus(settings, progress)
+    if json_output:
+        print_json(report.as_dict())
+    else:
+        _print_report(report)
+
+
+@command("init")
+def init_command(
+    directory: Annotated[Path, typer.Argument(help="Folder for the new corpus project.")],
+    name: Annotated[Optional[str], typer.Option("--name", help="Corpus name (default: the folder's name).")] = None,
+) -> None:
+    """Start a new corpus project: pyproject.toml, CITATION.cff, raw/ and a README."""
+    created = init_project(directory, name)
+    typer.echo(f"created corpus project {created.name!r} in {directory}")
+    typer.echo(f"next: put documents in {directory / 'raw'}, then run `masthead build` there")

@@ -1,0 +1,71 @@
+"""The per-document pipeline: raw record in, document or reject out.
+
+``process_record`` is a pure function of one record and a read-only context, so the same
+code runs in a process pool or as a cluster task. Order: validate the raw record → clean
+→ normalise metadata → assemble → validate the document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from masthead.clean import clean_record
+from masthead.context import StepContext
+from masthead.errors import EMPTY, Reject
+from masthead.ids import document_id
+from masthead.normalize import normalize_metadata
+from masthead.records import RawRecord
+from masthead.validate import validate_document, validate_raw
+
+
+@dataclass(frozen=True)
+class Processed:
+    """A finished document, with the notes normalisation left for the build report."""
+
+    doc: dict[str, Any]
+    notes: tuple[tuple[str, str], ...] = ()
+    raw_text: str = ""
+
+
+def process_record(raw: RawRecord, ctx: StepContext) -> Processed | Reject:
+    invalid = validate_raw(raw.fields, raw.source, raw.record, ctx.schema_dir)
+    if invalid is not None:
+        return invalid
+    doc_id = document_id(raw.fields, raw.source, raw.single)
+    cleaned = clean_record(raw.fields)
+    if not cleaned.text:
+        return Reject.of(EMPTY, raw.source, raw.record, field="/text", id=doc_id)
+    meta = normalize_metadata(raw.fields, raw.origin, cleaned, ctx)
+    doc: dict[str, Any] = {
+        "id": doc_id,
+        "title": cleaned.title,
+        "dek": cleaned.dek,
+        "text": cleaned.text,
+        "outlet": meta.outlet,
+        "outlet_registered": meta.outlet_registered,
+        "date": meta.date,
+        "published_at": meta.published_at,
+        "date_precision": meta.date_precision,
+        "authors": list(meta.authors),
+        "contributors": list(meta.contributors),
+        "agencies": list(meta.agencies),
+        "url": meta.url,
+        "language": meta.language,
+        "source": raw.source,
+        "source_record": raw.record,
+        "encoding": raw.encoding,
+        "content_sha256": hashlib.sha256(cleaned.text.encode("utf-8")).hexdigest(),
+        "duplicate_of": None,
+        "cleaning": {
+            "removed_chars": cleaned.removed_chars,
+            "removed": [{"rule": rule, "chars": chars} for rule, chars in cleaned.removed],
+        },
+        "provenance": dict(meta.provenance),
+    }
+    invalid = validate_document(doc, raw.source, raw.record, ctx.schema_dir)
+    if invalid is not None:
+        return invalid
+    raw_text = str(raw.fields.get("text") or raw.fields.get("html") or "")
+    return Processed(doc, meta.notes, raw_text)

@@ -1,0 +1,116 @@
+"""Readers: turn each input file into raw records (or rejects), by file type.
+
+The registry maps a file suffix to a reader function ``(Decoded, source) -> records``;
+``.gz`` is stripped first, so every reader also reads its gzip-compressed variant. Adding
+a format is one function and one ``register`` call.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from masthead.errors import UNSAFE_PATH, UNSUPPORTED_FILE, InputError, Reject
+from masthead.readers.csv import read_csv
+from masthead.readers.decode import Decoded, decode, read_bytes
+from masthead.readers.jsonl import read_jsonl
+from masthead.readers.manifest import MANIFEST_NAMES, Manifest, read_manifest
+from masthead.readers.text import read_text
+from masthead.records import MANIFEST, RawRecord
+
+Reader = Callable[[Decoded, str], Iterable["RawRecord | Reject"]]
+
+READERS: dict[str, Reader] = {}
+
+
+def register(suffix: str, reader: Reader) -> None:
+    READERS[suffix.lower()] = reader
+
+
+register(".txt", read_text)
+register(".jsonl", read_jsonl)
+register(".ndjson", read_jsonl)
+register(".csv", read_csv)
+
+
+def file_suffix(name: str) -> str:
+    """The suffix that picks a reader: ``a.jsonl.gz`` -> ``.jsonl``."""
+    lower = name.lower()
+    if lower.endswith(".gz"):
+        lower = lower[:-3]
+    return os.path.splitext(lower)[1]
+
+
+def list_inputs(raw: Path) -> list[str]:
+    """Every input file under ``raw`` as a sorted POSIX path; hidden files and the manifest skipped."""
+    if not raw.exists():
+        raise InputError(f"the raw folder {raw} does not exist; create it and put documents in it, or pass --raw DIR")
+    if not raw.is_dir():
+        raise InputError(f"{raw} is not a folder; --raw takes the folder that holds the documents")
+    found: list[str] = []
+    for folder, dirs, files in os.walk(raw, followlinks=False):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel_folder = Path(folder).relative_to(raw)
+        for name in files:
+            if name.startswith("."):
+                continue
+            rel = (rel_folder / name).as_posix()
+            if rel in MANIFEST_NAMES:
+                continue
+            found.append(rel)
+        for name in dirs:
+            if (Path(folder) / name).is_symlink():
+                found.append((rel_folder / name).as_posix())
+    if not found:
+        raise InputError(f"the raw folder {raw} holds no documents (.txt, .jsonl, .csv, .html, optionally .gz)")
+    return sorted(found)
+
+
+def read_input(raw: Path, source: str, manifest: Manifest, limit: int) -> Iterator[RawRecord | Reject]:
+    """Records of one input file, with its manifest row merged in (the manifest wins)."""
+    path = raw / source
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(raw.resolve()):
+            yield Reject.of(UNSAFE_PATH, source, path=source)
+            return
+        if target.is_dir():
+            return
+    reader = READERS.get(file_suffix(source))
+    if reader is None:
+        yield Reject.of(UNSUPPORTED_FILE, source, suffix=file_suffix(source) or path.name)
+        return
+    data = read_bytes(path, source, limit)
+    if isinstance(data, Reject):
+        yield data
+        return
+    decoded = decode(data, source)
+    if isinstance(decoded, Reject):
+        yield decoded
+        return
+    row = manifest.lookup(source)
+    for item in reader(decoded, source):
+        if isinstance(item, Reject) or row is None:
+            yield item
+            continue
+        _, extra = row
+        if not item.single:
+            extra = {k: v for k, v in extra.items() if k != "id" and k not in item.fields}
+        yield RawRecord(
+            item.source,
+            item.record,
+            {**item.fields, **extra},
+            {**item.origin, **{k: MANIFEST for k in extra}},
+            item.encoding,
+            item.single,
+        )
+
+
+def read_all(raw: Path, limit: int) -> Iterator[RawRecord | Reject]:
+    """Every record of the raw folder in a stable order, then the manifest's own rejects."""
+    manifest = read_manifest(raw, limit)
+    for source in list_inputs(raw):
+        yield from read_input(raw, source, manifest, limit)
+    yield from manifest.rejects
+    yield from manifest.unused()

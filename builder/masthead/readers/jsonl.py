@@ -1,0 +1,30 @@
+"""JSON Lines: one JSON object per line; blank lines are skipped."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from masthead.errors import BAD_JSON, NOT_OBJECT, Reject
+from masthead.readers.decode import Decoded
+from masthead.records import GIVEN, RawRecord
+
+
+def read_jsonl(decoded: Decoded, source: str) -> Iterator[RawRecord | Reject]:
+    for number, line in enumerate(decoded.text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except ValueError as exc:
+            yield Reject.of(BAD_JSON, source, number, detail=_short(str(exc)))
+            continue
+        if not isinstance(value, dict):
+            yield Reject.of(NOT_OBJECT, source, number, detail=type(value).__name__)
+            continue
+        fields = {str(k): v for k, v in value.items()}
+        yield RawRecord(source, number, fields, {k: GIVEN for k in fields}, decoded.encoding, single=False)
+
+
+def _short(message: str) -> str:
+    return message if len(message) <= 200 else message[:200] + "…"

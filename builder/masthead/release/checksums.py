@@ -1,0 +1,70 @@
+"""SHA256SUMS over every file of a release, in the format `sha256sum -c` reads."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from masthead.errors import IntegrityError
+from masthead.release.layout import CHECKSUMS
+
+_BLOCK = 1 << 20
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(_BLOCK), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def release_files(folder: Path) -> list[str]:
+    """Every file of the release but SHA256SUMS itself, as sorted POSIX paths."""
+    return sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and p.relative_to(folder).as_posix() != CHECKSUMS
+    )
+
+
+def write_checksums(folder: Path) -> Path:
+    lines = [f"{file_sha256(folder / rel)}  {rel}\n" for rel in release_files(folder)]
+    target = folder / CHECKSUMS
+    target.write_text("".join(lines), encoding="utf-8")
+    return target
+
+
+def read_checksums(folder: Path) -> dict[str, str]:
+    path = folder / CHECKSUMS
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise IntegrityError(f"{path}: cannot read the checksums ({exc.strerror or exc})") from exc
+    sums: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        digest, sep, rel = line.partition("  ")
+        if not sep or len(digest) != 64:
+            raise IntegrityError(f"{path}:{number}: not a 'SHA256  path' line")
+        sums[rel] = digest
+    return sums
+
+
+def verify_checksums(folder: Path) -> list[str]:
+    """Check every file; raise IntegrityError naming the first mismatch. Returns files checked."""
+    sums = read_checksums(folder)
+    present = set(release_files(folder))
+    for rel, digest in sums.items():
+        path = folder / rel
+        if rel not in present:
+            raise IntegrityError(f"{folder.name}: {rel} is listed in {CHECKSUMS} but missing")
+        actual = file_sha256(path)
+        if actual != digest:
+            raise IntegrityError(
+                f"{folder.name}: {rel} does not match {CHECKSUMS} (expected {digest[:12]}…, found {actual[:12]}…); "
+                "the release was changed after it was built: rebuild it or fetch it again"
+            )
+    extra = sorted(present - set(sums))
+    if extra:
+        raise IntegrityError(f"{folder.name}: {extra[0]} is not listed in {CHECKSUMS}")
+    return sorted(sums)

@@ -1,0 +1,74 @@
+"""Citations of one release: its CITATION.cff and the formats derived from it (BibTeX, ...)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import yaml
+
+from masthead.corpusinfo import CorpusInfo, author_name
+
+
+def release_cff(info: CorpusInfo, version: str, released: dt.date) -> dict[str, Any]:
+    """The release's CITATION.cff: the project's, with this version and date."""
+    data: dict[str, Any] = {"cff-version": "1.2.0"}
+    data.update({k: v for k, v in info.raw.items() if k != "cff-version"})
+    if not info.raw:
+        data.update({
+            "message": "If you use this dataset, please cite it as below.",
+            "title": info.title,
+            "authors": info.authors,
+        })
+    data["type"] = "dataset"
+    data["version"] = version
+    data["date-released"] = released.isoformat()
+    if info.doi:
+        data["doi"] = info.doi
+    return data
+
+
+def dump_cff(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _bibtex_escape(text: str) -> str:
+    return re.sub(r"([&%$#_{}])", r"\\\1", text)
+
+
+def bibtex_key(name: str, version: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", f"{name}_{version}").strip("_")
+
+
+def bibtex(info: CorpusInfo, name: str, version: str, released: dt.date) -> str:
+    """A BibTeX @misc entry naming this exact release (version in the title, key and fields)."""
+    authors = " and ".join(_bib_author(a) for a in info.authors)
+    fields = [
+        ("title", f"{{{_bibtex_escape(info.title)} (version {version})}}"),
+        ("author", authors),
+        ("year", str(released.year)),
+        ("month", released.strftime("%b").lower()),
+        ("version", version),
+        ("howpublished", "Dataset"),
+    ]
+    if info.doi:
+        fields.append(("doi", info.doi))
+    if info.url or info.repository:
+        fields.append(("url", str(info.url or info.repository)))
+    fields.append(("note", f"Release {version} of {name}, {released.isoformat()}"))
+    body = ",\n".join(f"  {key} = {{{value}}}" for key, value in fields)
+    return f"@misc{{{bibtex_key(name, version)},\n{body}\n}}\n"
+
+
+def _bib_author(author: dict[str, Any]) -> str:
+    """Persons as 'Family, Given'; entities in braces so BibTeX keeps them whole."""
+    if "name" in author:
+        return "{" + _bibtex_escape(str(author["name"])) + "}"
+    return _bibtex_escape(_bib_person(author))
+
+
+def _bib_person(author: dict[str, Any]) -> str:
+    family = " ".join(str(p) for p in (author.get("name-particle"), author.get("family-names")) if p)
+    given = author.get("given-names")
+    return f"{family}, {given}" if given and family else author_name(author)

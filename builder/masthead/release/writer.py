@@ -1,0 +1,138 @@
+"""Write a release into a temporary folder beside its destination, then rename it into place."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from masthead import __version__
+from masthead.collect import Collected, ProgressFn
+from masthead.corpusinfo import CorpusInfo
+from masthead.errors import OutputError
+from masthead.release import card as cards
+from masthead.release.checksums import write_checksums
+from masthead.release.citation import bibtex, dump_cff, release_cff
+from masthead.release.hf import write_hf
+from masthead.release.layout import CARD, CITATION, DATA, HF, MANIFEST, REJECTS
+from masthead.release.manifest import dump_json
+from masthead.release.parquet import read_split, write_split
+from masthead.report import BuildReport
+from masthead.schema import arrow_schema, dataset_info_features, document_schema, features, field_table, raw_record_schema, schema_id
+from masthead.settings import Settings
+from masthead.splits import split_of
+
+TASK_CATEGORIES = ["text-classification", "text-generation"]
+
+
+def _by_split(docs: list[dict[str, Any]], shares: dict[str, float]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {name: [] for name in shares}
+    for doc in docs:
+        out[split_of(doc["id"], shares)].append(doc)
+    return out
+
+
+def write_release(
+    target: Path,
+    settings: Settings,
+    info: CorpusInfo,
+    version: str,
+    collected: Collected,
+    report: BuildReport,
+    input_fp: str,
+    progress: ProgressFn | None = None,
+) -> dict[str, int]:
+    """Write every file of the release; returns rows per split. Nothing is visible until the rename."""
+    temp = target.parent / f".tmp-{target.name}-{os.getpid()}"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if temp.exists():
+            shutil.rmtree(temp)
+        temp.mkdir()
+        rows = _write_files(temp, settings, info, version, collected, report, input_fp, progress)
+        os.replace(temp, target)
+    except OSError as exc:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise OutputError(f"cannot write the release to {target.parent}: {exc.strerror or exc}") from exc
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    return rows
+
+
+def _write_files(
+    folder: Path,
+    settings: Settings,
+    info: CorpusInfo,
+    version: str,
+    collected: Collected,
+    report: BuildReport,
+    input_fp: str,
+    progress: ProgressFn | None,
+) -> dict[str, int]:
+    doc_schema = document_schema(settings.schema_dir)
+    schema = arrow_schema(doc_schema)
+    splits = _by_split(collected.docs, settings.splits)
+    tables = {}
+    split_infos = []
+    for split, rows in splits.items():
+        paths = write_split(rows, schema, folder / DATA, split, settings.shard_rows)
+        table = read_split(paths)
+        tables[split] = table
+        split_infos.append(cards.SplitInfo(split, len(rows), table.nbytes, [p.relative_to(folder).as_posix() for p in paths]))
+        if progress is not None:
+            progress("write", sum(len(r) for r in list(splits.values())[: len(tables)]), len(collected.docs))
+    write_hf(tables, features(doc_schema), folder / HF)
+    (folder / REJECTS).write_text(_jsonl([r.as_dict() for r in collected.rejects]), encoding="utf-8")
+    released = settings.release_date
+    (folder / CITATION).write_text(dump_cff(release_cff(info, version, released)), encoding="utf-8")
+    counts = collected.counts.as_dict()
+    languages = sorted({d["language"].split("-")[0] for d in collected.docs if d["language"] != "und"})
+    if not languages and settings.language:
+        languages = [settings.language]
+    card = cards.CardContent(
+        corpus=settings.name,
+        version=version,
+        pretty_name=info.title,
+        abstract=info.abstract,
+        license_name=settings.license_name,
+        license_note=settings.license_note,
+        languages=languages,
+        task_categories=TASK_CATEGORIES,
+        keywords=info.keywords,
+        configs=[cards.ConfigInfo("default", dataset_info_features(doc_schema), split_infos,
+                                  sum((folder / f).stat().st_size for s in split_infos for f in s.files))],
+        field_rows=field_table(doc_schema),
+        counts=counts,
+        bibtex=bibtex(info, settings.name, version, released),
+        released=released.isoformat(),
+    )
+    (folder / CARD).write_text(cards.render_card(card), encoding="utf-8")
+    manifest = {
+        "corpus": settings.name,
+        "version": version,
+        "released": released.isoformat(),
+        "masthead_version": __version__,
+        "schemas": {
+            "document": schema_id(doc_schema),
+            "raw_record": schema_id(raw_record_schema(settings.schema_dir)),
+        },
+        "input_fingerprint": input_fp,
+        "inputs": collected.inputs,
+        "counts": counts,
+        "splits": {s.name: s.num_examples for s in split_infos},
+        "rejects_by_code": report.rejects_by_code(),
+        "coverage": report.coverage,
+        "notes": report.notes,
+        "settings": settings.as_manifest(),
+    }
+    (folder / MANIFEST).write_text(dump_json(manifest), encoding="utf-8")
+    write_checksums(folder)
+    return manifest["splits"]
+
+
+def _jsonl(rows: list[dict[str, Any]]) -> str:
+    import json
+
+    return "".join(json.dumps(row, ensure_ascii=False, sort_keys=False) + "\n" for row in rows)

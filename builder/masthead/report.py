@@ -1,0 +1,41 @@
+"""The build report: what a build or validation did, as data (the CLI's --json prints it)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from masthead.errors import Reject
+
+
+@dataclass
+class BuildReport:
+    status: str
+    corpus: str
+    version: str | None = None
+    release: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    splits: dict[str, int] = field(default_factory=dict)
+    rejects: list[Reject] = field(default_factory=list)
+    notes: dict[str, dict[str, int]] = field(default_factory=dict)
+    coverage: dict[str, float] = field(default_factory=dict)
+    message: str = ""
+
+    def rejects_by_code(self) -> dict[str, int]:
+        return dict(sorted(Counter(r.code for r in self.rejects).items()))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "corpus": self.corpus,
+            "version": self.version,
+            "release": self.release,
+            "message": self.message,
+            "counts": self.counts,
+            "splits": self.splits,
+            "rejects_by_code": self.rejects_by_code(),
+            "rejects": [r.as_dict() for r in self.rejects],
+            "notes": self.notes,
+            "coverage": self.coverage,
+        }

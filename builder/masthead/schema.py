@@ -1,0 +1,149 @@
+"""The schema is the single source of truth.
+
+Loads ``schema/*.json`` (the corpus project's own folder first, else the defaults shipped
+in the package) and derives from ``document.schema.json`` the Arrow schema, the
+``datasets.Features`` and the dataset card's ``dataset_info`` features. Nothing else in
+masthead lists the document's fields.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from masthead.errors import SchemaError
+
+if TYPE_CHECKING:
+    import datasets
+
+DOCUMENT = "document.schema.json"
+RAW_RECORD = "raw-record.schema.json"
+
+_SCALARS = {
+    "string": pa.string(),
+    "integer": pa.int64(),
+    "number": pa.float64(),
+    "boolean": pa.bool_(),
+}
+
+
+def default_schema_dir() -> Path:
+    """The schemas shipped inside the installed package."""
+    return Path(str(resources.files("masthead") / "schemas"))
+
+
+def schema_file(name: str, schema_dir: Path | None = None) -> Path:
+    """``name`` from the project's schema folder when it has one, else the packaged default."""
+    if schema_dir is not None and (schema_dir / name).is_file():
+        return schema_dir / name
+    path = default_schema_dir() / name
+    if not path.is_file():
+        raise SchemaError(f"schema {name} is missing from the masthead package ({path})")
+    return path
+
+
+@lru_cache(maxsize=32)
+def _load(path: str) -> dict[str, Any]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SchemaError(f"{path}: cannot read the schema: {exc}") from exc
+    if not isinstance(data, dict) or "$id" not in data:
+        raise SchemaError(f"{path}: a masthead schema is a JSON object with a versioned $id")
+    return data
+
+
+def load_schema(name: str, schema_dir: Path | None = None) -> dict[str, Any]:
+    return _load(str(schema_file(name, schema_dir)))
+
+
+def document_schema(schema_dir: Path | None = None) -> dict[str, Any]:
+    return load_schema(DOCUMENT, schema_dir)
+
+
+def raw_record_schema(schema_dir: Path | None = None) -> dict[str, Any]:
+    return load_schema(RAW_RECORD, schema_dir)
+
+
+def _resolve(prop: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
+    ref = prop.get("$ref")
+    if ref is None:
+        return prop
+    if not ref.startswith("#/$defs/"):
+        raise SchemaError(f"only local '#/$defs/...' references can be mapped to Arrow, got {ref!r}")
+    target = root.get("$defs", {}).get(ref.removeprefix("#/$defs/"))
+    if target is None:
+        raise SchemaError(f"reference {ref!r} points at nothing")
+    return _resolve(target, root)
+
+
+def _types(prop: dict[str, Any]) -> tuple[str, bool]:
+    declared = prop.get("type")
+    names = [declared] if isinstance(declared, str) else list(declared or [])
+    concrete = [t for t in names if t != "null"]
+    if len(concrete) != 1:
+        raise SchemaError(f"each field needs exactly one non-null JSON type to map to Arrow, got {declared!r}")
+    return concrete[0], "null" in names
+
+
+def _arrow_type(prop: dict[str, Any], root: dict[str, Any]) -> pa.DataType:
+    prop = _resolve(prop, root)
+    kind, _ = _types(prop)
+    if kind in _SCALARS:
+        return _SCALARS[kind]
+    if kind == "array":
+        return pa.list_(_arrow_type(prop.get("items", {}), root))
+    if kind == "object":
+        return pa.struct(_arrow_fields(prop, root))
+    raise SchemaError(f"JSON type {kind!r} has no Arrow mapping")
+
+
+def _arrow_fields(obj: dict[str, Any], root: dict[str, Any]) -> list[pa.Field]:
+    required = set(obj.get("required", []))
+    fields = []
+    for name, prop in obj.get("properties", {}).items():
+        _, nullable = _types(_resolve(prop, root))
+        fields.append(pa.field(name, _arrow_type(prop, root), nullable=nullable or name not in required))
+    return fields
+
+
+def arrow_schema(doc_schema: dict[str, Any]) -> pa.Schema:
+    """The Arrow schema of a release's Parquet files, in the JSON Schema's property order."""
+    return pa.schema(_arrow_fields(doc_schema, doc_schema))
+
+
+def field_names(doc_schema: dict[str, Any]) -> list[str]:
+    return list(doc_schema.get("properties", {}))
+
+
+def features(doc_schema: dict[str, Any]) -> datasets.Features:
+    """The ``datasets.Features`` of the release, derived from the Arrow schema."""
+    import datasets
+
+    return datasets.Features.from_arrow_schema(arrow_schema(doc_schema))
+
+
+def dataset_info_features(doc_schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ``features`` list of the card's ``dataset_info``, as ``datasets`` writes it."""
+    import datasets
+
+    info = datasets.DatasetInfo(features=features(doc_schema))
+    return list(info._to_yaml_dict()["features"])
+
+
+def field_table(doc_schema: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(name, type, description) rows for the card's field table."""
+    rows = []
+    for name, prop in doc_schema.get("properties", {}).items():
+        resolved = _resolve(prop, doc_schema)
+        rows.append((name, str(_arrow_type(prop, doc_schema)), str(resolved.get("description", prop.get("description", "")))))
+    return rows
+
+
+def schema_id(doc_schema: dict[str, Any]) -> str:
+    return str(doc_schema["$id"])

@@ -1,0 +1,203 @@
+"""Build settings: ``[tool.masthead]`` in the corpus project's pyproject.toml, overridden by the CLI.
+
+A corpus project is a folder whose ``pyproject.toml`` has a ``[tool.masthead]`` table; it
+may also hold ``CITATION.cff`` (corpus metadata) and ``schema/`` (overriding the schemas
+shipped in the package). Settings are a frozen value so the per-document steps can be
+handed them safely in another process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from masthead.errors import ConfigError, ProjectNotFoundError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+DUPLICATE_POLICIES = ("mark", "drop")
+DATE_ORDERS = ("MDY", "DMY", "YMD")
+KNOWN_KEYS = {
+    "name", "raw", "dist", "splits", "duplicates", "date_order", "language",
+    "shard_rows", "max_file_bytes", "include_raw_text", "license_name", "license_note",
+}
+DEFAULT_LICENSE_NOTE = (
+    "The articles remain the copyright of their publishers. The corpus is shared for "
+    "non-commercial research and teaching (text and data mining); do not republish the texts."
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that decides what a build produces."""
+
+    name: str
+    raw: Path
+    dist: Path
+    project_dir: Path | None = None
+    splits: dict[str, float] = field(default_factory=lambda: {"train": 1.0})
+    duplicates: str = "mark"
+    date_order: str | None = None
+    language: str | None = None
+    shard_rows: int = 100_000
+    max_file_bytes: int = 200 * 1024 * 1024
+    include_raw_text: bool = False
+    license_name: str = "news-articles-research-use"
+    license_note: str = DEFAULT_LICENSE_NOTE
+    strict: bool = False
+    version: str | None = None
+    release_date: dt.date = field(default_factory=lambda: release_date_from_env())
+
+    @property
+    def schema_dir(self) -> Path | None:
+        """The project's own schema/ folder, when it has one."""
+        if self.project_dir is not None and (self.project_dir / "schema").is_dir():
+            return self.project_dir / "schema"
+        return None
+
+    @property
+    def citation_path(self) -> Path | None:
+        if self.project_dir is not None and (self.project_dir / "CITATION.cff").is_file():
+            return self.project_dir / "CITATION.cff"
+        return None
+
+    def document_settings(self) -> dict[str, Any]:
+        """The settings that change what a single document becomes (cache keys, manifest)."""
+        return {"date_order": self.date_order, "language": self.language}
+
+    def as_manifest(self) -> dict[str, Any]:
+        """Settings as recorded in a release manifest: no absolute paths, so builds compare."""
+        return {
+            "name": self.name,
+            "splits": dict(self.splits),
+            "duplicates": self.duplicates,
+            "date_order": self.date_order,
+            "language": self.language,
+            "shard_rows": self.shard_rows,
+            "include_raw_text": self.include_raw_text,
+            "license_name": self.license_name,
+        }
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def release_date_from_env() -> dt.date:
+    """The release date: SOURCE_DATE_EPOCH when set (reproducible builds), else today in UTC."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+        except (ValueError, OverflowError, OSError) as exc:
+            raise ConfigError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp; unset it or give seconds since 1970"
+            ) from exc
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+def find_project(start: Path | None = None) -> Path | None:
+    """The nearest folder at or above ``start`` whose pyproject.toml has [tool.masthead]."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "masthead" in _read_pyproject(pyproject).get("tool", {}):
+            return folder
+    return None
+
+
+def _read_pyproject(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read pyproject.toml: {exc}") from exc
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:100] or "corpus"
+
+
+def load_settings(
+    project_dir: Path | None = None,
+    raw: Path | None = None,
+    dist: Path | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Settings for a build: the project's [tool.masthead], then these overrides.
+
+    With no project, ``raw`` is required and the corpus is named after its folder.
+    """
+    project = project_dir.resolve() if project_dir is not None else find_project()
+    table: dict[str, Any] = {}
+    if project is not None:
+        table = _read_pyproject(project / "pyproject.toml").get("tool", {}).get("masthead", {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{project / 'pyproject.toml'}: [tool.masthead] must be a table")
+        unknown = sorted(set(table) - KNOWN_KEYS)
+        if unknown:
+            raise ConfigError(
+                f"{project / 'pyproject.toml'}: unknown [tool.masthead] key(s) {', '.join(unknown)}; "
+                f"known keys are {', '.join(sorted(KNOWN_KEYS))}"
+            )
+    elif raw is None:
+        raise ProjectNotFoundError(
+            "no corpus project here: no pyproject.toml with a [tool.masthead] table in this folder "
+            "or above. Start one with `masthead init DIR`, or build any folder with "
+            "`masthead build --raw DIR --dist DIR`"
+        )
+    base = project if project is not None else Path.cwd()
+    raw_dir = raw if raw is not None else base / str(table.get("raw", "raw"))
+    dist_dir = dist if dist is not None else base / str(table.get("dist", "dist"))
+    name = str(table.get("name") or slugify(Path(raw_dir).resolve().name))
+    settings = Settings(
+        name=name,
+        raw=Path(raw_dir),
+        dist=Path(dist_dir),
+        project_dir=project,
+        splits=_splits(table.get("splits", {"train": 1.0})),
+        duplicates=str(table.get("duplicates", "mark")),
+        date_order=table.get("date_order"),
+        language=table.get("language"),
+        shard_rows=int(table.get("shard_rows", 100_000)),
+        max_file_bytes=int(table.get("max_file_bytes", 200 * 1024 * 1024)),
+        include_raw_text=bool(table.get("include_raw_text", False)),
+        license_name=str(table.get("license_name", "news-articles-research-use")),
+        license_note=str(table.get("license_note", DEFAULT_LICENSE_NOTE)),
+    ).with_overrides(**overrides)
+    _check(settings)
+    return settings
+
+
+def _splits(value: Any) -> dict[str, float]:
+    if not isinstance(value, dict) or not value:
+        raise ConfigError("[tool.masthead] splits must be a table such as { train = 0.9, test = 0.1 }")
+    splits = {str(k): float(v) for k, v in value.items()}
+    if abs(sum(splits.values()) - 1.0) > 1e-9 or any(v <= 0 for v in splits.values()):
+        raise ConfigError(f"[tool.masthead] splits {splits} must be positive shares that add up to 1")
+    for name in splits:
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise ConfigError(f"[tool.masthead] split name {name!r} must be lower-case letters, digits, _")
+    return splits
+
+
+def _check(settings: Settings) -> None:
+    if not NAME_PATTERN.fullmatch(settings.name):
+        raise ConfigError(
+            f"corpus name {settings.name!r} must be lower-case letters, digits, '.', '_' or '-' "
+            "(set name in [tool.masthead])"
+        )
+    if settings.duplicates not in DUPLICATE_POLICIES:
+        raise ConfigError(f"duplicates = {settings.duplicates!r}; choose one of {', '.join(DUPLICATE_POLICIES)}")
+    if settings.date_order is not None and settings.date_order not in DATE_ORDERS:
+        raise ConfigError(f"date_order = {settings.date_order!r}; choose one of {', '.join(DATE_ORDERS)}")
+    if settings.shard_rows < 1:
+        raise ConfigError("shard_rows must be at least 1")
