@@ -185,6 +185,16 @@ BOILERPLATE_ONLY = _reason(
     "nothing is left after removing page furniture ({removed} characters removed)",
     "check the source: it holds no article text",
 )
+HTML_NO_BODY = _reason(
+    "html-no-body",
+    "the HTML page holds no article text: {detail}",
+    "check that the file is an article page (not an index, login or error page), or supply its text",
+)
+HTML_TOO_DEEP = _reason(
+    "html-too-deep",
+    "the HTML nests elements more than {limit} levels deep",
+    "check the page: markup this deep is broken or hostile; supply the article's text instead",
+)
 BAD_DATE = _reason(
     "implausible-date",
     "the date {value!r} is {detail}",

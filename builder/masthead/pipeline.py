@@ -35,9 +35,15 @@ def process_record(raw: RawRecord, ctx: StepContext) -> Processed | Reject:
         return invalid
     doc_id = document_id(raw.fields, raw.source, raw.single)
     cleaned = clean_record(raw.fields)
+    if cleaned.reject is not None:
+        return Reject.of(cleaned.reject, raw.source, raw.record, field=cleaned.reject_field, id=doc_id,
+                         **cleaned.reject_params)
     if not cleaned.text:
         return Reject.of(EMPTY, raw.source, raw.record, field="/text", id=doc_id)
     meta = normalize_metadata(raw.fields, raw.origin, cleaned, ctx)
+    provenance = dict(meta.provenance)
+    if cleaned.title_origin is not None:  # the headline came from the page or the text, not a given field
+        provenance["title"] = cleaned.title_origin
     doc: dict[str, Any] = {
         "id": doc_id,
         "title": cleaned.title,
@@ -62,7 +68,7 @@ def process_record(raw: RawRecord, ctx: StepContext) -> Processed | Reject:
             "removed_chars": cleaned.removed_chars,
             "removed": [{"rule": rule, "chars": chars} for rule, chars in cleaned.removed],
         },
-        "provenance": dict(meta.provenance),
+        "provenance": provenance,
     }
     invalid = validate_document(doc, raw.source, raw.record, ctx.schema_dir)
     if invalid is not None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from masthead.errors import UNSAFE_PATH, UNSUPPORTED_FILE, InputError, Reject
 from masthead.readers.csv import read_csv
 from masthead.readers.decode import Decoded, decode, read_bytes
+from masthead.readers.html import read_html
 from masthead.readers.jsonl import read_jsonl
 from masthead.readers.manifest import MANIFEST_NAMES, Manifest, read_manifest
 from masthead.readers.text import read_text
@@ -32,6 +33,8 @@ register(".txt", read_text)
 register(".jsonl", read_jsonl)
 register(".ndjson", read_jsonl)
 register(".csv", read_csv)
+register(".html", read_html)
+register(".htm", read_html)
 
 
 def file_suffix(name: str) -> str:

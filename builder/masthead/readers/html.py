@@ -1,0 +1,17 @@
+"""HTML pages (``.html``, ``.htm``): one record whose ``html`` field is the decoded page.
+
+Extraction happens in the per-document clean step (``masthead.clean.html``), so an
+``html`` field in JSONL and an HTML file take the same path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from masthead.errors import Reject
+from masthead.readers.decode import Decoded
+from masthead.records import GIVEN, RawRecord
+
+
+def read_html(decoded: Decoded, source: str) -> Iterator[RawRecord | Reject]:
+    yield RawRecord(source, None, {"html": decoded.text}, {"html": GIVEN}, decoded.encoding, single=True)
