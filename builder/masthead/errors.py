@@ -236,8 +236,8 @@ class Reject:
             record=record,
             field=field,
             code=reason.code,
-            message=reason.message(**params),
-            fix=fix if fix is not None else reason.fix.format(**params),
+            message=reason.message(id=id, **params),
+            fix=fix if fix is not None else reason.fix.format(id=id, **params),
             id=id,
         )
 
