@@ -38,9 +38,9 @@ def test_reader_case(expected_file: Path, tmp_path: Path) -> None:
     rejects = sorted((r.as_dict() for r in collected.rejects), key=lambda r: (r["source"], r["record"] or 0))
     assert len(docs) == len(expected["documents"]), [d["id"] for d in docs]
     assert len(rejects) == len(expected["rejects"]), rejects
-    for doc, want in zip(docs, expected["documents"]):
+    for doc, want in zip(docs, expected["documents"], strict=True):
         _matches(doc, want)
-    for reject, want in zip(rejects, expected["rejects"]):
+    for reject, want in zip(rejects, expected["rejects"], strict=True):
         _matches(reject, want)
         assert reject["message"] and reject["fix"]
     assert collected.counts.input_records == len(docs) + len(rejects)

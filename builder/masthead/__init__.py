@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     import datasets
 
-__all__ = ["__version__", "load", "cite"]
+__all__ = ["__version__", "cite", "load"]
 
 
 def load(

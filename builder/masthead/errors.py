@@ -11,7 +11,8 @@ style of frictionless: a record that cannot be published becomes a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 
@@ -218,7 +219,7 @@ class Reject:
     message: str
     fix: str
     id: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = dataclass_field(default_factory=dict)
 
     @classmethod
     def of(

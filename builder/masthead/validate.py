@@ -29,7 +29,8 @@ def _validator(name: str, schema_dir: Path | None) -> Draft202012Validator:
 def pointer(error: jsonschema.ValidationError) -> str:
     path = list(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = set(error.schema.get("properties", {}))
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        allowed = set(schema.get("properties", {}))
         extra = sorted(k for k in error.instance if k not in allowed)
         if extra:
             path.append(extra[0])

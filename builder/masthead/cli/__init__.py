@@ -10,4 +10,4 @@ def main() -> None:
     app(prog_name="masthead")
 
 
-__all__ = ["app", "main", "build_cmd"]
+__all__ = ["app", "build_cmd", "main"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from masthead.errors import UNSAFE_PATH, UNSUPPORTED_FILE, InputError, Reject
 from masthead.readers.csv import read_csv
@@ -42,7 +42,7 @@ def file_suffix(name: str) -> str:
     lower = name.lower()
     if lower.endswith(".gz"):
         lower = lower[:-3]
-    return os.path.splitext(lower)[1]
+    return PurePosixPath(lower).suffix
 
 
 def list_inputs(raw: Path) -> list[str]:

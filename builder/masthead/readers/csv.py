@@ -45,5 +45,5 @@ def read_csv(decoded: Decoded, source: str) -> Iterator[RawRecord | Reject]:
                 detail=f"{len(row)} cells where the header has {len(header)} (line {reader.line_num})",
             )
             continue
-        fields = {name: cell for name, cell in zip(header, row) if cell != ""}
+        fields = {name: cell for name, cell in zip(header, row, strict=True) if cell != ""}
         yield RawRecord(source, number, fields, {k: GIVEN for k in fields}, decoded.encoding, single=False)

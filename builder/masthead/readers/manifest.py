@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from masthead.errors import MANIFEST_BAD_PATH, MANIFEST_MISSING_FILE, Reject, SCHEMA_VIOLATION
+from masthead.errors import MANIFEST_BAD_PATH, MANIFEST_MISSING_FILE, SCHEMA_VIOLATION, Reject
 from masthead.readers.csv import read_csv
 from masthead.readers.decode import decode, read_bytes
 from masthead.readers.jsonl import read_jsonl

@@ -61,6 +61,10 @@ def size_category(n: int) -> str:
     return "n>1T" if n > 10**12 else "100M<n<1B"
 
 
+def _data_glob(config: str, split: str) -> str:
+    return f"data/{split}-*" if config == "default" else f"{config}/{split}-*"
+
+
 def front_matter(card: CardContent) -> dict[str, Any]:
     total = sum(s.num_examples for s in card.configs[0].splits) if card.configs else 0
     meta: dict[str, Any] = {"pretty_name": card.pretty_name}
@@ -75,7 +79,7 @@ def front_matter(card: CardContent) -> dict[str, Any]:
     meta["configs"] = [
         {
             "config_name": c.name,
-            "data_files": [{"split": s.name, "path": f"data/{s.name}-*" if c.name == "default" else f"{c.name}/{s.name}-*"} for s in c.splits],
+            "data_files": [{"split": s.name, "path": _data_glob(c.name, s.name)} for s in c.splits],
             **({"default": True} if c.name == "default" and len(card.configs) > 1 else {}),
         }
         for c in card.configs
