@@ -139,7 +139,8 @@ def render_card(card: CardContent) -> str:
         f'ds = masthead.load(version="{card.version}")  # verifies SHA256SUMS first',
         "",
         "import datasets",
-        'ds = datasets.load_dataset("parquet", data_files={"train": "data/train-*.parquet"})',
+        "ds = datasets.load_dataset(\"parquet\", data_files={"
+        + ", ".join(f'"{s.name}": "data/{s.name}-*.parquet"' for s in splits) + "})",
         'ds = datasets.load_from_disk("hf")',
         "```",
         "",
