@@ -12,8 +12,11 @@ from pathlib import Path
 from masthead import __version__
 from masthead.collect import Collected, ProgressFn, collect, fingerprint, input_files
 from masthead.corpusinfo import read_corpus_info
-from masthead.errors import ReleaseExistsError, StrictModeError
-from masthead.release.layout import newest_release, release_dir
+from masthead.errors import OutputError, ReleaseExistsError, StrictModeError
+from masthead.faults import checkpoint
+from masthead.release.atomic import remove_leftovers
+from masthead.release.layout import corpus_dir, newest_release, release_dir
+from masthead.release.lock import corpus_lock
 from masthead.release.manifest import read_manifest_json
 from masthead.release.versions import Version
 from masthead.release.writer import write_release
@@ -88,6 +91,24 @@ def choose_version(settings: Settings, newest: Version | None, cff_version: str 
 
 
 def build(settings: Settings, progress: ProgressFn | None = None) -> BuildReport:
+    """Build under the corpus lock; leftovers of killed builds are removed first."""
+    with corpus_lock(corpus_dir(settings.dist, settings.name)) as held:
+        checkpoint("build.locked")
+        try:
+            removed = remove_leftovers(held.path.parent)
+        except OSError as exc:
+            raise OutputError(f"cannot remove leftovers of a killed build in {held.path.parent}: {exc}") from exc
+        checkpoint("build.leftovers-removed")
+        report = _build_locked(settings, progress)
+        if held.took_over is not None:
+            report.message += f" (took over the stale lock of {held.took_over.describe()}, no longer running)"
+        if removed:
+            report.message += f" (removed {len(removed)} unfinished release folder(s) of killed builds)"
+        checkpoint("build.unlock-before")
+        return report
+
+
+def _build_locked(settings: Settings, progress: ProgressFn | None = None) -> BuildReport:
     info = read_corpus_info(settings.citation_path, settings.name)
     found = newest_release(settings.dist, settings.name)
     fp = input_fingerprint(settings)

@@ -17,6 +17,7 @@ from typing import Any
 from masthead.context import StepContext
 from masthead.dedup import mark_duplicates
 from masthead.errors import DUPLICATE_ID, MastheadError, Reject
+from masthead.faults import checkpoint
 from masthead.pipeline import Processed, process_record
 from masthead.readers import list_inputs, read_all
 from masthead.readers.manifest import find_manifest
@@ -108,6 +109,7 @@ def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_tex
                     raw_texts[doc["id"]] = result.raw_text
         if isinstance(result, Reject):
             rejects.append(result)
+        checkpoint("process.record")
         if progress is not None:
             progress("process", counts.input_records, None)
     counts.rejected = len(rejects)
@@ -119,6 +121,7 @@ def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_tex
         docs = kept
     docs.sort(key=lambda d: d["id"])
     counts.check()
+    checkpoint("collect.done")
     return Collected(docs, rejects, counts, inputs, notes, raw_texts)
 
 

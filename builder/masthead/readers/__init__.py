@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from masthead.errors import UNSAFE_PATH, UNSUPPORTED_FILE, InputError, Reject
+from masthead.faults import checkpoint
 from masthead.readers.csv import read_csv
 from masthead.readers.decode import Decoded, decode, read_bytes
 from masthead.readers.html import read_html
@@ -115,5 +116,6 @@ def read_all(raw: Path, limit: int) -> Iterator[RawRecord | Reject]:
     manifest = read_manifest(raw, limit)
     for source in list_inputs(raw):
         yield from read_input(raw, source, manifest, limit)
+        checkpoint("read.file")
     yield from manifest.rejects
     yield from manifest.unused()

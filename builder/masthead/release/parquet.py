@@ -9,6 +9,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from masthead.faults import checkpoint
+
 # Every option that changes the bytes is fixed here; pyarrow itself is pinned in pyproject.
 WRITE_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
@@ -40,7 +42,9 @@ def write_split(
     for index in range(count):
         chunk = rows[index * shard_rows : (index + 1) * shard_rows]
         path = folder / shard_name(split, index, count)
+        checkpoint("parquet.shard-before")
         pq.write_table(to_table(chunk, schema), path, row_group_size=ROW_GROUP_ROWS, **WRITE_OPTIONS)
+        checkpoint("parquet.shard-after")
         paths.append(path)
     return paths
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,9 @@ from masthead import __version__
 from masthead.collect import Collected, ProgressFn
 from masthead.corpusinfo import CorpusInfo
 from masthead.errors import OutputError
+from masthead.faults import checkpoint
 from masthead.release import card as cards
+from masthead.release.atomic import commit, temp_dir_for
 from masthead.release.checksums import write_checksums
 from masthead.release.citation import bibtex, dump_cff, release_cff
 from masthead.release.hf import write_hf
@@ -44,14 +45,15 @@ def write_release(
     progress: ProgressFn | None = None,
 ) -> dict[str, int]:
     """Write every file of the release; returns rows per split. Nothing is visible until the rename."""
-    temp = target.parent / f".tmp-{target.name}-{os.getpid()}"
+    temp = temp_dir_for(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         if temp.exists():
             shutil.rmtree(temp)
         temp.mkdir()
+        checkpoint("release.temp-created")
         rows = _write_files(temp, settings, info, version, collected, report, input_fp, progress)
-        os.replace(temp, target)
+        commit(temp, target)
     except OSError as exc:
         shutil.rmtree(temp, ignore_errors=True)
         raise OutputError(f"cannot write the release to {target.parent}: {exc.strerror or exc}") from exc
@@ -83,10 +85,14 @@ def _write_files(
         split_infos.append(cards.SplitInfo(split, len(rows), table.nbytes, [p.relative_to(folder).as_posix() for p in paths]))
         if progress is not None:
             progress("write", sum(len(r) for r in list(splits.values())[: len(tables)]), len(collected.docs))
+    checkpoint("hf.before")
     write_hf(tables, features(doc_schema), folder / HF)
+    checkpoint("hf.after")
     (folder / REJECTS).write_text(_jsonl([r.as_dict() for r in collected.rejects]), encoding="utf-8")
+    checkpoint("rejects.written")
     released = settings.release_date
     (folder / CITATION).write_text(dump_cff(release_cff(info, version, released)), encoding="utf-8")
+    checkpoint("citation.written")
     counts = collected.counts.as_dict()
     languages = sorted({d["language"].split("-")[0] for d in collected.docs if d["language"] != "und"})
     if not languages and settings.language:
@@ -109,6 +115,7 @@ def _write_files(
         released=released.isoformat(),
     )
     (folder / CARD).write_text(cards.render_card(card), encoding="utf-8")
+    checkpoint("card.written")
     manifest = {
         "corpus": settings.name,
         "version": version,
@@ -128,7 +135,10 @@ def _write_files(
         "settings": settings.as_manifest(),
     }
     (folder / MANIFEST).write_text(dump_json(manifest), encoding="utf-8")
+    checkpoint("manifest.written")
+    checkpoint("checksums.before")
     write_checksums(folder)
+    checkpoint("checksums.written")
     return manifest["splits"]
 
 

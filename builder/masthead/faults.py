@@ -1,0 +1,55 @@
+"""Fault injection: kill the build with SIGKILL at a named moment, to prove crashes lose nothing.
+
+``checkpoint("release.rename-before")`` is a no-op unless the environment variable
+``MASTHEAD_FAULT_AT`` names that checkpoint, as ``name`` (the first time it is reached) or
+``name:N`` (the N-th time). The variable is read once, at import, so a checkpoint costs one
+comparison in a normal build. The fault-injection tests and ``benchmarks/fault_injection.py``
+run ``masthead build`` in a subprocess with each name in :data:`CHECKPOINTS`.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+ENV = "MASTHEAD_FAULT_AT"
+
+# Every checkpoint in the code, in the order a build reaches them. A test checks that each
+# one is reached by a real build, so this list cannot drift from the code.
+CHECKPOINTS = (
+    "build.locked",              # the build holds dist/<corpus>/.lock
+    "build.leftovers-removed",   # .tmp-* folders of killed builds are gone
+    "read.file",                 # after each input file is read (use read.file:N)
+    "process.record",            # after each record went through the pipeline
+    "collect.done",              # every record read, processed and de-duplicated
+    "release.temp-created",      # the temporary release folder exists, still empty
+    "parquet.shard-before",      # before each Parquet shard is written
+    "parquet.shard-after",       # after each Parquet shard is written
+    "hf.before",                 # before save_to_disk
+    "hf.after",                  # after save_to_disk
+    "rejects.written",           # rejects.jsonl
+    "citation.written",          # CITATION.cff
+    "card.written",              # README.md (the dataset card)
+    "manifest.written",          # manifest.json
+    "checksums.before",          # every file but SHA256SUMS written
+    "checksums.written",         # SHA256SUMS written
+    "release.fsynced",           # every file and folder of the release fsynced
+    "release.rename-before",     # just before the temporary folder is renamed into place
+    "release.rename-after",      # renamed, parent folder not yet fsynced
+    "release.committed",         # parent folder fsynced: the release is durable
+    "build.unlock-before",       # the lock is about to be released
+)
+
+_target, _, _nth = os.environ.get(ENV, "").partition(":")
+_wanted = int(_nth) if _nth.isdigit() else 1
+_hits = 0
+
+
+def checkpoint(name: str) -> None:
+    """SIGKILL this process if ``MASTHEAD_FAULT_AT`` asks for this checkpoint (and hit count)."""
+    global _hits
+    if name != _target:
+        return
+    _hits += 1
+    if _hits == _wanted:
+        os.kill(os.getpid(), signal.SIGKILL)
