@@ -18,10 +18,13 @@ from masthead.release.atomic import remove_leftovers
 from masthead.release.layout import corpus_dir, newest_release, release_dir
 from masthead.release.lock import corpus_lock
 from masthead.release.manifest import read_manifest_json
+from masthead.release.bump import bumped_version, check_version, smallest_allowed
+from masthead.release.diff import DocumentDiff, diff_rows, release_rows
+from masthead.release.parquet import to_table
 from masthead.release.versions import Version
 from masthead.release.writer import write_release
 from masthead.report import BuildReport
-from masthead.schema import document_schema, raw_record_schema, schema_id
+from masthead.schema import arrow_schema, document_schema, raw_record_schema, schema_id
 from masthead.settings import Settings
 
 COVERED = ("title", "outlet", "date", "authors", "url", "language")
@@ -75,17 +78,31 @@ def input_fingerprint(settings: Settings) -> str:
     })
 
 
-def choose_version(settings: Settings, newest: Version | None, cff_version: str | None) -> Version:
-    if settings.version is not None:
-        return Version.parse(settings.version)
+def choose_version(
+    settings: Settings, newest: Version | None, cff_version: str | None, diff: DocumentDiff | None = None
+) -> Version:
+    """The new release's version: explicit (checked against the diff), bumped, or from CITATION.cff."""
     if newest is None:
+        if settings.version is not None:
+            return Version.parse(settings.version)
         return Version.parse(cff_version) if cff_version else Version(1, 0, 0)
+    if settings.version is not None:
+        requested = Version.parse(settings.version)
+        if diff is not None:
+            check_version(newest, requested, diff)
+        return requested
+    if settings.bump is not None and diff is not None:
+        return bumped_version(newest, diff, settings.bump)
     cff = Version.parse(cff_version) if cff_version else None
     if cff is not None and cff > newest:
+        if diff is not None:
+            check_version(newest, cff, diff)
         return cff
+    suggestion = f" ({diff.reason()}: {smallest_allowed(newest, diff)})" if diff is not None else ""
     raise ReleaseExistsError(
-        f"the inputs changed since release {newest}, and releases are immutable: pass a new version, "
-        f"e.g. `masthead build --version {newest.bump('patch')}` (metadata only), "
+        f"the inputs changed since release {newest}, and releases are immutable: run "
+        f"`masthead build --bump auto` to get the version the changes need{suggestion}, or pass one, "
+        f"e.g. --version {newest.bump('patch')} (metadata only), "
         f"{newest.bump('minor')} (documents added) or {newest.bump('major')} (documents removed or changed)"
     )
 
@@ -119,14 +136,8 @@ def _build_locked(settings: Settings, progress: ProgressFn | None = None) -> Bui
                 status="up-to-date", corpus=settings.name, version=str(newest_version), release=str(newest_path),
                 message=f"release {newest_version} is up to date with the inputs; nothing to build",
             )
-    version = choose_version(settings, found[0] if found else None, info.version)
-    target = release_dir(settings.dist, settings.name, version)
-    if target.exists():
-        newer = found[0] if found else version
-        raise ReleaseExistsError(
-            f"release {version} already exists at {target} and releases are never overwritten; "
-            f"build a new version, e.g. --version {max(newer, version).bump('patch')}"
-        )
+    if settings.version is not None:
+        _refuse_existing(settings, found, Version.parse(settings.version))
     collected = collect(settings, progress, keep_raw_text=settings.include_raw_text)
     if settings.strict and collected.rejects:
         first = collected.rejects[0]
@@ -134,8 +145,12 @@ def _build_locked(settings: Settings, progress: ProgressFn | None = None) -> Bui
             f"{collected.counts.rejected} record(s) rejected (--strict), no release written; "
             f"first: {first.location()}: {first.message}"
         )
+    changes = document_changes(settings, collected, found)
+    version = choose_version(settings, found[0] if found else None, info.version, changes)
+    changes.current = str(version)
+    target = _refuse_existing(settings, found, version)
     report = _report(settings, collected, "built")
-    splits = write_release(target, settings, info, str(version), collected, report, fp, progress)
+    splits = write_release(target, settings, info, str(version), collected, report, fp, progress, changes)
     report.version = str(version)
     report.release = str(target)
     report.splits = splits
@@ -144,6 +159,28 @@ def _build_locked(settings: Settings, progress: ProgressFn | None = None) -> Bui
         f"{collected.counts.rejected} rejected, {collected.counts.duplicates} duplicates"
     )
     return report
+
+
+def _refuse_existing(settings: Settings, found: tuple[Version, Path] | None, version: Version) -> Path:
+    target = release_dir(settings.dist, settings.name, version)
+    if target.exists():
+        newer = found[0] if found else version
+        raise ReleaseExistsError(
+            f"release {version} already exists at {target} and releases are never overwritten; "
+            f"build a new version, e.g. --version {max(newer, version).bump('patch')}"
+        )
+    return target
+
+
+def document_changes(settings: Settings, collected: Collected, found: tuple[Version, Path] | None) -> DocumentDiff:
+    """The new documents against the newest release's Parquet (all ids added when there is none)."""
+    rows = to_table(list(collected.docs), arrow_schema(document_schema(settings.schema_dir))).to_pylist()
+    if found is None:
+        return diff_rows(None, rows)
+    newest_version, newest_path = found
+    changes = diff_rows(release_rows(newest_path), rows, previous=str(newest_version))
+    changes.previous_dir = newest_path
+    return changes
 
 
 def release_path(settings: Settings, version: str) -> Path:

@@ -85,6 +85,12 @@ class LockedError(MastheadError):
     code = "locked"
 
 
+class PublishError(MastheadError):
+    """Uploading a release to the Hugging Face Hub failed."""
+
+    code = "publish-error"
+
+
 class OutputError(MastheadError):
     """The release cannot be written (read-only folder, disk full, ...)."""
 

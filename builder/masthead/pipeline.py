@@ -8,7 +8,7 @@ code runs in a process pool or as a cluster task. Order: validate the raw record
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from masthead.clean import clean_record
@@ -17,6 +17,7 @@ from masthead.errors import EMPTY, Reject
 from masthead.ids import document_id
 from masthead.normalize import normalize_metadata
 from masthead.records import RawRecord
+from masthead.sanitize import sanitize_fields
 from masthead.validate import validate_document, validate_raw
 
 
@@ -30,6 +31,8 @@ class Processed:
 
 
 def process_record(raw: RawRecord, ctx: StepContext) -> Processed | Reject:
+    fields, sanitized = sanitize_fields(raw.fields)  # hidden characters out of metadata first
+    raw = replace(raw, fields=fields)
     invalid = validate_raw(raw.fields, raw.source, raw.record, ctx.schema_dir)
     if invalid is not None:
         return invalid
@@ -74,4 +77,4 @@ def process_record(raw: RawRecord, ctx: StepContext) -> Processed | Reject:
     if invalid is not None:
         return invalid
     raw_text = str(raw.fields.get("text") or raw.fields.get("html") or "")
-    return Processed(doc, meta.notes, raw_text)
+    return Processed(doc, meta.notes + sanitized, raw_text)

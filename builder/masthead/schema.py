@@ -82,6 +82,11 @@ def _resolve(prop: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
     return _resolve(target, root)
 
 
+def resolve_property(prop: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
+    """A property with its local ``$ref`` followed (for derivations outside this module)."""
+    return _resolve(prop, root)
+
+
 def _types(prop: dict[str, Any]) -> tuple[str, bool]:
     declared = prop.get("type")
     names = [declared] if isinstance(declared, str) else list(declared or [])

@@ -55,6 +55,12 @@ class Settings:
     license_note: str = DEFAULT_LICENSE_NOTE
     strict: bool = False
     version: str | None = None
+    bump: str | None = None  # auto|major|minor|patch: the version from the diff against the newest release
+    # How to run a build; none of these change its output (not in the manifest).
+    workers: int | None = None  # local processes; None: all cores
+    engine: str = "local"  # local | ray
+    ray_address: str | None = None  # None: start a local Ray instance
+    cache: bool = True  # reuse shard results from .masthead/cache/
     release_date: dt.date = field(default_factory=lambda: release_date_from_env())
 
     @property

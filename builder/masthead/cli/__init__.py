@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from masthead.cli import build_cmd as build_cmd
+from masthead.cli import release_cmd as release_cmd
 from masthead.cli.app import app
 
 
@@ -10,4 +11,4 @@ def main() -> None:
     app(prog_name="masthead")
 
 
-__all__ = ["app", "build_cmd", "main"]
+__all__ = ["app", "build_cmd", "main", "release_cmd"]

@@ -35,11 +35,13 @@ def build_command(
     raw: RawOption = None,
     dist: DistOption = None,
     version: Annotated[Optional[str], typer.Option("--version", help="Version of the new release, e.g. 1.1.0.")] = None,
+    bump: Annotated[Optional[str], typer.Option(
+        "--bump", help="Version from the changes since the newest release: auto, major, minor or patch.")] = None,
     strict: StrictOption = False,
     json_output: JsonOption = False,
 ) -> None:
     """Build a release of the corpus from its raw documents."""
-    settings = load_settings(raw=raw, dist=dist, version=version, strict=strict)
+    settings = load_settings(raw=raw, dist=dist, version=version, bump=bump, strict=strict)
     with progress_bar(not json_output) as progress:
         report = build(settings, progress)
     if json_output:

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
-from masthead.errors import UNSAFE_PATH, UNSUPPORTED_FILE, InputError, Reject
+from masthead.errors import BAD_FILE_NAME, UNSAFE_PATH, UNSUPPORTED_FILE, InputError, Reject
 from masthead.faults import checkpoint
 from masthead.readers.csv import read_csv
 from masthead.readers.decode import Decoded, decode, read_bytes
@@ -62,18 +62,29 @@ def list_inputs(raw: Path) -> list[str]:
             rel = (rel_folder / name).as_posix()
             if rel in MANIFEST_NAMES:
                 continue
-            found.append(rel)
+            found.append(display_name(rel))
         for name in dirs:
             if (Path(folder) / name).is_symlink():
-                found.append((rel_folder / name).as_posix())
+                found.append(display_name((rel_folder / name).as_posix()))
     if not found:
         raise InputError(f"the raw folder {raw} holds no documents (.txt, .jsonl, .csv, .html, optionally .gz)")
     return sorted(found)
 
 
+def display_name(name: str) -> str:
+    """``name`` as safe text: undecodable bytes as \\xNN, control characters escaped."""
+    if name.isprintable():
+        return name
+    raw = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in raw)
+
+
 def read_input(raw: Path, source: str, manifest: Manifest, limit: int) -> Iterator[RawRecord | Reject]:
     """Records of one input file, with its manifest row merged in (the manifest wins)."""
     path = raw / source
+    if "\\" in source and not os.path.lexists(path):  # list_inputs escaped an unsafe name
+        yield Reject.of(BAD_FILE_NAME, source, path=source, detail="is not UTF-8 text or holds control characters")
+        return
     if path.is_symlink():
         target = path.resolve()
         if not target.is_relative_to(raw.resolve()):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import gzip
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 from masthead.errors import BINARY, TOO_LARGE, UNDECODABLE, UNREADABLE, Reject
 
 _CHUNK = 1 << 20
+_GZIP_FIX = "the gzip file is damaged or incomplete: compress the original again, or remove the file"
 
 
 @dataclass(frozen=True)
@@ -46,17 +46,15 @@ def _gunzip(data: bytes, source: str, limit: int) -> bytes | Reject:
                 return Reject.of(TOO_LARGE, source, what="the decompressed file", size=f"more than {limit}", limit=limit)
             pending = inflater.unconsumed_tail
             if inflater.eof:
-                if inflater.unused_data.strip(b"\0"):
-                    # concatenated gzip members: decode the rest the ordinary way
-                    rest = gzip.decompress(inflater.unused_data)
-                    out += rest
-                    if len(out) > limit:
-                        return Reject.of(TOO_LARGE, source, what="the decompressed file", size=len(out), limit=limit)
-                break
+                pending = inflater.unused_data
+                if not pending.strip(b"\0"):
+                    break
+                # concatenated gzip members: the next one, under the same limit
+                inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
         if not inflater.eof:
-            return Reject.of(UNREADABLE, source, detail="the gzip stream is truncated")
+            return Reject.of(UNREADABLE, source, detail="the gzip stream is truncated", fix=_GZIP_FIX)
     except (zlib.error, OSError, EOFError) as exc:
-        return Reject.of(UNREADABLE, source, detail=f"not a valid gzip file ({exc})")
+        return Reject.of(UNREADABLE, source, detail=f"not a valid gzip file ({exc})", fix=_GZIP_FIX)
     return bytes(out)
 
 
@@ -127,3 +125,25 @@ def _control_share(text: str) -> float:
     sample = text[:65536]
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
     return controls / len(sample)
+
+
+def lone_surrogate(value: object) -> str | None:
+    """Where a parsed value holds a lone UTF-16 surrogate (from a ``\\ud800`` escape), else None.
+
+    Such a string is not text: it cannot be written as UTF-8, so it must be refused where it is
+    read rather than crash a writer later. Walks nested lists and dicts without recursion.
+    """
+    stack: list[tuple[str, object]] = [("", value)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return where or "/"
+        elif isinstance(item, dict):
+            stack.extend((f"{where}/{k}", v) for k, v in item.items())
+            stack.extend((f"{where}/{k}", k) for k in item if isinstance(k, str))
+        elif isinstance(item, list):
+            stack.extend((f"{where}/{i}", v) for i, v in enumerate(item))
+    return None

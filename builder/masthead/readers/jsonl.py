@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 
 from masthead.errors import BAD_JSON, NOT_OBJECT, Reject
-from masthead.readers.decode import Decoded
+from masthead.readers.decode import Decoded, lone_surrogate
 from masthead.records import GIVEN, RawRecord
 
 
@@ -19,8 +19,15 @@ def read_jsonl(decoded: Decoded, source: str) -> Iterator[RawRecord | Reject]:
         except ValueError as exc:
             yield Reject.of(BAD_JSON, source, number, detail=_short(str(exc)))
             continue
+        except RecursionError:
+            yield Reject.of(BAD_JSON, source, number, detail="the values are nested too deeply")
+            continue
         if not isinstance(value, dict):
             yield Reject.of(NOT_OBJECT, source, number, detail=type(value).__name__)
+            continue
+        if "\\u" in line and (found := lone_surrogate(value)) is not None:
+            yield Reject.of(BAD_JSON, source, number, field=found,
+                            detail="a \\ud800-\\udfff escape without its pair is not text")
             continue
         fields = {str(k): v for k, v in value.items()}
         yield RawRecord(source, number, fields, {k: GIVEN for k in fields}, decoded.encoding, single=False)

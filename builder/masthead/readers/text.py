@@ -9,8 +9,29 @@ from typing import Any
 import yaml
 
 from masthead.errors import BAD_FRONT_MATTER, Reject
-from masthead.readers.decode import Decoded
+from masthead.readers.decode import Decoded, lone_surrogate
 from masthead.records import FRONT_MATTER, GIVEN, RawRecord
+
+MAX_VALUES = 10_000  # values in one front matter block, aliases counted each time they are used
+
+
+class _PlainLoader(yaml.SafeLoader):
+    """The safe loader without implicit timestamps: ``date: 2018-07-16`` stays the text written,
+    so an impossible date such as 0000-00-00 reaches the date normaliser instead of failing here."""
+
+
+_PlainLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _load_plain(block: str) -> Any:
+    loader = _PlainLoader(block)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def read_text(decoded: Decoded, source: str) -> Iterator[RawRecord | Reject]:
@@ -37,24 +58,50 @@ def _front_matter(text: str, source: str) -> tuple[dict[str, Any], str] | Reject
     else:
         return Reject.of(BAD_FRONT_MATTER, source, detail="the opening '---' has no closing '---'")
     try:
-        # safe_load builds only plain data: a !!python/... tag is an error, never code.
-        meta = yaml.safe_load(block)
+        # a SafeLoader builds only plain data: a !!python/... tag is an error, never code.
+        meta = _load_plain(block)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" (line {mark.line + 2})" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return Reject.of(BAD_FRONT_MATTER, source, detail=f"{problem}{line}")
+    except (ValueError, OverflowError) as exc:  # e.g. !!timestamp 0000-00-00, a date that cannot exist
+        return Reject.of(BAD_FRONT_MATTER, source, detail=f"a value cannot be read ({exc}); quote it to keep it as text")
+    except RecursionError:
+        return Reject.of(BAD_FRONT_MATTER, source, detail="the values are nested too deeply")
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         return Reject.of(BAD_FRONT_MATTER, source, detail=f"expected key: value pairs, got a {type(meta).__name__}")
-    return {str(k): _plain(v) for k, v in meta.items()}, body
+    budget = [MAX_VALUES]
+    try:
+        plain = {str(k): _plain(v, budget) for k, v in meta.items()}
+    except (_TooManyValues, RecursionError):
+        return Reject.of(BAD_FRONT_MATTER, source,
+                         detail=f"it expands to more than {MAX_VALUES} values (YAML aliases repeating a list?)")
+    found = lone_surrogate(plain)
+    if found is not None:
+        return Reject.of(BAD_FRONT_MATTER, source, field=found, detail="a lone surrogate escape is not text")
+    return plain, body
 
 
-def _plain(value: Any) -> Any:
-    """YAML turns 2018-07-16 into a date object; keep what the author wrote, as text."""
+class _TooManyValues(Exception):
+    pass
+
+
+def _plain(value: Any, budget: list[int]) -> Any:
+    """YAML turns 2018-07-16 into a date object; keep what the author wrote, as text.
+
+    ``budget`` counts the values built: an alias bomb (a list of aliases of a list of aliases
+    ...) is refused instead of being expanded into millions of values.
+    """
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooManyValues
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [_plain(v, budget) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v, budget) for k, v in value.items()}
     return value

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from masthead.corpusinfo import CorpusInfo, author_name
+from masthead.errors import ConfigError
 
 
 def release_cff(info: CorpusInfo, version: str, released: dt.date) -> dict[str, Any]:
@@ -21,12 +22,51 @@ def release_cff(info: CorpusInfo, version: str, released: dt.date) -> dict[str, 
             "title": info.title,
             "authors": info.authors,
         })
+    data.setdefault("message", "If you use this dataset, please cite it as below.")
     data["type"] = "dataset"
     data["version"] = version
     data["date-released"] = released.isoformat()
     if info.doi:
         data["doi"] = info.doi
+    check_cff(data, "CITATION.cff")
     return data
+
+
+CFF_SCHEMA = "cff-1.2.0.schema.json"
+
+
+def _as_json(value: Any) -> Any:
+    """YAML dates as strings, as the CFF schema asks tools to do before validating."""
+    if isinstance(value, dict):
+        return {str(k): _as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_json(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def cff_problems(data: dict[str, Any]) -> list[str]:
+    """Where ``data`` breaks the official CFF 1.2.0 JSON Schema ('path: message'), empty when valid."""
+    import json
+
+    from jsonschema import Draft7Validator
+
+    from masthead.schema import default_schema_dir
+
+    schema = json.loads((default_schema_dir() / CFF_SCHEMA).read_text(encoding="utf-8"))
+    errors = sorted(Draft7Validator(schema).iter_errors(_as_json(data)), key=lambda e: list(e.absolute_path))
+    return [f"/{'/'.join(str(p) for p in e.absolute_path)}: {e.message}" for e in errors]
+
+
+def check_cff(data: dict[str, Any], source: str) -> None:
+    problems = cff_problems(data)
+    if problems:
+        raise ConfigError(
+            f"{source}: the release's CITATION.cff would not be valid CFF 1.2.0: {problems[0]}"
+            + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
+            + "; correct the project's CITATION.cff (see https://citation-file-format.github.io)"
+        )
 
 
 def dump_cff(data: dict[str, Any]) -> str:

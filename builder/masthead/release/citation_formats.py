@@ -1,17 +1,82 @@
-"""Citation formats of a published release, read back from its own CITATION.cff."""
+"""Citation formats of a published release, read back from its own CITATION.cff.
+
+BibTeX (the same text the dataset card shows), APA (plain text), RIS and the CFF file itself.
+Every format names the exact release: its version and release date.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
-from masthead.corpusinfo import read_corpus_info
+from masthead.corpusinfo import CorpusInfo, read_corpus_info
 from masthead.errors import ConfigError
 from masthead.release.citation import bibtex
 from masthead.release.layout import CITATION
 from masthead.release.manifest import read_manifest_json
 
-FORMATS = ("bibtex", "cff")
+FORMATS = ("bibtex", "apa", "ris", "cff")
+
+
+def _initials(given: str) -> str:
+    parts = [p for chunk in given.split() for p in chunk.split("-") if p]
+    return " ".join(f"{p[0]}." for p in parts)
+
+
+def _apa_author(author: dict[str, Any]) -> str:
+    if "name" in author:
+        return str(author["name"])
+    family = " ".join(str(p) for p in (author.get("name-particle"), author.get("family-names")) if p)
+    given = str(author.get("given-names") or "")
+    name = f"{family}, {_initials(given)}" if family and given else family or given
+    return f"{name}, {author['name-suffix']}" if author.get("name-suffix") else name
+
+
+def _apa_authors(authors: list[dict[str, Any]]) -> str:
+    names = [_apa_author(a) for a in authors]
+    if len(names) == 1:
+        return names[0]
+    if len(names) <= 20:
+        return ", ".join(names[:-1]) + ", & " + names[-1]
+    return ", ".join(names[:19]) + ", … " + names[-1]
+
+
+def _link(info: CorpusInfo) -> str | None:
+    if info.doi:
+        return f"https://doi.org/{info.doi}"
+    return info.url or info.repository
+
+
+def apa(info: CorpusInfo, version: str, released: dt.date) -> str:
+    """APA 7 reference for a data set: Authors. (Year). Title (Version x) [Data set]. Link"""
+    authors = _apa_authors(info.authors)
+    text = f"{authors}{'' if authors.endswith('.') else '.'} ({released.year}). {info.title} (Version {version}) [Data set]."
+    link = _link(info)
+    return f"{text} {link}\n" if link else f"{text}\n"
+
+
+def ris(info: CorpusInfo, name: str, version: str, released: dt.date) -> str:
+    """RIS record (TY DATA) for reference managers."""
+    lines = [("TY", "DATA"), ("TI", info.title)]
+    for author in info.authors:
+        if "name" in author:
+            lines.append(("AU", str(author["name"])))
+        else:
+            family = " ".join(str(p) for p in (author.get("name-particle"), author.get("family-names")) if p)
+            given = author.get("given-names")
+            lines.append(("AU", f"{family}, {given}" if family and given else family or str(given or "")))
+    lines += [("PY", str(released.year)), ("DA", released.strftime("%Y/%m/%d/")), ("ET", version)]
+    if info.doi:
+        lines.append(("DO", info.doi))
+    link = info.url or info.repository
+    if link:
+        lines.append(("UR", str(link)))
+    if info.abstract:
+        lines.append(("AB", " ".join(info.abstract.split())))
+    lines += [("KW", k) for k in info.keywords]
+    lines += [("N1", f"Release {version} of {name}, {released.isoformat()}"), ("ER", "")]
+    return "".join(f"{tag}  - {value}".rstrip() + "\n" for tag, value in lines)
 
 
 def format_citation(folder: Path, fmt: str) -> str:
@@ -23,4 +88,9 @@ def format_citation(folder: Path, fmt: str) -> str:
     manifest = read_manifest_json(folder)
     info = read_corpus_info(path, manifest["corpus"])
     released = dt.date.fromisoformat(str(info.raw.get("date-released", manifest["released"])))
-    return bibtex(info, manifest["corpus"], str(manifest["version"]), released)
+    version = str(manifest["version"])
+    if fmt == "apa":
+        return apa(info, version, released)
+    if fmt == "ris":
+        return ris(info, manifest["corpus"], version, released)
+    return bibtex(info, manifest["corpus"], version, released)

@@ -13,8 +13,11 @@ from masthead.errors import OutputError
 from masthead.faults import checkpoint
 from masthead.release import card as cards
 from masthead.release.atomic import commit, temp_dir_for
+from masthead.release.changelog import write_changes
 from masthead.release.checksums import write_checksums
 from masthead.release.citation import bibtex, dump_cff, release_cff
+from masthead.release.croissant import write_croissant
+from masthead.release.diff import DocumentDiff
 from masthead.release.hf import write_hf
 from masthead.release.layout import CARD, CITATION, DATA, HF, MANIFEST, REJECTS
 from masthead.release.manifest import dump_json
@@ -43,6 +46,7 @@ def write_release(
     report: BuildReport,
     input_fp: str,
     progress: ProgressFn | None = None,
+    changes: DocumentDiff | None = None,
 ) -> dict[str, int]:
     """Write every file of the release; returns rows per split. Nothing is visible until the rename."""
     temp = temp_dir_for(target)
@@ -52,7 +56,7 @@ def write_release(
             shutil.rmtree(temp)
         temp.mkdir()
         checkpoint("release.temp-created")
-        rows = _write_files(temp, settings, info, version, collected, report, input_fp, progress)
+        rows = _write_files(temp, settings, info, version, collected, report, input_fp, progress, changes)
         commit(temp, target)
     except OSError as exc:
         shutil.rmtree(temp, ignore_errors=True)
@@ -72,6 +76,7 @@ def _write_files(
     report: BuildReport,
     input_fp: str,
     progress: ProgressFn | None,
+    changes: DocumentDiff | None = None,
 ) -> dict[str, int]:
     doc_schema = document_schema(settings.schema_dir)
     schema = arrow_schema(doc_schema)
@@ -135,6 +140,9 @@ def _write_files(
         "settings": settings.as_manifest(),
     }
     (folder / MANIFEST).write_text(dump_json(manifest), encoding="utf-8")
+    if changes is not None:
+        write_changes(folder, changes, version, released.isoformat())
+    write_croissant(folder, settings.name, info, version, released, doc_schema, settings.license_name)
     checkpoint("manifest.written")
     checkpoint("checksums.before")
     write_checksums(folder)

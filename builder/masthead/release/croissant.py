@@ -1,0 +1,206 @@
+"""croissant.json: the release described in Croissant 1.0 (JSON-LD), as ``mlcroissant`` reads it.
+
+One ``cr:FileObject`` per Parquet shard (with its SHA-256), one ``cr:FileSet`` over them, and
+one ``cr:RecordSet`` whose fields are derived from ``schema/document.schema.json``: JSON
+scalars map to schema.org types, arrays of scalars to repeated fields, objects and arrays of
+objects to ``subField``s read from the struct column with ``jsonPath`` transforms. Only JSON
+is written here; ``mlcroissant`` is needed to read it, not to build it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from masthead.corpusinfo import CorpusInfo
+from masthead.errors import SchemaError
+from masthead.release.checksums import file_sha256
+from masthead.release.citation import bibtex
+from masthead.release.layout import DATA
+from masthead.release.manifest import dump_json
+from masthead.schema import resolve_property
+
+CROISSANT = "croissant.json"
+CONFORMS_TO = "http://mlcommons.org/croissant/1.0"
+RECORD_SET = "documents"
+FILE_SET = "parquet-files"
+PARQUET = "application/x-parquet"
+
+CONTEXT: dict[str, Any] = {
+    "@language": "en",
+    "@vocab": "https://schema.org/",
+    "citeAs": "cr:citeAs",
+    "column": "cr:column",
+    "conformsTo": "dct:conformsTo",
+    "cr": "http://mlcommons.org/croissant/",
+    "rai": "http://mlcommons.org/croissant/RAI/",
+    "data": {"@id": "cr:data", "@type": "@json"},
+    "dataType": {"@id": "cr:dataType", "@type": "@vocab"},
+    "dct": "http://purl.org/dc/terms/",
+    "equivalentProperty": "cr:equivalentProperty",
+    "examples": {"@id": "cr:examples", "@type": "@json"},
+    "extract": "cr:extract",
+    "field": "cr:field",
+    "fileProperty": "cr:fileProperty",
+    "fileObject": "cr:fileObject",
+    "fileSet": "cr:fileSet",
+    "format": "cr:format",
+    "includes": "cr:includes",
+    "isLiveDataset": "cr:isLiveDataset",
+    "jsonPath": "cr:jsonPath",
+    "key": "cr:key",
+    "md5": "cr:md5",
+    "parentField": "cr:parentField",
+    "path": "cr:path",
+    "recordSet": "cr:recordSet",
+    "references": "cr:references",
+    "regex": "cr:regex",
+    "repeated": "cr:repeated",
+    "replace": "cr:replace",
+    "sc": "https://schema.org/",
+    "samplingRate": "cr:samplingRate",
+    "separator": "cr:separator",
+    "source": "cr:source",
+    "subField": "cr:subField",
+    "transform": "cr:transform",
+}
+
+_DATA_TYPES = {"string": "sc:Text", "integer": "sc:Integer", "number": "sc:Float", "boolean": "sc:Boolean"}
+
+
+def _kind(prop: dict[str, Any]) -> str:
+    declared = prop.get("type")
+    names = [declared] if isinstance(declared, str) else [t for t in declared or [] if t != "null"]
+    if len(names) != 1:
+        raise SchemaError(f"cannot map JSON type {declared!r} to a Croissant field")
+    return str(names[0])
+
+
+def _source(column: str, path: list[str]) -> dict[str, Any]:
+    source: dict[str, Any] = {"fileSet": {"@id": FILE_SET}, "extract": {"column": column}}
+    if path:
+        source["transform"] = [{"jsonPath": step} for step in path]
+    return source
+
+
+def _field(field_id: str, name: str, prop: dict[str, Any], root: dict[str, Any], column: str, path: list[str]) -> dict[str, Any]:
+    prop = resolve_property(prop, root)
+    kind = _kind(prop)
+    out: dict[str, Any] = {"@type": "cr:Field", "@id": field_id, "name": name}
+    if prop.get("description"):
+        out["description"] = str(prop["description"])
+    item = prop
+    if kind == "array":
+        out["repeated"] = True
+        item = resolve_property(prop.get("items", {}), root)
+        kind = _kind(item)
+    if kind == "object":
+        out["subField"] = [
+            _field(f"{field_id}/{sub}", sub, sub_prop, root, column, [*path, sub])
+            for sub, sub_prop in item.get("properties", {}).items()
+        ]
+        return out
+    if kind not in _DATA_TYPES:
+        raise SchemaError(f"JSON type {kind!r} of field {field_id} has no Croissant data type")
+    out["dataType"] = _DATA_TYPES[kind]
+    out["source"] = _source(column, path)
+    return out
+
+
+def record_set_fields(doc_schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The record set's fields, one per document property, in the schema's order."""
+    return [
+        _field(f"{RECORD_SET}/{name}", name, prop, doc_schema, name, [])
+        for name, prop in doc_schema.get("properties", {}).items()
+    ]
+
+
+def _creator(author: dict[str, Any]) -> dict[str, Any]:
+    if "name" in author:
+        return {"@type": "Organization", "name": str(author["name"])}
+    given, family = author.get("given-names"), author.get("family-names")
+    person: dict[str, Any] = {"@type": "Person", "name": " ".join(str(p) for p in (given, family) if p)}
+    if author.get("orcid"):
+        person["sameAs"] = str(author["orcid"])
+    return person
+
+
+def croissant_metadata(
+    folder: Path,
+    corpus: str,
+    info: CorpusInfo,
+    version: str,
+    released: dt.date,
+    doc_schema: dict[str, Any],
+    license_name: str | None = None,
+) -> dict[str, Any]:
+    shards = sorted((folder / DATA).glob("*.parquet"))
+    distribution: list[dict[str, Any]] = [
+        {
+            "@type": "cr:FileObject",
+            "@id": path.relative_to(folder).as_posix(),
+            "name": path.relative_to(folder).as_posix(),
+            "contentUrl": path.relative_to(folder).as_posix(),
+            "contentSize": f"{path.stat().st_size} B",
+            "encodingFormat": PARQUET,
+            "sha256": file_sha256(path),
+        }
+        for path in shards
+    ]
+    distribution.append({
+        "@type": "cr:FileSet",
+        "@id": FILE_SET,
+        "name": FILE_SET,
+        "description": "The Parquet shards of every split.",
+        "encodingFormat": PARQUET,
+        "includes": f"{DATA}/*.parquet",
+    })
+    meta: dict[str, Any] = {
+        "@context": CONTEXT,
+        "@type": "sc:Dataset",
+        "name": corpus,
+        "description": info.abstract or info.title,
+        "conformsTo": CONFORMS_TO,
+        "citeAs": bibtex(info, corpus, version, released),
+        "creator": [_creator(a) for a in info.authors],
+        "datePublished": released.isoformat(),
+        "version": version,
+        "keywords": info.keywords,
+        "distribution": distribution,
+        "recordSet": [
+            {
+                "@type": "cr:RecordSet",
+                "@id": RECORD_SET,
+                "name": RECORD_SET,
+                "description": str(doc_schema.get("description", "The documents of the release.")),
+                "key": {"@id": f"{RECORD_SET}/id"},
+                "field": record_set_fields(doc_schema),
+            }
+        ],
+    }
+    url = info.url or info.repository or (f"https://doi.org/{info.doi}" if info.doi else None)
+    if url:
+        meta["url"] = url
+    if info.license:
+        meta["license"] = f"https://spdx.org/licenses/{info.license}.html"
+    elif license_name:
+        meta["license"] = license_name
+    if info.doi:
+        meta["identifier"] = f"https://doi.org/{info.doi}"
+    return meta
+
+
+def write_croissant(
+    folder: Path,
+    corpus: str,
+    info: CorpusInfo,
+    version: str,
+    released: dt.date,
+    doc_schema: dict[str, Any],
+    license_name: str | None = None,
+) -> Path:
+    target = folder / CROISSANT
+    meta = croissant_metadata(folder, corpus, info, version, released, doc_schema, license_name)
+    target.write_text(dump_json(meta), encoding="utf-8")
+    return target
