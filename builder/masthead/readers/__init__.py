@@ -8,6 +8,7 @@ a format is one function and one ``register`` call.
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
@@ -76,7 +77,7 @@ def display_name(name: str) -> str:
     if name.isprintable():
         return name
     raw = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in raw)
+    return "".join(ch if ch.isprintable() or unicodedata.category(ch) == "Zs" else repr(ch)[1:-1] for ch in raw)
 
 
 def read_input(raw: Path, source: str, manifest: Manifest, limit: int) -> Iterator[RawRecord | Reject]:
