@@ -15,6 +15,7 @@ from masthead.clean import clean_record
 from masthead.context import StepContext
 from masthead.errors import EMPTY, Reject
 from masthead.ids import document_id
+from masthead.language import UNDETERMINED, detect_language
 from masthead.normalize import normalize_metadata
 from masthead.records import RawRecord
 from masthead.sanitize import sanitize_fields
@@ -47,6 +48,11 @@ def process_record(raw: RawRecord, ctx: StepContext) -> Processed | Reject:
     provenance = dict(meta.provenance)
     if cleaned.title_origin is not None:  # the headline came from the page or the text, not a given field
         provenance["title"] = cleaned.title_origin
+    language = meta.language
+    if not raw.fields.get("language"):  # a given language wins; else the text's, when the model is sure
+        detected, _ = detect_language(cleaned.text)
+        if detected != UNDETERMINED:
+            language, provenance["language"] = detected, "detected"
     doc: dict[str, Any] = {
         "id": doc_id,
         "title": cleaned.title,
@@ -61,7 +67,7 @@ def process_record(raw: RawRecord, ctx: StepContext) -> Processed | Reject:
         "contributors": list(meta.contributors),
         "agencies": list(meta.agencies),
         "url": meta.url,
-        "language": meta.language,
+        "language": language,
         "source": raw.source,
         "source_record": raw.record,
         "encoding": raw.encoding,

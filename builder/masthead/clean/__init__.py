@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from masthead.clean.headline import drop_repeated_title
+from masthead.clean.layout import join_lines, lay_out
 from masthead.clean.normalize_text import normalize_text
-from masthead.errors import REASONS, RejectReason
+from masthead.errors import BOILERPLATE_ONLY, REASONS, RejectReason
 
 
 @dataclass(frozen=True)
@@ -38,35 +38,47 @@ def _given(fields: dict[str, Any], key: str) -> str | None:
     return normalize_text(value) or None if isinstance(value, str) else None
 
 
+def _reject(reason: RejectReason, field_: str, **params: Any) -> Cleaned:
+    return Cleaned(None, None, "", reject=reason, reject_field=field_, reject_params=params)
+
+
 def clean_record(fields: dict[str, Any]) -> Cleaned:
+    """Headline, dek and body of one record, with every removed line named by its rule."""
     meta: dict[str, Any] = {}
+    source_field = "/text"
     if not fields.get("text") and isinstance(fields.get("html"), str):
         from masthead.clean.html import HtmlProblem, extract_html
 
         extracted = extract_html(fields["html"])
         if isinstance(extracted, HtmlProblem):
-            return Cleaned(None, None, "", reject=REASONS[extracted.code], reject_field="/html",
-                           reject_params=extracted.params)
-        raw_text, meta = extracted.text, dict(extracted.meta)
+            return _reject(REASONS[extracted.code], "/html", **extracted.params)
+        raw_text, meta, source_field = extracted.text, dict(extracted.meta), "/html"
     else:
         raw_text = str(fields.get("text") or "")
-    text = normalize_text(raw_text)
-    removed = len(raw_text) - len(text)
-    # title_origin is set only when the headline did not come from a given field
     title, title_origin = _given(fields, "title"), None
     if title is None and meta.get("title"):
-        title, title_origin = normalize_text(meta["title"]), "html-meta"
-    kept, dropped = drop_repeated_title(text.split("\n\n") if text else [], title)
-    text = "\n\n".join(kept)
-    removed_by_rule = [("whitespace", removed)] if removed > 0 else []
-    if dropped:
-        removed_by_rule.append(("headline", sum(len(p) + 2 for p in dropped)))
+        title, title_origin = normalize_text(meta["title"]) or None, "html-meta"
+    layout = lay_out(normalize_text(raw_text), title)
+    kept = [line for line in layout.lines if line.rule is None]
+    text = join_lines(kept)
+    removed_lines = tuple((line.rule, line.text) for line in layout.lines if line.rule is not None)
+    by_rule: dict[str, int] = {}
+    for rule, line_text in removed_lines:
+        by_rule[rule] = by_rule.get(rule, 0) + len(line_text)
+    rest = len(raw_text) - len(text) - sum(by_rule.values())
+    if rest > 0:
+        by_rule["whitespace"] = rest
+    removed = tuple(sorted(by_rule.items()))
+    if not text and removed_lines:
+        return _reject(BOILERPLATE_ONLY, source_field, removed=len(raw_text))
+    if title is None and layout.headline:
+        title, title_origin = layout.headline, "text"
     return Cleaned(
         title=title,
-        dek=_given(fields, "dek"),
+        dek=_given(fields, "dek") or layout.dek,
         text=text,
-        removed=tuple(removed_by_rule),
-        removed_lines=tuple(("headline", p) for p in dropped),
+        removed=removed,
         meta=meta,
+        removed_lines=removed_lines,
         title_origin=title_origin,
     )
