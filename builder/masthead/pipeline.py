@@ -13,7 +13,7 @@ from typing import Any
 
 from masthead.clean import clean_record
 from masthead.context import StepContext
-from masthead.errors import EMPTY, Reject
+from masthead.errors import BAD_DATE, EMPTY, Reject
 from masthead.ids import document_id
 from masthead.language import UNDETERMINED, detect_language
 from masthead.normalize import normalize_metadata
@@ -45,9 +45,10 @@ def process_record(raw: RawRecord, ctx: StepContext) -> Processed | Reject:
     if not cleaned.text:
         return Reject.of(EMPTY, raw.source, raw.record, field="/text", id=doc_id)
     meta = normalize_metadata(raw.fields, raw.origin, cleaned, ctx)
-    provenance = dict(meta.provenance)
-    if cleaned.title_origin is not None:  # the headline came from the page or the text, not a given field
-        provenance["title"] = cleaned.title_origin
+    if meta.rejection is not None:  # a given date that cannot be a publication date
+        pointer, value, detail = meta.rejection
+        return Reject.of(BAD_DATE, raw.source, raw.record, field=pointer, id=doc_id, value=value, detail=detail)
+    provenance = dict(meta.provenance)  # title: chosen among given, page and cleaner candidates
     language = meta.language
     if not raw.fields.get("language"):  # a given language wins; else the text's, when the model is sure
         detected, _ = detect_language(cleaned.text)
@@ -55,7 +56,7 @@ def process_record(raw: RawRecord, ctx: StepContext) -> Processed | Reject:
             language, provenance["language"] = detected, "detected"
     doc: dict[str, Any] = {
         "id": doc_id,
-        "title": cleaned.title,
+        "title": meta.title,
         "dek": cleaned.dek,
         "text": cleaned.text,
         "outlet": meta.outlet,

@@ -1,0 +1,236 @@
+"""Bylines into people, contributors and agencies, with names in their right case.
+
+``parse_byline`` strips prefixes (By, Written by, Von, Par, Por…), splits on and/&/,/;/und/y/et,
+drops e-mail addresses, @handles, URLs and job titles, repairs the case of all-caps or
+all-lower names (MacFarquhar, McDonald, O'Brien, hyphens, particles such as "de la Cruz"),
+de-duplicates, and sorts wire agencies and desks ("Staff", "AP") away from people.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+MAX_BYLINE = 1000
+MAX_NAME = 100
+
+_EMAIL = re.compile(r"\S{1,64}@\S{1,255}\.[a-z]{2,24}\b", re.IGNORECASE)
+_URL = re.compile(r"\bhttps?://\S{0,2000}|\bwww\.\S{1,2000}", re.IGNORECASE)
+_HANDLE = re.compile(r"(?<!\w)@\w{1,50}")
+_BRACKETS = re.compile(r"[(\[]([^()\[\]]{0,100})[)\]]")
+_PREFIX = re.compile(
+    r"^(?:(?:written|words|story|text|reporting|reported|compiled|posted|edited|photos?|interview|analysis)\s{1,3}"
+    r"by|by|von|par|por|door|av|af)\s{0,3}[:\-–—]?\s{1,3}",
+    re.IGNORECASE,
+)
+_CONTRIB = re.compile(
+    r"[,;.]?\s{0,3}\b(?:with\s{1,3})?(?:additional\s{1,3}reporting|assistance|contributions?|reporting)\s{1,3}"
+    r"(?:by|from)\s{1,3}(.{1,500})$",
+    re.IGNORECASE,
+)
+_SPLIT = re.compile(
+    r"\s{0,3}(?:[,;]\s{0,3}(?:and|&|und|y|et|e|og|en)\s|[,;|/\n]|\s(?:and|&|und|y|et|e|og|en)\s)\s{0,3}", re.IGNORECASE
+)
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+ROLE_NOUNS = _set("""
+editor editors writer writers reporter reporters correspondent correspondents columnist columnists
+contributor contributors journalist journalists producer producers photographer photographers critic
+analyst anchor host presenter intern fellow blogger author chief head director researcher
+""")
+ROLE_WORDS = ROLE_NOUNS | _set("""
+senior chief deputy associate assistant contributing special staff political foreign national white
+house washington us uk eu europe european business sports science health technology tech global
+economics economic investigative investigations digital news managing executive breaking weather
+opinion culture entertainment features food travel lifestyle world local city metro legal court
+education climate environment markets market finance financial money data visual video audio
+correspondent's bureau at large of the for and editor-at-large editor-in-chief
+""")
+DESK_WORDS = _set("""
+staff desk team newsroom wire wires bureau services service reports agencies editors
+""")
+PARTICLES = _set("""
+de del della der den di da das dos du la le van von ter ten bin ibn al el y zu
+""")
+# "Mac" is a capitalised prefix only in these names; elsewhere (Machado, Mack) it is not.
+MAC_NAMES = _set("""
+macarthur macaulay macbride macdonald macdougall macfarlane macfarquhar macgregor macinnes macintosh
+macintyre mackay mackenzie mackinnon maclean macleod macmillan macnamara macneil macpherson macrae
+macaskill macdonell maclachlan maclennan macnab macquarie mackintosh macneill
+""")
+SUFFIXES = _set("""
+jr jr. sr sr. ii iii iv phd md
+""")
+
+
+@dataclass(frozen=True)
+class Byline:
+    authors: tuple[str, ...] = ()
+    contributors: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = field(default=(), compare=False)
+
+    def __bool__(self) -> bool:
+        return bool(self.authors or self.agencies)
+
+
+def _cap_word(word: str) -> str:
+    """One name word in proper case: o'brien → O'Brien, mcdonald → McDonald, thomson-deveaux → Thomson-Deveaux."""
+    if "-" in word:
+        return "-".join(_cap_word(part) for part in word.split("-"))
+    lower = word.lower()
+    if not lower:
+        return word
+    if lower in SUFFIXES:
+        return lower.upper() if lower.rstrip(".") in ("ii", "iii", "iv", "phd", "md") else lower.capitalize()
+    if len(lower) > 2 and lower[1] in "'’" and lower[0] in "od":
+        return lower[0].upper() + lower[1] + lower[2:].capitalize()
+    if lower.startswith("mc") and len(lower) > 3:
+        return "Mc" + lower[2:].capitalize()
+    if lower in MAC_NAMES:
+        return "Mac" + lower[3:].capitalize()
+    if re.fullmatch(r"(?:[a-z]\.){1,3}", lower):  # initials "j.k."
+        return lower.upper()
+    return lower[:1].upper() + lower[1:]
+
+
+def repair_case(name: str) -> str:
+    """Proper case for names written in all capitals or all lower case; others are kept as written."""
+    letters = [ch for ch in name if ch.isalpha()]
+    if not letters or not (all(ch.isupper() for ch in letters) or all(ch.islower() for ch in letters)):
+        return name
+    if len(letters) <= 3 and all(ch.isupper() for ch in letters):  # "AP", "AFP"
+        return name
+    words = name.split()
+    out = []
+    for index, word in enumerate(words):
+        if index > 0 and word.lower() in PARTICLES and index < len(words) - 1:
+            out.append(word.lower())
+        else:
+            out.append(_cap_word(word))
+    return " ".join(out)
+
+
+def _clean(part: str) -> str:
+    part = _INVISIBLE.sub("", part)
+    part = part.strip(" \t\"'“”‘’«»·•*:;,.-–—|")
+    return " ".join(part.split())
+
+
+def _tokens(part: str) -> list[str]:
+    return [t.strip(",").replace(".", "").lower() for t in part.split()]
+
+
+def is_title(part: str) -> bool:
+    """A job title without a name: "Staff Writer", "U.S. Editor", "Senior Correspondent"."""
+    tokens = _tokens(part)
+    return bool(tokens) and all(t in ROLE_WORDS for t in tokens) and any(t in ROLE_NOUNS for t in tokens)
+
+
+def is_desk(part: str) -> bool:
+    """A desk or wire credit rather than a person: "Staff", "Guardian staff reporter", "Gear Team"."""
+    return any(t in DESK_WORDS for t in _tokens(part))
+
+
+def strip_title(part: str) -> str:
+    """"Jane Doe Staff Writer" → "Jane Doe" (a trailing title after a name)."""
+    words = part.split()
+    end = len(words)
+    while end > 0 and words[end - 1].strip(",").replace(".", "").lower() in ROLE_WORDS:
+        end -= 1
+    tail = [w.strip(",").replace(".", "").lower() for w in words[end:]]
+    if end >= 2 and tail and any(t in ROLE_NOUNS for t in tail):
+        return " ".join(words[:end])
+    return part
+
+
+def looks_like_name(part: str) -> bool:
+    """Two to six words, letters, no digits, not a sentence."""
+    words = part.split()
+    if not 2 <= len(words) <= 6 or len(part) > MAX_NAME:
+        return False
+    if any(ch.isdigit() for ch in part) or not _LETTER.search(part):
+        return False
+    if any(not (w[:1].isupper() or w.lower() in PARTICLES or not w[:1].isalpha()) for w in words):
+        return False
+    return all(_LETTER.search(w) or w in ("-",) for w in words)
+
+
+AgencyTest = Callable[[str], bool]
+
+
+def _no_agency(name: str) -> bool:
+    return False
+
+
+def parse_byline(value: str | Iterable[str], is_agency: AgencyTest = _no_agency,
+                 is_outlet: AgencyTest = _no_agency) -> Byline:
+    """Split and clean one byline (a string or a list of names)."""
+    parts = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)]
+    authors: list[str] = []
+    contributors: list[str] = []
+    agencies: list[str] = []
+    dropped: list[str] = []
+    for raw in parts[:100]:
+        text = _URL.sub(" ", _EMAIL.sub(" ", raw[:MAX_BYLINE]))
+        text = _HANDLE.sub(" ", text)
+        contrib = _CONTRIB.search(text)
+        if contrib is not None:
+            contributors.extend(_people(contrib[1], dropped))
+            text = text[: contrib.start()]
+        # "(AP)", "[Reuters]" inside a byline name an agency
+        for inner in _BRACKETS.findall(text):
+            if is_agency(inner.strip()):
+                agencies.append(_clean(inner))
+        text = _BRACKETS.sub(" ", text)
+        for piece in _SPLIT.split(text):
+            piece = _PREFIX.sub("", _clean(piece))
+            piece = _clean(piece)
+            if not piece or not _LETTER.search(piece):
+                if piece:
+                    dropped.append(piece)
+                continue
+            name = repair_case(strip_title(piece))
+            if is_agency(piece):
+                agencies.append(repair_case(piece))
+            elif is_title(piece):
+                dropped.append(piece)
+            elif name != repair_case(piece) and looks_like_name(name):  # "Jane Doe Staff Writer"
+                authors.append(name)
+            elif is_desk(piece) or is_outlet(piece):
+                agencies.append(repair_case(piece))
+            elif looks_like_name(name):
+                authors.append(name)
+            else:
+                dropped.append(piece)
+    return Byline(_unique(authors), _unique(c for c in contributors if c not in authors), _unique(agencies),
+                  tuple(dropped))
+
+
+def _people(text: str, dropped: list[str]) -> list[str]:
+    out = []
+    for piece in _SPLIT.split(text):
+        name = repair_case(strip_title(_clean(_PREFIX.sub("", _clean(piece)))))
+        if looks_like_name(name):
+            out.append(name)
+        elif name:
+            dropped.append(name)
+    return out
+
+
+def name_key(name: str) -> str:
+    return " ".join(re.sub(r"[\W_]+", " ", name.casefold()).split())
+
+
+def _unique(names: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(name_key(name), name)
+    return tuple(seen.values())

@@ -1,0 +1,124 @@
+"""What a document's own text says about who wrote and published it.
+
+Credit lines ("This article was written by A and B from The Washington Post", "A reported from
+Moscow, and B from New York.", "C contributed reporting.", "With assistance by D"), bylines at
+the top ("By A and B"), author bios at the end ("Emily Tamkin is the U.S. editor of …"),
+house sign-offs ("Before it's here, it's on the Bloomberg Terminal.", "… of the New York
+edition with the headline: …", "More from Foreign Policy") and dated lines near the top
+("Published July 14, 2018"). Outlet names found here count only when the registry knows them.
+Lines are cut to ``MAX_LINE`` characters and only the head and tail of a text are scanned.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+MAX_LINE = 400
+HEAD_LINES = 12
+TAIL_LINES = 25
+
+_NAME = r"[A-Z][\w'’.\-]{0,30}(?:\s{1,2}(?:[A-Z][\w'’.\-]{0,30}|de|la|del|van|von|der|da|di|le|bin|al)){1,4}"
+_NAMES = _NAME + r"(?:(?:,\s{1,2}|\s{1,2}and\s{1,2}|,\s{1,2}and\s{1,2})" + _NAME + r"){0,6}"
+
+WRITTEN_BY = re.compile(
+    r"^This (?:article|story|piece|report) (?:was|is) (?:written|reported) by (?P<names>" + _NAMES + r")"
+    r"(?:,? (?:from|of|for) (?P<outlet>(?:[Tt]he )?[A-Z][\w&'’.\- ]{1,60}?))?(?: and | was |,|\.|$)"
+)
+REPORTED_FROM = re.compile(
+    r"^(?P<first>" + _NAMES + r") reported from [^,.;]{1,60}(?P<rest>(?:,? and (?:" + _NAME + r") from [^,.;]{1,60})*)\.?"
+)
+REST_FROM = re.compile(r"and (" + _NAME + r") from ")
+CONTRIBUTED = re.compile(r"(?:^|\.\s{1,3})(?P<names>" + _NAMES + r") contributed (?:additional )?reporting\b")
+ASSISTANCE = re.compile(
+    r"^[—–-]?\s{0,2}(?:With|Additional) (?:assistance|reporting|contributions?) (?:by|from) (?P<names>.{3,300}?)\.?$",
+    re.IGNORECASE,
+)
+BYLINE = re.compile(r"^(?:By|BY|Written by|Words by|Von|Par|Por)\s{1,3}(?P<names>.{3,200})$")
+BIO = re.compile(
+    r"^(?P<name>" + _NAME + r") (?:is|was|has been) (?:a|an|the)\s{1,2}(?:[\w.\-']{1,30}\s{1,2}){0,5}?"
+    r"(?:editor|writer|reporter|correspondent|columnist|journalist|contributor|critic|producer|bureau chief)\b"
+)
+COVERS = re.compile(r"^(?P<name>" + _NAME + r") (?:covers|writes about|reports on) [^.]{3,120} for (?P<outlet>[A-Z][^.]{1,60})\.")
+MORE_FROM = re.compile(r"^More from (?P<outlet>(?:[Tt]he )?[A-Z][\w&'’.\- ]{1,60}?)\s{0,3}$")
+COPYRIGHT = re.compile(r"^(?:©|\(c\)|Copyright)\s{0,3}(?:©\s{0,2})?(?:\d{4}\s{0,2}[-–]?\s{0,2}){0,2}(?P<outlet>[A-Z][\w&'’.\- ]{1,60}?)"
+                       r"(?:[.,]? All rights reserved\.?|\.)?$", re.IGNORECASE)
+DATED = re.compile(r"^(?:Published|Posted|First published)(?:\s{1,3}on)?:?\s{1,3}(?P<date>.{6,80})$", re.IGNORECASE)
+
+# Sign-offs that only one house writes.
+HOUSE_SIGNATURES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"it'?s on the Bloomberg Terminal", re.IGNORECASE), "Bloomberg"),
+    (re.compile(r"appears in print on .{0,80}of the New York edition with the headline"), "The New York Times"),
+    (re.compile(r"^\(Reporting by .{3,200}(?:Editing|Writing) by .{3,200}\)$"), "Reuters"),
+    (re.compile(r"^Copyright \d{4} The Associated Press\. All rights reserved\."), "Associated Press"),
+)
+
+
+@dataclass(frozen=True)
+class Signatures:
+    """Candidates found in the text, each a raw string for the normalisers to clean."""
+
+    bylines: tuple[str, ...] = ()
+    contributors: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+
+
+def _lines(text: str) -> list[str]:
+    return [" ".join(line[: MAX_LINE * 2].split())[:MAX_LINE] for line in text.split("\n") if line.strip()]
+
+
+def _credit(line: str, bylines: list[str], contributors: list[str], outlets: list[str]) -> None:
+    for pattern, outlet in HOUSE_SIGNATURES:
+        if pattern.search(line):
+            outlets.append(outlet)
+    match = WRITTEN_BY.match(line)
+    if match is not None:
+        bylines.append(match["names"])
+        if match["outlet"]:
+            outlets.append(match["outlet"])
+    match = REPORTED_FROM.match(line)
+    if match is not None:
+        bylines.append(", ".join([match["first"], *REST_FROM.findall(match["rest"] or "")]))
+    for found in CONTRIBUTED.finditer(line):
+        contributors.append(found["names"])
+    match = ASSISTANCE.match(line)
+    if match is not None:
+        contributors.append(match["names"])
+    match = BIO.match(line) or COVERS.match(line)
+    if match is not None:
+        bylines.append(match["name"])
+    match = MORE_FROM.match(line) or COPYRIGHT.match(line)
+    if match is not None:
+        outlets.append(match["outlet"])
+
+
+def find_signatures(texts: Iterable[str], removed_lines: Iterable[str] = ()) -> Signatures:
+    """Scan the head and tail of each text, and every line the cleaner removed."""
+    bylines: list[str] = []
+    contributors: list[str] = []
+    outlets: list[str] = []
+    dates: list[str] = []
+    seen: set[str] = set()
+    candidates: list[tuple[str, bool]] = []
+    for text in texts:
+        lines = _lines(text)
+        head = lines[:HEAD_LINES]
+        tail = lines[HEAD_LINES:][-TAIL_LINES:]
+        candidates.extend((line, True) for line in head)
+        candidates.extend((line, False) for line in tail)
+    candidates.extend((line, True) for text in removed_lines for line in _lines(text))
+    for line, near_top in candidates:
+        if line in seen:
+            continue
+        seen.add(line)
+        if near_top:
+            match = BYLINE.match(line)
+            if match is not None:
+                bylines.append(match["names"])
+            dated = DATED.match(line)
+            if dated is not None:
+                dates.append(dated["date"])
+        _credit(line, bylines, contributors, outlets)
+    return Signatures(tuple(bylines), tuple(contributors), tuple(outlets), tuple(dates))
