@@ -120,8 +120,11 @@ def repair_case(name: str) -> str:
 
 def _clean(part: str) -> str:
     part = _INVISIBLE.sub("", part)
-    part = part.strip(" \t\"'“”‘’«»·•*:;,.-–—|")
-    return " ".join(part.split())
+    part = part.strip(" \t\"'“”‘’«»·•*:;,-–—|")
+    words = part.split()
+    if words and words[-1].endswith(".") and len(words[-1].strip(".")) > 3:  # keep "Jr.", "J."
+        words[-1] = words[-1].rstrip(".")
+    return " ".join(words).lstrip(".").strip()
 
 
 def _tokens(part: str) -> list[str]:
