@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from masthead.cli import build_cmd as build_cmd
 from masthead.cli import release_cmd as release_cmd
+from masthead.cli import report_cmd as report_cmd
 from masthead.cli.app import app
 
 
@@ -11,4 +12,4 @@ def main() -> None:
     app(prog_name="masthead")
 
 
-__all__ = ["app", "build_cmd", "main", "release_cmd"]
+__all__ = ["app", "build_cmd", "main", "release_cmd", "report_cmd"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +141,13 @@ def _write_files(
         "settings": settings.as_manifest(),
     }
     (folder / MANIFEST).write_text(dump_json(manifest), encoding="utf-8")
+    # report.html + figures/ are computed from the Parquet and manifest just written; the card then
+    # gets the figures and the coverage table (rewritten here, before the checksums cover both).
+    from masthead.insight import card_section, write_report
+
+    insight = write_report(folder, title=info.title)
+    card = replace(card, sections=[*card.sections, card_section(insight.stats, insight.figures)])
+    (folder / CARD).write_text(cards.render_card(card), encoding="utf-8")
     if changes is not None:
         write_changes(folder, changes, version, released.isoformat())
     write_croissant(folder, settings.name, info, version, released, doc_schema, settings.license_name)

@@ -1,0 +1,129 @@
+"""What a release holds, in numbers: computed from its Parquet, manifest.json and rejects.jsonl.
+
+``corpus_stats`` streams the Parquet shards batch by batch (pyarrow only), so it works on a
+million documents in bounded memory. The result is plain JSON data: ``masthead stats --json``
+prints exactly this dict, and the report's figures and tables are drawn from it.
+
+Words are what ``str.split()`` yields. Quantiles are nearest-rank: the value at position
+``floor(q * n)`` of the sorted lengths.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from masthead.errors import IntegrityError
+from masthead.insight.tally import CoverageTally, LengthTally, MonthTally, ranked, top_with_other, value_counts
+from masthead.release.layout import DATA, REJECTS
+from masthead.release.manifest import read_manifest_json
+
+TOP_OUTLETS = 15
+TOP_LANGUAGES = 10
+BATCH_ROWS = 10_000
+WORD = r"[^\s\p{Z}]+"  # a run of characters that are not whitespace (ASCII or Unicode), as str.split() cuts
+COLUMNS = ("outlet", "outlet_registered", "date", "date_precision", "language", "text", "title", "url",
+           "authors", "duplicate_of", "provenance")
+
+
+def parquet_files(folder: Path) -> list[Path]:
+    """The release's Parquet shards in name order (split, then shard index)."""
+    return sorted((folder / DATA).glob("*.parquet"))
+
+
+def split_of_file(path: Path) -> str:
+    return path.name.split("-")[0]
+
+
+def iter_batches(folder: Path) -> Any:
+    """(split, record batch) for every batch of every shard, reading only the columns used here."""
+    for path in parquet_files(folder):
+        try:
+            shard = pq.ParquetFile(path)
+        except (OSError, pa.ArrowInvalid) as exc:
+            raise IntegrityError(f"{path}: cannot read the Parquet file ({exc})") from exc
+        columns = [c for c in COLUMNS if c in shard.schema_arrow.names]
+        for batch in shard.iter_batches(batch_size=BATCH_ROWS, columns=columns):
+            yield split_of_file(path), batch
+
+
+def reject_counts(folder: Path) -> Counter[str]:
+    """Rejected inputs by reason code, from rejects.jsonl (one JSON object a line)."""
+    counts: Counter[str] = Counter()
+    path = folder / REJECTS
+    if not path.is_file():
+        return counts
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                counts[str(json.loads(line).get("code", "unknown"))] += 1
+            except (ValueError, AttributeError) as exc:
+                raise IntegrityError(f"{path}:{number}: not a JSON object ({exc})") from exc
+    return counts
+
+
+def duplicate_summary(pointers: Counter[str], dropped: int) -> dict[str, Any]:
+    """Clusters of exact or near duplicates by size (canonical document plus its duplicates)."""
+    sizes = Counter(n + 1 for n in pointers.values())
+    return {
+        "marked": sum(pointers.values()),
+        "dropped": dropped,
+        "clusters": len(pointers),
+        "largest_cluster": max(sizes) if sizes else 0,
+        "cluster_sizes": [{"size": size, "clusters": sizes[size]} for size in sorted(sizes)],
+    }
+
+
+def corpus_stats(folder: Path, top_outlets: int = TOP_OUTLETS, top_languages: int = TOP_LANGUAGES) -> dict[str, Any]:
+    """Documents per outlet, month and language, text lengths, metadata coverage and provenance,
+    rejects by reason and duplicate clusters of the release in ``folder``."""
+    manifest = read_manifest_json(folder)
+    splits: Counter[str] = Counter()
+    outlets: Counter[Any] = Counter()
+    languages: Counter[Any] = Counter()
+    pointers: Counter[str] = Counter()
+    registered = 0
+    chars, words = LengthTally(), LengthTally()
+    coverage, months = CoverageTally(), MonthTally()
+    for split, batch in iter_batches(folder):
+        splits[split] += batch.num_rows
+        names = batch.schema.names
+        outlets.update(value_counts(batch.column("outlet")) if "outlet" in names else {None: batch.num_rows})
+        languages.update(value_counts(batch.column("language")) if "language" in names else {None: batch.num_rows})
+        if "outlet_registered" in names:
+            registered += int(pc.sum(pc.cast(pc.fill_null(batch.column("outlet_registered"), False), pa.int64())).as_py() or 0)
+        if "text" in names:
+            chars.add(pc.utf8_length(batch.column("text")))
+            words.add(pc.count_substring_regex(batch.column("text"), WORD))
+        if "duplicate_of" in names:
+            pointers.update({k: v for k, v in value_counts(batch.column("duplicate_of")).items() if k is not None})
+        coverage.add(batch)
+        months.add(batch)
+    counts = dict(manifest.get("counts", {}))
+    rejects = reject_counts(folder)
+    outlet_summary = top_with_other(outlets, "outlet", top_outlets)
+    outlet_summary["registered"] = registered
+    return {
+        "corpus": manifest.get("corpus"),
+        "version": manifest.get("version"),
+        "released": manifest.get("released"),
+        "documents": sum(splits.values()),
+        "splits": dict(sorted(splits.items())),
+        "counts": counts,
+        "outlets": outlet_summary,
+        "dates": months.summary(),
+        "lengths": {"characters": chars.summary(), "words": words.summary()},
+        "coverage": coverage.summary(),
+        "languages": top_with_other(languages, "language", top_languages),
+        "rejects": {"total": sum(rejects.values()), "by_reason": dict(ranked(rejects))},
+        "duplicates": duplicate_summary(pointers, int(counts.get("duplicates_dropped", 0) or 0)),
+        "notes": manifest.get("notes", {}),
+    }

@@ -1,0 +1,159 @@
+"""Streaming tallies over Arrow record batches: each one sees every batch once, then summarises.
+
+They keep counters and length arrays, never whole columns, so a corpus of a million documents
+is summarised batch by batch. Every summary is plain JSON data (string keys, ints, floats).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+UNKNOWN = "(unknown)"
+PROVENANCE_FIELDS = ("title", "outlet", "date", "authors", "url", "language")
+QUANTILES = {"p10": 0.1, "p25": 0.25, "median": 0.5, "p75": 0.75, "p90": 0.9}
+
+
+def value_counts(column: pa.Array | pa.ChunkedArray) -> Counter[Any]:
+    """Counts of each value, nulls under the key None."""
+    counts: Counter[Any] = Counter()
+    for item in pc.value_counts(column).to_pylist():
+        counts[item["values"]] += item["counts"]
+    return counts
+
+
+def ranked(counts: Counter[Any]) -> list[tuple[Any, int]]:
+    """Most frequent first; ties by value, so the order never depends on batch order."""
+    return sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+
+
+def bin_edges(largest: int) -> list[int]:
+    """0 then a 1-2-5 series (10, 20, 50, 100, …) up to the first edge above ``largest``."""
+    edges = [0]
+    step = 10
+    while edges[-1] <= largest:
+        for factor in (1, 2, 5):
+            edges.append(step * factor)
+            if edges[-1] > largest:
+                break
+        step *= 10
+    return edges
+
+
+class LengthTally:
+    """Length of each document (characters or words): quantiles and a 1-2-5 histogram."""
+
+    def __init__(self) -> None:
+        self.parts: list[pa.Array] = []
+
+    def add(self, lengths: pa.Array) -> None:
+        self.parts.append(pc.fill_null(lengths, 0).cast(pa.int64()))
+
+    def summary(self) -> dict[str, Any]:
+        import numpy as np
+
+        values = np.concatenate([p.to_numpy(zero_copy_only=False) for p in self.parts]) if self.parts else np.array([], dtype=np.int64)
+        if values.size == 0:
+            return {"documents": 0, "min": None, "max": None, "mean": None, **dict.fromkeys(QUANTILES), "bins": []}
+        edges = bin_edges(int(values.max()))
+        counts = np.bincount(np.searchsorted(edges, values, side="right") - 1, minlength=len(edges) - 1)
+        sorted_values = np.sort(values)
+        quantiles = {name: int(sorted_values[min(len(values) - 1, int(q * len(values)))]) for name, q in QUANTILES.items()}
+        return {
+            "documents": int(values.size),
+            "min": int(sorted_values[0]),
+            "max": int(sorted_values[-1]),
+            "mean": round(float(values.mean()), 1),
+            **quantiles,
+            "bins": [{"from": edges[i], "to": edges[i + 1], "documents": int(counts[i])} for i in range(len(edges) - 1)],
+        }
+
+
+class CoverageTally:
+    """How many documents have each metadata field, and where each value came from."""
+
+    def __init__(self) -> None:
+        self.filled: Counter[str] = Counter()
+        self.origins: dict[str, Counter[str]] = {name: Counter() for name in PROVENANCE_FIELDS}
+        self.documents = 0
+
+    def add(self, batch: pa.RecordBatch) -> None:
+        self.documents += batch.num_rows
+        names = batch.schema.names
+        for name in PROVENANCE_FIELDS:
+            if name not in names:
+                continue
+            column = batch.column(name)
+            if name == "authors":
+                present = pc.greater(pc.fill_null(pc.list_value_length(column), 0), 0)
+            elif name == "language":
+                present = pc.and_(pc.is_valid(column), pc.not_equal(pc.fill_null(column, "und"), "und"))
+            else:
+                present = pc.and_(pc.is_valid(column), pc.greater(pc.fill_null(pc.utf8_length(column), 0), 0))
+            self.filled[name] += int(pc.sum(pc.cast(present, pa.int64())).as_py() or 0)
+        if "provenance" in names:
+            provenance = batch.column("provenance")
+            for name in PROVENANCE_FIELDS:
+                if provenance.type.get_field_index(name) >= 0:
+                    for origin, n in value_counts(pc.struct_field(provenance, name)).items():
+                        self.origins[name][origin if origin is not None else "none"] += n
+
+    def summary(self) -> dict[str, Any]:
+        total = self.documents
+        return {
+            name: {
+                "filled": self.filled[name],
+                "share": round(self.filled[name] / total, 4) if total else 0.0,
+                "provenance": dict(ranked(self.origins[name])),
+            }
+            for name in PROVENANCE_FIELDS
+        }
+
+
+class MonthTally:
+    """Documents per calendar month; year-only dates and undated documents are counted apart."""
+
+    def __init__(self) -> None:
+        self.months: Counter[str] = Counter()
+        self.year_only = 0
+        self.undated = 0
+
+    def add(self, batch: pa.RecordBatch) -> None:
+        names = batch.schema.names
+        if "date" not in names:
+            self.undated += batch.num_rows
+            return
+        dates = batch.column("date")
+        precision = batch.column("date_precision") if "date_precision" in names else pa.nulls(batch.num_rows, pa.string())
+        self.undated += dates.null_count
+        year_only = pc.and_(pc.is_valid(dates), pc.equal(pc.fill_null(precision, ""), "year"))
+        self.year_only += int(pc.sum(pc.cast(year_only, pa.int64())).as_py() or 0)
+        monthly = pc.filter(dates, pc.and_(pc.is_valid(dates), pc.invert(year_only)))
+        for month, n in value_counts(pc.utf8_slice_codeunits(monthly, 0, 7)).items():
+            self.months[month] += n
+
+    def summary(self) -> dict[str, Any]:
+        months = sorted(self.months)
+        return {
+            "by_month": [{"month": m, "documents": self.months[m]} for m in months],
+            "first": months[0] if months else None,
+            "last": months[-1] if months else None,
+            "year_only": self.year_only,
+            "undated": self.undated,
+        }
+
+
+def top_with_other(counts: Counter[Any], key: str, top: int) -> dict[str, Any]:
+    """The ``top`` most frequent known values, the rest grouped, nulls counted as unknown."""
+    known = Counter({k: v for k, v in counts.items() if k is not None})
+    order = ranked(known)
+    rest = order[top:]
+    return {
+        "distinct": len(order),
+        "top": [{key: value, "documents": n} for value, n in order[:top]],
+        "other": {"values": len(rest), "documents": sum(n for _, n in rest)},
+        "unknown": counts.get(None, 0),
+    }
