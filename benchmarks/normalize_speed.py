@@ -76,7 +76,7 @@ def main() -> None:
     origin = {"text": "given", "authors": "given", "date": "given", "outlet": "given", "url": "given", "title": "given"}
     normalize_metadata(docs[0], origin, cleaned[0], ctx)  # warm the registry cache
     show("normalize_metadata (whole record)", [timed(lambda r=r, c=c: normalize_metadata(r, origin, c, ctx))
-                                               for r, c in zip(docs, cleaned)])
+                                               for r, c in zip(docs, cleaned, strict=True)])
     show("  parse_date", [timed(lambda r=r: parse_date(r["date"])) for r in docs if "date" in r])
     show("  parse_byline", [timed(lambda r=r: parse_byline(r["authors"], registry.is_agency)) for r in docs if "authors" in r])
     show("  outlet by_name", [timed(lambda r=r: registry.by_name(r["outlet"])) for r in docs if "outlet" in r])
