@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from masthead.clean.headline import same_text, strip_site_name
 from masthead.clean.layout import join_lines, lay_out
 from masthead.clean.normalize_text import normalize_text
 from masthead.errors import BOILERPLATE_ONLY, REASONS, RejectReason
@@ -57,8 +58,9 @@ def clean_record(fields: dict[str, Any]) -> Cleaned:
         raw_text = str(fields.get("text") or "")
     title, title_origin = _given(fields, "title"), None
     if title is None and meta.get("title"):
-        title, title_origin = normalize_text(meta["title"]) or None, "html-meta"
-    layout = lay_out(normalize_text(raw_text), title)
+        site = (str(meta.get("sitename") or ""), str(meta.get("hostname") or ""))
+        title, title_origin = strip_site_name(normalize_text(meta["title"]), site) or None, "html-meta"
+    layout = lay_out(normalize_text(raw_text), title, dek_in_body=source_field == "/text")
     kept = [line for line in layout.lines if line.rule is None]
     text = join_lines(kept)
     removed_lines = tuple((line.rule, line.text) for line in layout.lines if line.rule is not None)
@@ -71,8 +73,8 @@ def clean_record(fields: dict[str, Any]) -> Cleaned:
     removed = tuple(sorted(by_rule.items()))
     if not text and removed_lines:
         return _reject(BOILERPLATE_ONLY, source_field, removed=len(raw_text))
-    if title is None and layout.headline:
-        title, title_origin = layout.headline, "text"
+    if layout.headline and (title is None or (title_origin == "html-meta" and not same_text(title, layout.headline))):
+        title, title_origin = layout.headline, "text"  # the page's own headline beats its <title>
     return Cleaned(
         title=title,
         dek=_given(fields, "dek") or layout.dek,

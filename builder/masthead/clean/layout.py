@@ -18,13 +18,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from masthead.clean.headline import same_text
+from masthead.clean.headline import contains_text, same_text
 from masthead.clean.rules import ANYWHERE, EDGE, END, RULE_BY_ID, match_rule
 
 _WORD = re.compile(r"[^\W_][\w'’.-]*")
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$")
 _SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]?\s{1,5}[A-Z“\"‘]")
-_DATELINE = re.compile(r"^[A-Z][A-Z.,'’ -]{1,40}(?:\([A-Za-z ]{1,20}\))?\s[—–-]{1,2}\s")
+_DATELINE = re.compile(r"^[A-Z]{2,}[A-Za-z.,'’ ]{0,40}(?:\([^)\n]{1,20}\))?\s?[—–-]{1,2}\s")
 _BULLET = re.compile(r"^[•·▪*–-]\s")
 
 MAX_AFTER_END_PROSE = 3  # prose lines an end marker may cut before trailing furniture
@@ -102,8 +102,11 @@ def label_anywhere(lines: list[Line]) -> None:
                 above.rule = "photo-caption"
 
 
-def label_head(lines: list[Line], given_title: str | None) -> tuple[str | None, str | None, int]:
-    """Label head furniture; return (headline, dek, index of the first body line)."""
+def label_head(lines: list[Line], given_title: str | None, dek_in_body: bool = True) -> tuple[str | None, str | None, int]:
+    """Label head furniture; return (headline, dek, index of the first body line).
+
+    ``dek_in_body`` allows the first body-like line under the headline to be the dek: right for
+    plain text, where nothing else marks a dek; off for HTML, whose extractor keeps deks apart."""
     head: list[int] = []
     body = len(lines)
     for index, line in enumerate(lines):
@@ -128,7 +131,7 @@ def label_head(lines: list[Line], given_title: str | None) -> tuple[str | None, 
             lines[index].rule = "breadcrumb" if lines[index].text.endswith(headline) else "section-label"
     lines[headline_at].rule = "headline"
     after = [i for i in head if i > headline_at]
-    dek_lines = _find_dek(lines, after, headline_at, body)
+    dek_lines = _find_dek(lines, after, body, dek_in_body)
     for index in dek_lines:
         lines[index].rule = "dek"
     if dek_lines and dek_lines[-1] == body:
@@ -141,10 +144,12 @@ def label_head(lines: list[Line], given_title: str | None) -> tuple[str | None, 
 
 
 def _find_headline(lines: list[Line], head: list[int], given_title: str | None) -> int | None:
-    if given_title:
+    if given_title:  # a known title: only a line that repeats it is the headline
         for index in head:
-            if same_text(lines[index].text, given_title):
+            if same_text(lines[index].text, given_title) or (
+                    words(lines[index].text) >= 4 and contains_text(given_title, lines[index].text)):
                 return index
+        return None
     for index in head:
         text = lines[index].text
         if words(text) > MAX_HEADLINE_WORDS or text.endswith("."):
@@ -155,7 +160,7 @@ def _find_headline(lines: list[Line], head: list[int], given_title: str | None) 
     return candidates[0] if len(candidates) == 1 and given_title is None else None
 
 
-def _find_dek(lines: list[Line], after: list[int], headline_at: int, body: int) -> list[int]:
+def _find_dek(lines: list[Line], after: list[int], body: int, dek_in_body: bool) -> list[int]:
     bullets = [i for i in after if _BULLET.match(lines[i].text)]
     if bullets:
         return bullets
@@ -166,7 +171,7 @@ def _find_dek(lines: list[Line], after: list[int], headline_at: int, body: int) 
         return []
     # nothing but furniture between headline and body: the first body-like line is a dek
     # when it is one sentence and more body follows (a dateline always starts the body)
-    text = lines[body].text if body < len(lines) else ""
+    text = lines[body].text if body < len(lines) and dek_in_body else ""
     more = any(lines[i].rule is None for i in range(body + 1, len(lines)))
     if text and more and is_single_sentence(text) and words(text) <= MAX_DEK_WORDS and not _DATELINE.match(text):
         return [body]
@@ -218,9 +223,9 @@ def _trim_tail(lines: list[Line], start: int, body_start: int) -> int:
     return index
 
 
-def lay_out(text: str, given_title: str | None) -> Layout:
+def lay_out(text: str, given_title: str | None, dek_in_body: bool = True) -> Layout:
     lines = split_lines(text)
     label_anywhere(lines)
-    headline, dek, body_start = label_head(lines, given_title)
+    headline, dek, body_start = label_head(lines, given_title, dek_in_body)
     label_tail(lines, min(body_start, len(lines) - 1))
     return Layout(lines, headline, dek)
