@@ -1,30 +1,40 @@
-"""Read every input, run the per-document pipeline, and apply the corpus-level steps.
+"""Read every input, run the per-document pipeline shard by shard, and merge the shards.
 
-The result is data (documents, rejects, counts), ready for a release writer or a
-validation report. The accounting invariant is checked here: every input record ends up
-published, rejected, or dropped as a duplicate.
+The flow: inputs listed in sorted order → shards (``engine.shards``) → each shard through
+the per-document pipeline on the chosen engine, its results written to disk with a
+completion marker (``engine.task``; cached between builds, resumable) → the corpus-level
+merge stages (``engine.merge``: duplicate ids, exact duplicates, global order by id).
+The documents stay on disk: ``Collected.docs`` streams them in order to the writers.
+The accounting invariant is checked here: every input record ends up published,
+rejected, or dropped as a duplicate.
 """
 
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from masthead.context import StepContext
-from masthead.dedup import mark_duplicates
-from masthead.errors import DUPLICATE_ID, MastheadError, Reject
+from masthead.engine import cache as shard_cache
+from masthead.engine.merge import DocumentSet, RawTexts, ShardOutput, merge
+from masthead.engine.shards import Shard, plan_shards
+from masthead.engine.task import ShardJob, is_done
+from masthead.errors import ConfigError, MastheadError, Reject
 from masthead.faults import checkpoint
-from masthead.pipeline import Processed, process_record
-from masthead.readers import list_inputs, read_all
-from masthead.readers.manifest import find_manifest
+from masthead.readers import list_inputs
+from masthead.readers.manifest import find_manifest, read_manifest
 from masthead.release.checksums import file_sha256
+from masthead.schema import arrow_schema, document_schema
 from masthead.settings import Settings
 
 ProgressFn = Callable[[str, int, "int | None"], None]
+ENGINES = ("local", "ray")
 
 
 @dataclass
@@ -58,12 +68,17 @@ class Counts:
 
 @dataclass
 class Collected:
-    docs: list[dict[str, Any]]
+    docs: DocumentSet
     rejects: list[Reject]
     counts: Counts
     inputs: list[dict[str, Any]]
     notes: dict[str, Counter[str]] = field(default_factory=dict)
-    raw_texts: dict[str, str] = field(default_factory=dict)
+    raw_texts: Mapping[str, str] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=65536)
+def _sha256(path: str, size: int, mtime_ns: int) -> str:
+    return file_sha256(Path(path))
 
 
 def input_files(raw: Path) -> list[dict[str, Any]]:
@@ -76,53 +91,106 @@ def input_files(raw: Path) -> list[dict[str, Any]]:
     for name in names:
         path = raw / name
         if path.is_file() and not path.is_symlink():
-            files.append({"path": name, "bytes": path.stat().st_size, "sha256": file_sha256(path)})
+            stat = path.stat()
+            files.append({"path": name, "bytes": stat.st_size, "sha256": _sha256(str(path), stat.st_size, stat.st_mtime_ns)})
         else:
             files.append({"path": name, "bytes": None, "sha256": None})
     return files
 
 
+def _content_hashes(raw: Path, inputs: list[dict[str, Any]]) -> dict[str, str | None]:
+    """Content hash per input, following symlinks that stay inside the raw folder (for cache keys)."""
+    hashes: dict[str, str | None] = {}
+    for item in inputs:
+        digest = item["sha256"]
+        path = raw / item["path"]
+        if digest is None and path.is_file():
+            stat = path.stat()
+            digest = _sha256(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+        hashes[item["path"]] = digest
+    return hashes
+
+
+def _folders(settings: Settings, shards: list[Shard], job: ShardJob, hashes: dict[str, str | None]) -> list[Path]:
+    """Each shard's output folder: its cache entry, or a folder of this run under work/."""
+    common = shard_cache.build_key_parts(settings, job)
+    keys = [shard_cache.shard_key(shard, hashes, common) for shard in shards]
+    state = shard_cache.state_dir(settings)
+    if settings.cache:
+        return [state / "cache" / key for key in keys]
+    run = hashlib.sha256("".join(keys).encode()).hexdigest()[:16]
+    work = state / "work"
+    if work.is_dir():
+        for old in work.iterdir():
+            if old.name != run:
+                shutil.rmtree(old, ignore_errors=True)
+    return [work / run / shard.name for shard in shards]
+
+
+def _run_shards(settings: Settings, todo: list[tuple[Shard, Path]], job: ShardJob, total_bytes: int,
+                progress: ProgressFn | None) -> None:
+    if not todo:
+        return
+    state = {"records": 0, "bytes": 0}
+
+    def done(shard: Shard, records: int) -> None:
+        state["records"] += records
+        state["bytes"] += sum(_size(settings.raw / s) for s in shard.sources)
+        if progress is not None:  # the total is an estimate from the bytes read so far
+            estimate = round(state["records"] * total_bytes / state["bytes"]) if state["bytes"] else None
+            progress("process", state["records"], max(estimate or 0, state["records"]) if estimate else None)
+
+    if settings.engine == "ray":
+        from masthead.engine.ray_engine import run_ray
+
+        run_ray(todo, job, settings.workers, settings.ray_address, done)
+    elif settings.engine == "local":
+        from masthead.engine.local import default_workers, run_local
+
+        run_local(todo, job, settings.workers or default_workers(), done)
+    else:
+        raise ConfigError(f"engine {settings.engine!r} is not known; choose one of {', '.join(ENGINES)}")
+    if progress is not None:
+        progress("process", state["records"], state["records"])
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_text: bool = False) -> Collected:
-    ctx = StepContext.from_settings(settings)
     inputs = input_files(settings.raw)
-    counts = Counts()
-    rejects: list[Reject] = []
-    docs: list[dict[str, Any]] = []
-    notes: dict[str, Counter[str]] = {}
-    raw_texts: dict[str, str] = {}
-    seen: dict[str, str] = {}
-    for item in read_all(settings.raw, settings.max_file_bytes):
-        counts.input_records += 1
-        result: Processed | Reject = item if isinstance(item, Reject) else process_record(item, ctx)
-        if isinstance(result, Processed):
-            doc = result.doc
-            where = doc["source"] + (f":{doc['source_record']}" if doc["source_record"] is not None else "")
-            if doc["id"] in seen:
-                result = Reject.of(DUPLICATE_ID, doc["source"], doc["source_record"], field="/id",
-                                   id=doc["id"], other=seen[doc["id"]])
-            else:
-                seen[doc["id"]] = where
-                docs.append(doc)
-                for name, reason in result.notes:
-                    notes.setdefault(name, Counter())[reason] += 1
-                if keep_raw_text:
-                    raw_texts[doc["id"]] = result.raw_text
-        if isinstance(result, Reject):
-            rejects.append(result)
-        checkpoint("process.record")
-        if progress is not None:
-            progress("process", counts.input_records, None)
-    counts.rejected = len(rejects)
-    counts.accepted = len(docs)
-    counts.duplicates = mark_duplicates(docs)
-    if settings.duplicates == "drop":
-        kept = [d for d in docs if d["duplicate_of"] is None]
-        counts.duplicates_dropped = len(docs) - len(kept)
-        docs = kept
-    docs.sort(key=lambda d: d["id"])
+    manifest = read_manifest(settings.raw, settings.max_file_bytes)
+    sources = list_inputs(settings.raw)
+    job = ShardJob(settings.raw, settings.max_file_bytes, StepContext.from_settings(settings), keep_raw_text,
+                   manifest.source)
+    shards = plan_shards(settings.raw, sources, manifest.rows)
+    folders = _folders(settings, shards, job, _content_hashes(settings.raw, inputs))
+    todo = [(shard, folder) for shard, folder in zip(shards, folders, strict=True) if not is_done(folder)]
+    _run_shards(settings, todo, job, sum(_size(settings.raw / s) for s in sources), progress)
+    outputs = [ShardOutput(shard, folder) for shard, folder in zip(shards, folders, strict=True)]
+    schema = arrow_schema(document_schema(settings.schema_dir))
+    merged = merge(outputs, schema, settings.splits, settings.duplicates == "drop")
+    if settings.cache:
+        shard_cache.prune(shard_cache.state_dir(settings) / "cache", {f.name for f in folders})
+    manifest.used.update(merged.manifest_used)
+    extra = [*manifest.rejects, *manifest.unused()]
+    counts = Counts(
+        input_records=merged.input_records + len(extra),
+        accepted=merged.accepted,
+        rejected=len(merged.rejects) + len(extra),
+        duplicates=merged.duplicates,
+        duplicates_dropped=merged.dropped,
+    )
     counts.check()
+    if progress is not None:
+        progress("merge", counts.input_records, counts.input_records)
     checkpoint("collect.done")
-    return Collected(docs, rejects, counts, inputs, notes, raw_texts)
+    raw_texts: Mapping[str, str] = RawTexts(merged.docs) if keep_raw_text else {}
+    return Collected(merged.docs, [*merged.rejects, *extra], counts, inputs, merged.notes, raw_texts)
 
 
 def fingerprint(parts: dict[str, Any]) -> str:

@@ -18,6 +18,13 @@ RawOption = Annotated[Optional[Path], typer.Option("--raw", help="Folder of raw 
 DistOption = Annotated[Optional[Path], typer.Option("--dist", help="Folder that holds releases (default: [tool.masthead] dist).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the report as JSON.")]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Fail (exit 1) if any record is rejected.")]
+WorkersOption = Annotated[Optional[int], typer.Option(
+    "--workers", min=1, help="Processes (local) or CPUs (local Ray) to use (default: all cores).")]
+EngineOption = Annotated[str, typer.Option(
+    "--engine", help="Where shards run: local (process pool) or ray (pip install 'masthead[ray]').")]
+RayAddressOption = Annotated[Optional[str], typer.Option(
+    "--ray-address", help="Ray cluster to join, e.g. ray://head:10001 (default: start a local Ray).")]
+NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Process every document again instead of reusing .masthead/cache/.")]
 
 
 def _print_report(report: BuildReport, limit: int = 10) -> None:
@@ -39,9 +46,14 @@ def build_command(
         "--bump", help="Version from the changes since the newest release: auto, major, minor or patch.")] = None,
     strict: StrictOption = False,
     json_output: JsonOption = False,
+    workers: WorkersOption = None,
+    engine: EngineOption = "local",
+    ray_address: RayAddressOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Build a release of the corpus from its raw documents."""
-    settings = load_settings(raw=raw, dist=dist, version=version, bump=bump, strict=strict)
+    settings = load_settings(raw=raw, dist=dist, version=version, bump=bump, strict=strict, workers=workers,
+                             engine=engine, ray_address=ray_address, cache=not no_cache)
     with progress_bar(not json_output) as progress:
         report = build(settings, progress)
     if json_output:
@@ -55,9 +67,14 @@ def validate_command(
     raw: RawOption = None,
     strict: StrictOption = False,
     json_output: JsonOption = False,
+    workers: WorkersOption = None,
+    engine: EngineOption = "local",
+    ray_address: RayAddressOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Check every raw document as a build would, writing nothing."""
-    settings = load_settings(raw=raw, strict=strict)
+    settings = load_settings(raw=raw, strict=strict, workers=workers, engine=engine, ray_address=ray_address,
+                             cache=not no_cache)
     with progress_bar(not json_output) as progress:
         report = validate_corpus(settings, progress)
     if json_output:

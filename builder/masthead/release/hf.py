@@ -1,10 +1,19 @@
-"""The ``save_to_disk`` form of a release, built from the same Arrow tables as the Parquet files."""
+"""The ``save_to_disk`` form of a release (``hf/``), streamed row group by row group.
+
+:class:`HfSplitWriter` writes exactly what ``DatasetDict.save_to_disk`` writes —
+``<split>/data-0000i-of-0000n.arrow`` through ``datasets``' own ``ArrowWriter``,
+``<split>/state.json``, ``<split>/dataset_info.json`` and ``dataset_dict.json`` — but from
+the same row groups as the Parquet shards, so it never needs the corpus in memory. The
+fingerprint in ``state.json`` is a digest of the content, so the bytes repeat.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
+from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
@@ -12,13 +21,68 @@ if TYPE_CHECKING:
     import datasets
 
 
+class HfSplitWriter:
+    """One split of the ``hf/`` folder: one Arrow file per Parquet shard."""
+
+    def __init__(self, folder: Path, split: str, features: datasets.Features) -> None:
+        self.folder, self.split, self.features = folder, split, features
+        self._digest = hashlib.sha256()
+        self._files: list[str] = []
+        self._writer: Any = None
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def open(self, index: int, count: int) -> None:
+        from datasets.arrow_writer import ArrowWriter
+
+        name = f"data-{index:05d}-of-{count:05d}.arrow"
+        self._files.append(name)
+        self._writer = ArrowWriter(features=self.features, path=str(self.folder / name), embed_local_files=True)
+
+    def add(self, table: pa.Table) -> None:
+        for column in table.columns:
+            for chunk in column.chunks:
+                for buffer in chunk.buffers():
+                    if buffer is not None:
+                        self._digest.update(buffer)
+        self._writer.write_table(table)
+
+    def close_file(self) -> None:
+        self._writer.finalize()
+        self._writer.close()
+        self._writer = None
+
+    def finish(self) -> None:
+        import datasets
+
+        state: dict[str, Any] = {
+            "_data_files": [{"filename": name} for name in self._files],
+            "_fingerprint": self._digest.hexdigest()[:16],
+            "_format_columns": None,
+            "_format_kwargs": {},
+            "_format_type": None,
+            "_output_all_columns": False,
+            "_split": self.split,
+        }
+        with (self.folder / "state.json").open("w", encoding="utf-8") as handle:
+            json.dump(state, handle, indent=2, sort_keys=True)
+        info = asdict(datasets.DatasetInfo(features=self.features))
+        with (self.folder / "dataset_info.json").open("w", encoding="utf-8") as handle:
+            json.dump({key: info[key] for key in sorted(info)}, handle, indent=2)
+
+
+def write_dataset_dict(folder: Path, splits: list[str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "dataset_dict.json").open("w", encoding="utf-8") as handle:
+        json.dump({"splits": list(splits)}, handle)
+
+
 def to_dataset_dict(tables: dict[str, pa.Table], features: datasets.Features) -> datasets.DatasetDict:
+    """In-memory ``DatasetDict`` of small tables (tests and tools; releases stream instead)."""
     import datasets
     from datasets.table import InMemoryTable
 
     parts = {}
     for split, table in tables.items():
-        # A fingerprint from the content (not a random one) keeps state.json byte-stable.
         digest = hashlib.sha256()
         for batch in table.to_batches():
             for column in batch.columns:
@@ -35,6 +99,7 @@ def to_dataset_dict(tables: dict[str, pa.Table], features: datasets.Features) ->
 
 
 def write_hf(tables: dict[str, pa.Table], features: datasets.Features, folder: Path) -> None:
+    """``save_to_disk`` of small in-memory tables (the streaming path is :class:`HfSplitWriter`)."""
     import datasets
 
     was_enabled = datasets.is_progress_bar_enabled()

@@ -1,15 +1,30 @@
-"""Parquet shards with Hub names, written with fixed pyarrow options so the bytes repeat."""
+"""Parquet shards with Hub names, written with fixed pyarrow options so the bytes repeat.
+
+:func:`write_data` streams a build's documents into every split's shards (and the
+``hf/`` form beside them) one row group at a time: memory stays flat however large the
+corpus. Row groups hold ``ROW_GROUP_ROWS`` rows from the start of each file and a file
+holds ``shard_rows`` rows, so the bytes depend on the documents only, never on how the
+build was run.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from masthead.faults import checkpoint
+
+if TYPE_CHECKING:
+    import datasets
+
+    from masthead.collect import ProgressFn
+    from masthead.engine.merge import DocumentSet
+    from masthead.release.hf import HfSplitWriter
 
 # Every option that changes the bytes is fixed here; pyarrow itself is pinned in pyproject.
 WRITE_OPTIONS: dict[str, Any] = {
@@ -36,18 +51,127 @@ def write_split(
     rows: Sequence[dict[str, Any]], schema: pa.Schema, folder: Path, split: str, shard_rows: int
 ) -> list[Path]:
     """Write ``rows`` as ``split-0000i-of-0000n.parquet`` shards of at most ``shard_rows`` rows."""
-    folder.mkdir(parents=True, exist_ok=True)
-    count = max(1, -(-len(rows) // shard_rows))
-    paths = []
-    for index in range(count):
-        chunk = rows[index * shard_rows : (index + 1) * shard_rows]
-        path = folder / shard_name(split, index, count)
-        checkpoint("parquet.shard-before")
-        pq.write_table(to_table(chunk, schema), path, row_group_size=ROW_GROUP_ROWS, **WRITE_OPTIONS)
-        checkpoint("parquet.shard-after")
-        paths.append(path)
-    return paths
+    writer = SplitWriter(folder, split, len(rows), shard_rows, schema)
+    for start in range(0, len(rows), ROW_GROUP_ROWS):
+        writer.add(to_table(rows[start : start + ROW_GROUP_ROWS], schema))
+    return writer.close().paths
 
 
 def read_split(paths: Sequence[Path]) -> pa.Table:
     return pa.concat_tables([pq.read_table(p) for p in paths]) if paths else pa.table({})
+
+
+@dataclass
+class WrittenSplit:
+    name: str
+    rows: int
+    nbytes: int = 0
+    paths: list[Path] = field(default_factory=list)
+
+
+class SplitWriter:
+    """One split's Parquet shards, fed tables of any size, cut into fixed row groups and files."""
+
+    def __init__(self, folder: Path, split: str, total: int, shard_rows: int, schema: pa.Schema,
+                 hf: HfSplitWriter | None = None) -> None:
+        self.folder, self.split, self.schema, self.shard_rows, self.hf = folder, split, schema, shard_rows, hf
+        self.count = max(1, -(-total // shard_rows))
+        self.result = WrittenSplit(split, total)
+        self._pending: list[pa.Table] = []
+        self._pending_rows = 0
+        self._writer: pq.ParquetWriter | None = None
+        self._in_file = 0
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def add(self, table: pa.Table) -> None:
+        if table.num_rows:
+            self._pending.append(table)
+            self._pending_rows += table.num_rows
+        while self._pending_rows and self._pending_rows >= self._next_group_rows():
+            self._flush(self._next_group_rows())
+
+    def _next_group_rows(self) -> int:
+        return min(ROW_GROUP_ROWS, self.shard_rows - self._in_file)
+
+    def _flush(self, rows: int) -> None:
+        table = pa.concat_tables(self._pending)
+        group, rest = table.slice(0, rows).combine_chunks(), table.slice(rows)
+        self._pending, self._pending_rows = ([rest] if rest.num_rows else []), rest.num_rows
+        if self._writer is None:
+            self._open()
+        assert self._writer is not None
+        self._writer.write_table(group, row_group_size=ROW_GROUP_ROWS)
+        self.result.nbytes += group.nbytes
+        if self.hf is not None:
+            self.hf.add(group)
+        self._in_file += rows
+        if self._in_file == self.shard_rows:
+            self._close_file()
+
+    def _open(self) -> None:
+        index = len(self.result.paths)
+        path = self.folder / shard_name(self.split, index, self.count)
+        checkpoint("parquet.shard-before")
+        self._writer = pq.ParquetWriter(path, self.schema, **WRITE_OPTIONS)
+        self.result.paths.append(path)
+        if self.hf is not None:
+            self.hf.open(index, self.count)
+
+    def _close_file(self) -> None:
+        assert self._writer is not None
+        self._writer.close()
+        self._writer = None
+        self._in_file = 0
+        if self.hf is not None:
+            self.hf.close_file()
+        checkpoint("parquet.shard-after")
+
+    def close(self) -> WrittenSplit:
+        if self._pending_rows:
+            self._flush(self._pending_rows)
+        if self._writer is None and len(self.result.paths) < self.count:
+            self._open()  # an empty split is still one (empty) file
+        if self._writer is not None:
+            self._close_file()
+        if self.hf is not None:
+            self.hf.finish()
+        return self.result
+
+
+def write_data(
+    folder: Path,
+    docs: DocumentSet,
+    schema: pa.Schema,
+    features: datasets.Features | None,
+    shard_rows: int,
+    progress: ProgressFn | None = None,
+    data_dir: str = "data",
+    hf_dir: str = "hf",
+) -> list[WrittenSplit]:
+    """Every split's Parquet shards under ``data_dir`` (and, with ``features``, the ``hf/`` form)."""
+    from masthead.release.hf import HfSplitWriter, write_dataset_dict
+
+    counts = docs.split_rows()
+    hf_root = folder / hf_dir
+    if features is not None:
+        checkpoint("hf.before")
+    writers = [
+        SplitWriter(folder / data_dir, name, counts[name], shard_rows, schema,
+                    HfSplitWriter(hf_root / name, name, features) if features is not None else None)
+        for name in docs.split_names
+    ]
+    done = 0
+    for table, codes in docs.batches():
+        if len(writers) == 1:
+            writers[0].add(table)
+        else:
+            for code, writer in enumerate(writers):
+                writer.add(table.filter(pa.array(codes == code)))
+        done += table.num_rows
+        if progress is not None:
+            progress("write", done, len(docs))
+    results = [writer.close() for writer in writers]
+    if features is not None:
+        write_dataset_dict(hf_root, docs.split_names)
+        checkpoint("hf.after")
+    return results

@@ -19,23 +19,14 @@ from masthead.release.checksums import write_checksums
 from masthead.release.citation import bibtex, dump_cff, release_cff
 from masthead.release.croissant import write_croissant
 from masthead.release.diff import DocumentDiff
-from masthead.release.hf import write_hf
 from masthead.release.layout import CARD, CITATION, DATA, HF, MANIFEST, REJECTS
 from masthead.release.manifest import dump_json
-from masthead.release.parquet import read_split, write_split
+from masthead.release.parquet import write_data
 from masthead.report import BuildReport
 from masthead.schema import arrow_schema, dataset_info_features, document_schema, features, field_table, raw_record_schema, schema_id
 from masthead.settings import Settings
-from masthead.splits import split_of
 
 TASK_CATEGORIES = ["text-classification", "text-generation"]
-
-
-def _by_split(docs: list[dict[str, Any]], shares: dict[str, float]) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = {name: [] for name in shares}
-    for doc in docs:
-        out[split_of(doc["id"], shares)].append(doc)
-    return out
 
 
 def write_release(
@@ -81,26 +72,17 @@ def _write_files(
 ) -> dict[str, int]:
     doc_schema = document_schema(settings.schema_dir)
     schema = arrow_schema(doc_schema)
-    splits = _by_split(collected.docs, settings.splits)
-    tables = {}
-    split_infos = []
-    for split, rows in splits.items():
-        paths = write_split(rows, schema, folder / DATA, split, settings.shard_rows)
-        table = read_split(paths)
-        tables[split] = table
-        split_infos.append(cards.SplitInfo(split, len(rows), table.nbytes, [p.relative_to(folder).as_posix() for p in paths]))
-        if progress is not None:
-            progress("write", sum(len(r) for r in list(splits.values())[: len(tables)]), len(collected.docs))
-    checkpoint("hf.before")
-    write_hf(tables, features(doc_schema), folder / HF)
-    checkpoint("hf.after")
+    # streamed: Parquet shards and the hf/ form from the same row groups, never the whole corpus in memory
+    written = write_data(folder, collected.docs, schema, features(doc_schema), settings.shard_rows, progress, DATA, HF)
+    split_infos = [cards.SplitInfo(w.name, w.rows, w.nbytes, [p.relative_to(folder).as_posix() for p in w.paths])
+                   for w in written]
     (folder / REJECTS).write_text(_jsonl([r.as_dict() for r in collected.rejects]), encoding="utf-8")
     checkpoint("rejects.written")
     released = settings.release_date
     (folder / CITATION).write_text(dump_cff(release_cff(info, version, released)), encoding="utf-8")
     checkpoint("citation.written")
     counts = collected.counts.as_dict()
-    languages = sorted({d["language"].split("-")[0] for d in collected.docs if d["language"] != "und"})
+    languages = collected.docs.languages()
     if not languages and settings.language:
         languages = [settings.language]
     card = cards.CardContent(
@@ -155,7 +137,7 @@ def _write_files(
     checkpoint("checksums.before")
     write_checksums(folder)
     checkpoint("checksums.written")
-    return manifest["splits"]
+    return {s.name: s.num_examples for s in split_infos}
 
 
 def _jsonl(rows: list[dict[str, Any]]) -> str:

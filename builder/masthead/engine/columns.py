@@ -1,0 +1,23 @@
+"""The columns of a shard's work file: the document schema's, plus the engine's private ones."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pyarrow as pa
+
+from masthead.schema import arrow_schema, document_schema
+
+PRIVATE = ("_seq", "_notes", "_filled", "_raw_text")
+
+
+@lru_cache(maxsize=8)
+def work_schema(schema_dir: Path | None, keep_raw_text: bool) -> pa.Schema:
+    schema = arrow_schema(document_schema(schema_dir))
+    schema = schema.append(pa.field("_seq", pa.int64(), nullable=False))
+    schema = schema.append(pa.field("_notes", pa.string()))
+    schema = schema.append(pa.field("_filled", pa.int8(), nullable=False))
+    if keep_raw_text:
+        schema = schema.append(pa.field("_raw_text", pa.string()))
+    return schema

@@ -1,0 +1,49 @@
+"""The local engine: shards in a process pool (or in this process for one worker)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+
+from masthead.engine.shards import Shard
+from masthead.engine.task import ShardJob, run_shard
+
+Done = Callable[[Shard, int], None]
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def run_local(todo: Sequence[tuple[Shard, Path]], job: ShardJob, workers: int, done: Done) -> None:
+    """Run every (shard, output folder) in ``todo``; ``done(shard, records)`` as each finishes."""
+    workers = max(1, min(workers, len(todo)))
+    if workers == 1:
+        for shard, folder in todo:
+            done(shard, run_shard(shard, job, folder))
+        return
+    # forkserver: workers start from a clean interpreter, never a copy of a threaded parent
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
+        pending: dict[Future[int], Shard] = {}
+        queue = list(todo)
+        # keep the pool busy but the queue short: a failure stops the build early
+        while queue or pending:
+            while queue and len(pending) < 2 * workers:
+                shard, folder = queue.pop(0)
+                pending[pool.submit(run_shard, shard, job, folder)] = shard
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                shard = pending.pop(future)
+                try:
+                    done(shard, future.result())
+                except BaseException:
+                    for other in pending:
+                        other.cancel()
+                    raise

@@ -1,0 +1,285 @@
+"""Corpus-level merge stages over the shard outputs, without holding the documents in memory.
+
+A first pass reads only the key columns of every shard (id, text hash, date, …) and
+decides everything corpus-wide: which records repeat an id (rejected, naming the first),
+which documents are exact duplicates (``masthead.dedup``), which are dropped, the split of
+each document and the global order by id. The second pass (:meth:`DocumentSet.batches`)
+streams the documents in that order: every shard file is sorted by id, so a k-way merge
+reads each shard front to back with a small buffer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from masthead.dedup import mark_duplicates
+from masthead.engine.shards import Shard
+from masthead.engine.task import COVERED, DOCS, WORK_ROW_GROUP, read_meta, reject_from_dict
+from masthead.errors import DUPLICATE_ID, Reject
+from masthead.splits import split_of
+
+KEY_COLUMNS = ["id", "content_sha256", "date", "source", "source_record", "language", "_seq", "_filled"]
+BATCH_ROWS = 2048
+
+
+@dataclass
+class ShardOutput:
+    shard: Shard
+    folder: Path
+
+    @property
+    def docs_path(self) -> Path:
+        return self.folder / DOCS
+
+
+@dataclass
+class MergeResult:
+    docs: DocumentSet
+    rejects: list[Reject]
+    notes: dict[str, Counter[str]]
+    input_records: int
+    accepted: int
+    duplicates: int
+    dropped: int
+    manifest_used: set[str] = field(default_factory=set)
+
+
+class ShardCursor:
+    """Reads one sorted shard file front to back; ``take`` wants ascending row numbers."""
+
+    def __init__(self, path: Path, columns: list[str]) -> None:
+        self._batches = pq.ParquetFile(path).iter_batches(batch_size=WORK_ROW_GROUP, columns=columns)
+        self._buffer: pa.Table | None = None
+        self._offset = 0  # row number of the buffer's first row
+
+    def take(self, rows: np.ndarray) -> pa.Table:
+        last = int(rows[-1])
+        parts = [] if self._buffer is None else [self._buffer]
+        end = self._offset + (0 if self._buffer is None else len(self._buffer))
+        while end <= last:
+            batch = next(self._batches)
+            parts.append(pa.Table.from_batches([batch]))
+            end += batch.num_rows
+        buffer = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+        taken = buffer.take(pa.array(rows - self._offset))
+        keep_from = last + 1 - self._offset
+        self._buffer = buffer.slice(keep_from)
+        self._offset = last + 1
+        return taken
+
+
+@dataclass
+class DocumentSet:
+    """The published documents, in id order, read from the shard outputs on demand."""
+
+    outputs: list[ShardOutput]
+    schema: pa.Schema
+    order_shard: np.ndarray
+    order_row: np.ndarray
+    split_names: list[str]
+    split_codes: np.ndarray
+    duplicate_of: dict[int, str] = field(default_factory=dict)  # position in the order -> canonical id
+    coverage_counts: dict[str, int] = field(default_factory=dict)
+    language_tags: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.order_row)
+
+    def split_rows(self) -> dict[str, int]:
+        counts = np.bincount(self.split_codes, minlength=len(self.split_names)) if len(self) else [0] * len(self.split_names)
+        return {name: int(counts[i]) for i, name in enumerate(self.split_names)}
+
+    def coverage(self, fields: tuple[str, ...] = COVERED) -> dict[str, float]:
+        if not len(self):
+            return dict.fromkeys(fields, 0.0)
+        return {name: round(self.coverage_counts.get(name, 0) / len(self), 4) for name in fields}
+
+    def languages(self) -> list[str]:
+        """Primary language subtags of the published documents, sorted (``und`` left out)."""
+        return sorted({tag.split("-")[0] for tag in self.language_tags if tag != "und"})
+
+    def batches(self, rows: int = BATCH_ROWS, columns: list[str] | None = None) -> Iterator[tuple[pa.Table, np.ndarray]]:
+        """(table, split codes) in id order, ``rows`` at a time, ``duplicate_of`` filled in."""
+        names = columns or self.schema.names
+        cursors: dict[int, ShardCursor] = {}
+        for start in range(0, len(self), rows):
+            shards = self.order_shard[start : start + rows]
+            wanted = self.order_row[start : start + rows]
+            pieces, positions = [], []
+            for shard in np.unique(shards):
+                mask = shards == shard
+                if int(shard) not in cursors:
+                    cursors[int(shard)] = ShardCursor(self.outputs[int(shard)].docs_path, names)
+                pieces.append(cursors[int(shard)].take(wanted[mask]))
+                positions.append(np.nonzero(mask)[0])
+            table = pa.concat_tables(pieces)
+            inverse = np.empty(len(shards), dtype=np.int64)
+            inverse[np.concatenate(positions)] = np.arange(len(shards))
+            table = table.take(pa.array(inverse))
+            if self.duplicate_of and "duplicate_of" in names:
+                dups = [self.duplicate_of.get(i) for i in range(start, start + len(shards))]
+                if any(d is not None for d in dups):
+                    index = names.index("duplicate_of")
+                    table = table.set_column(index, table.schema.field(index), pa.array(dups, pa.string()))
+            yield table.combine_chunks(), self.split_codes[start : start + rows]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for table, _ in self.batches():
+            yield from table.to_pylist()
+
+
+class RawTexts(Mapping[str, str]):
+    """Raw text by document id (only when the build keeps it), read on first use."""
+
+    def __init__(self, docs: DocumentSet | None) -> None:
+        self._docs = docs
+        self._loaded: dict[str, str] | None = None
+
+    def _data(self) -> dict[str, str]:
+        if self._loaded is None:
+            self._loaded = {}
+            if self._docs is not None and len(self._docs):
+                for table, _ in self._docs.batches(columns=["id", "_raw_text"]):
+                    self._loaded.update(zip(table["id"].to_pylist(), table["_raw_text"].to_pylist(), strict=True))
+        return self._loaded
+
+    def __getitem__(self, key: str) -> str:
+        return self._data()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data())
+
+    def __len__(self) -> int:
+        return len(self._data())
+
+
+def _keys(outputs: list[ShardOutput]) -> pa.Table:
+    tables = []
+    for index, output in enumerate(outputs):
+        table = pq.read_table(output.docs_path, columns=KEY_COLUMNS, read_dictionary=["source", "language", "date"])
+        table = table.append_column("_shard", pa.array(np.full(len(table), index, dtype=np.int32)))
+        table = table.append_column("_row", pa.array(np.arange(len(table), dtype=np.int64)))
+        tables.append(table)
+    return pa.concat_tables(tables, promote_options="permissive") if tables else pa.table({})
+
+
+def _where(row: dict[str, Any]) -> str:
+    return row["source"] + (f":{row['source_record']}" if row["source_record"] is not None else "")
+
+
+def _duplicate_ids(keys: pa.Table) -> tuple[np.ndarray, list[tuple[int, int, Reject]]]:
+    """Mask of rows whose id an earlier record (in input order) already has, and their rejects."""
+    n = len(keys)
+    rejected = np.zeros(n, dtype=bool)
+    if n < 2:
+        return rejected, []
+    order = pc.sort_indices(keys, sort_keys=[("id", "ascending"), ("_shard", "ascending"), ("_seq", "ascending")])
+    ids = keys["id"].take(order)
+    same = np.concatenate([[False], pc.equal(ids.slice(1), ids.slice(0, n - 1)).to_numpy(zero_copy_only=False)])
+    if not same.any():
+        return rejected, []
+    order_np = order.to_numpy()
+    first = np.maximum.accumulate(np.where(~same, np.arange(n), 0))
+    out = []
+    for position in np.nonzero(same)[0]:
+        row_index, first_index = int(order_np[position]), int(order_np[first[position]])
+        row, head = keys.slice(row_index, 1).to_pylist()[0], keys.slice(first_index, 1).to_pylist()[0]
+        rejected[row_index] = True
+        reject = Reject.of(DUPLICATE_ID, row["source"], row["source_record"], field="/id", id=row["id"], other=_where(head))
+        out.append((row["_shard"], row["_seq"], reject))
+    return rejected, out
+
+
+def _exact_duplicates(accepted: pa.Table) -> dict[str, str]:
+    """id -> canonical id for every duplicate; only documents sharing a text hash are looked at."""
+    counts = pc.value_counts(accepted["content_sha256"])
+    repeated = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
+    if not len(repeated):
+        return {}
+    candidates = accepted.filter(pc.is_in(accepted["content_sha256"], value_set=repeated))
+    docs = candidates.select(["id", "content_sha256", "date"]).to_pylist()
+    for doc in docs:
+        doc["duplicate_of"] = None
+    mark_duplicates(docs)
+    return {doc["id"]: doc["duplicate_of"] for doc in docs if doc["duplicate_of"] is not None}
+
+
+def _notes_of_rows(outputs: list[ShardOutput], rows: list[tuple[int, int]]) -> Counter[tuple[str, str]]:
+    found: Counter[tuple[str, str]] = Counter()
+    by_shard: dict[int, list[int]] = {}
+    for shard, row in rows:
+        by_shard.setdefault(shard, []).append(row)
+    for shard, indices in by_shard.items():
+        column = pq.read_table(outputs[shard].docs_path, columns=["_notes"])["_notes"].take(pa.array(indices))
+        for value in column.to_pylist():
+            for name, reason in json.loads(value) if value else []:
+                found[(name, reason)] += 1
+    return found
+
+
+def merge(outputs: list[ShardOutput], schema: pa.Schema, splits: dict[str, float], drop_duplicates: bool) -> MergeResult:
+    """Run the corpus-level stages; the documents themselves stay on disk until written."""
+    metas = [read_meta(o.folder) for o in outputs]
+    keys = _keys(outputs)
+    rejected_ids, id_rejects = _duplicate_ids(keys)
+    accepted = keys.filter(pa.array(~rejected_ids)) if len(keys) else keys
+    dup_of = _exact_duplicates(accepted) if len(accepted) else {}
+    published = accepted
+    if drop_duplicates and dup_of:
+        published = accepted.filter(pc.invert(pc.is_in(accepted["id"], value_set=pa.array(list(dup_of), pa.string()))))
+    split_names = list(splits)
+    if len(published):
+        published = published.take(pc.sort_indices(published, sort_keys=[("id", "ascending")]))
+        ids = published["id"]
+        if len(split_names) > 1:
+            codes = np.array([split_names.index(split_of(i, splits)) for i in ids.to_pylist()], dtype=np.int8)
+        else:
+            codes = np.zeros(len(published), dtype=np.int8)
+        positions: dict[int, str] = {}
+        if dup_of and not drop_duplicates:
+            hit = pc.is_in(ids, value_set=pa.array(list(dup_of), pa.string())).to_numpy(zero_copy_only=False)
+            for position in np.nonzero(hit)[0]:
+                positions[int(position)] = dup_of[ids[int(position)].as_py()]
+        filled = published["_filled"].to_numpy(zero_copy_only=False).astype(np.int64)
+        coverage = {name: int(np.count_nonzero(filled & (1 << bit))) for bit, name in enumerate(COVERED)}
+        docs = DocumentSet(
+            outputs, schema, published["_shard"].to_numpy(zero_copy_only=False),
+            published["_row"].to_numpy(zero_copy_only=False), split_names, codes, positions, coverage,
+            [str(v) for v in pc.unique(published["language"].cast(pa.string())).to_pylist()],
+        )
+    else:
+        empty = np.zeros(0, dtype=np.int64)
+        docs = DocumentSet(outputs, schema, empty, empty, split_names, np.zeros(0, dtype=np.int8))
+    ordered: list[tuple[int, int, Reject]] = list(id_rejects)
+    notes: dict[str, Counter[str]] = {}
+    for index, meta in enumerate(metas):
+        ordered.extend((index, seq, reject_from_dict(data)) for seq, data in meta["rejects"])
+        for name, reasons in meta["notes"].items():
+            notes.setdefault(name, Counter()).update(reasons)
+    if id_rejects:
+        rows = keys.filter(pa.array(rejected_ids)).select(["_shard", "_row"]).to_pylist()
+        for (name, reason), count in _notes_of_rows(outputs, [(r["_shard"], r["_row"]) for r in rows]).items():
+            notes[name][reason] -= count
+            if notes[name][reason] <= 0:
+                del notes[name][reason]
+    ordered.sort(key=lambda item: (item[0], item[1]))
+    return MergeResult(
+        docs=docs,
+        rejects=[r for _, _, r in ordered],
+        notes={k: v for k, v in notes.items() if v},
+        input_records=sum(m["records"] for m in metas),
+        accepted=len(accepted),
+        duplicates=len(dup_of),
+        dropped=len(accepted) - len(published),
+        manifest_used={path for m in metas for path in m["manifest_used"]},
+    )

@@ -1,0 +1,126 @@
+"""The shard function every engine runs: one shard's records through the per-document pipeline.
+
+``run_shard`` reads the shard's input files, runs :func:`masthead.pipeline.process_record`
+on each record and writes the results into the shard's output folder:
+
+- ``docs.parquet``: the documents, sorted by (id, position), plus private columns
+  (``_seq`` position of the record in the shard, ``_notes``, ``_filled``, ``_raw_text``);
+- ``meta.json``: record count, rejects (with their position), note counts, manifest rows used;
+- ``done``: an empty completion marker, written last. A folder without it is redone.
+
+It is a pure function of its arguments and the input files, so any engine can run it and
+the outputs are the same bytes wherever it ran.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from masthead.context import StepContext
+from masthead.engine.shards import Shard
+from masthead.errors import Reject
+from masthead.faults import checkpoint
+from masthead.pipeline import Processed, process_record
+from masthead.readers import read_input
+from masthead.readers.manifest import Manifest
+
+DOCS = "docs.parquet"
+META = "meta.json"
+DONE = "done"
+# Small row groups keep the k-way merge's read buffers small however many shards there are.
+WORK_ROW_GROUP = 128
+COVERED = ("title", "outlet", "date", "authors", "url", "language")
+
+
+@dataclass(frozen=True)
+class ShardJob:
+    """What every shard of one build shares (picklable: it travels to workers and Ray tasks)."""
+
+    raw: Path
+    limit: int
+    ctx: StepContext
+    keep_raw_text: bool
+    manifest_source: str | None
+
+
+def is_done(folder: Path) -> bool:
+    return (folder / DONE).is_file()
+
+
+def filled_mask(doc: dict[str, Any]) -> int:
+    """Bit i set when the i-th field of COVERED holds a value (for the coverage figures)."""
+    mask = 0
+    for bit, name in enumerate(COVERED):
+        value = doc.get(name)
+        if value and value != "und":
+            mask |= 1 << bit
+    return mask
+
+
+def run_shard(shard: Shard, job: ShardJob, folder: Path) -> int:
+    """Process ``shard`` into ``folder`` (marker last); returns the number of input records."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from masthead.engine.columns import work_schema
+
+    manifest = Manifest(source=job.manifest_source, rows=dict(shard.manifest_rows))
+    docs: list[dict[str, Any]] = []
+    rejects: list[tuple[int, dict[str, Any]]] = []
+    notes: dict[str, Counter[str]] = {}
+    seq = 0
+    for source in shard.sources:
+        for item in read_input(job.raw, source, manifest, job.limit):
+            result: Processed | Reject = item if isinstance(item, Reject) else process_record(item, job.ctx)
+            checkpoint("process.record")
+            if isinstance(result, Reject):
+                rejects.append((seq, result.as_dict()))
+            else:
+                doc = result.doc
+                doc["_seq"] = seq
+                doc["_notes"] = json.dumps(result.notes) if result.notes else None
+                doc["_filled"] = filled_mask(doc)
+                if job.keep_raw_text:
+                    doc["_raw_text"] = result.raw_text
+                for name, reason in result.notes:
+                    notes.setdefault(name, Counter())[reason] += 1
+                docs.append(doc)
+            seq += 1
+        checkpoint("read.file")
+    docs.sort(key=lambda d: (d["id"], d["_seq"]))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / DONE).unlink(missing_ok=True)
+    schema = work_schema(job.ctx.schema_dir, job.keep_raw_text)
+    table = pa.Table.from_pylist(docs, schema=schema)
+    temp = folder / f"{DOCS}.tmp-{os.getpid()}"
+    pq.write_table(table, temp, row_group_size=WORK_ROW_GROUP, compression="zstd", compression_level=1)
+    os.replace(temp, folder / DOCS)
+    meta = {
+        "records": seq,
+        "docs": len(docs),
+        "rejects": rejects,
+        "notes": {name: dict(sorted(counter.items())) for name, counter in sorted(notes.items())},
+        "manifest_used": sorted(manifest.used),
+    }
+    temp = folder / f"{META}.tmp-{os.getpid()}"
+    temp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    os.replace(temp, folder / META)
+    (folder / DONE).touch()
+    return seq
+
+
+def read_meta(folder: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((folder / META).read_text(encoding="utf-8"))
+    return data
+
+
+def reject_from_dict(data: dict[str, Any]) -> Reject:
+    return Reject(
+        source=data["source"], record=data["record"], field=data["field"], code=data["code"],
+        message=data["message"], fix=data["fix"], id=data.get("id"),
+    )

@@ -1,0 +1,99 @@
+"""Sharded execution: the same release bytes for any number of workers, with or without the cache."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from masthead.engine import shards as shard_plan
+from masthead.engine.shards import plan_shards
+
+
+def _jsonl(rows: list[dict[str, object]]) -> str:
+    return "".join(json.dumps(r) + "\n" for r in rows)
+
+
+def corpus_files(files: int = 6, per_file: int = 8) -> dict[str, str | bytes]:
+    out: dict[str, str | bytes] = {}
+    for f in range(files):
+        rows = [{"id": f"d{f}-{i}", "title": f"Title {f} {i}", "outlet": "Reuters", "date": "2018-07-16",
+                 "text": f"Body of document {f} {i}. " * 20} for i in range(per_file)]
+        out[f"part-{f:02d}.jsonl"] = _jsonl(rows)
+    # an exact duplicate text across files, and an id used twice across files
+    out["part-90.jsonl"] = _jsonl([{"id": "dup-text", "text": "Body of document 0 0. " * 20},
+                                   {"id": "d0-1", "text": "a second record with the id d0-1"}])
+    out["part-91.jsonl"] = "not json\n"
+    return out
+
+
+def release_bytes(project: Path) -> dict[str, bytes]:
+    root = project / "dist"
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shard_plan, "TARGET_BYTES", 2000)  # several shards from a small corpus
+
+
+def build(run_cli: Callable[..., Result], project: Path, *args: str) -> dict[str, object]:
+    result = run_cli("build", "--json", *args, cwd=project)
+    assert result.exit_code == 0, result.output
+    report: dict[str, object] = json.loads(result.stdout)
+    return report
+
+
+def test_plan_is_stable_and_cuts_by_size(tmp_path: Path) -> None:
+    for name, size in [("a.txt", 10), ("b.txt", 3000), ("c.txt", 10), ("d.txt", 10)]:
+        (tmp_path / name).write_text("x" * size)
+    shards = plan_shards(tmp_path, ["a.txt", "b.txt", "c.txt", "d.txt"], {}, target_bytes=1000)
+    assert [s.sources for s in shards] == [("a.txt", "b.txt"), ("c.txt", "d.txt")]
+    assert [s.name for s in shards] == ["shard-00000", "shard-00001"]
+    assert plan_shards(tmp_path, ["a.txt", "b.txt", "c.txt", "d.txt"], {}, target_bytes=1000) == shards
+
+
+@pytest.mark.usefixtures("small_shards")
+def test_workers_and_cache_give_identical_releases(
+    make_project: Callable[..., Path], run_cli: Callable[..., Result]
+) -> None:
+    files = corpus_files()
+    one = make_project(files, name="one")
+    two = make_project(files, name="two")
+    off = make_project(files, name="off")
+    pyprojects = [p / "pyproject.toml" for p in (two, off)]
+    for path in pyprojects:  # same corpus name, so the releases compare byte for byte
+        path.write_text(path.read_text().replace('name = "two"', 'name = "one"').replace('name = "off"', 'name = "one"'))
+    report = build(run_cli, one, "--workers", "1")
+    build(run_cli, two, "--workers", "2")
+    build(run_cli, off, "--no-cache")
+    assert report["counts"] == {"input_records": 51, "published": 49, "rejected": 2, "duplicates": 1,
+                                "duplicates_dropped": 0}
+    reference = release_bytes(one)
+    assert release_bytes(two) == reference
+    assert release_bytes(off) == reference
+    assert len(list((one / ".masthead" / "cache").iterdir())) > 2  # several shards ran
+    assert not (off / ".masthead" / "cache").exists()
+
+
+@pytest.mark.usefixtures("small_shards")
+def test_duplicate_ids_and_rejects_keep_input_order(
+    make_project: Callable[..., Path], run_cli: Callable[..., Result]
+) -> None:
+    project = make_project(corpus_files())
+    report = build(run_cli, project)
+    rejects = report["rejects"]
+    assert isinstance(rejects, list)
+    assert [(r["source"], r["record"], r["code"]) for r in rejects] == [
+        ("part-90.jsonl", 2, "duplicate-id"), ("part-91.jsonl", 1, "malformed-json")]
+    assert "part-00.jsonl:2" in rejects[0]["message"]
+    import masthead
+
+    train = masthead.load(split="train", dist=str(project / "dist"))
+    ids = train["id"]
+    assert ids == sorted(ids) and len(ids) == 49
+    dup = train.filter(lambda d: d["id"] == "dup-text")[0]
+    assert dup["duplicate_of"] == "d0-0"
