@@ -122,3 +122,13 @@ def test_an_existing_tag_is_a_clear_error(release: Path, hub: list, run_cli: Cal
     assert result.exit_code == 2  # type: ignore[attr-defined]
     assert "publishing 1.0.0 to org/taken failed" in result.stderr  # type: ignore[attr-defined]
     assert "releases are immutable" in result.stderr and TOKEN not in result.output  # type: ignore[attr-defined]
+
+
+def test_the_uploaded_card_parses_locally_with_huggingface_hub(release: Path) -> None:
+    from huggingface_hub import DatasetCard
+
+    card = DatasetCard.load(release / "README.md")  # local parse only; validate() would post it to the Hub
+    data = card.data.to_dict()
+    assert data["configs"][0]["data_files"][0] == {"split": "train", "path": "data/train-*"}
+    assert data["dataset_info"]["splits"][0]["num_examples"] == 5
+    assert "```bibtex" in card.text
