@@ -176,7 +176,9 @@ def test_an_empty_release_gets_no_data_figures(tmp_path: Path) -> None:
     written = write_report(release)
     check_figures(release)
     assert written.stats["documents"] == 0
-    assert "<p class=\"muted\">None.</p>" in written.html.read_text(encoding="utf-8")
+    for name in FIGURE_NAMES:  # every figure is the short "nothing to show" panel
+        assert png_size(release / "figures" / name) == (800, 200), name
+    assert "<table><thead><tr><th>outlet</th>" not in written.html.read_text(encoding="utf-8")
 
 
 def test_figures_use_the_dejavu_font_shipped_with_matplotlib() -> None:

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 FIGURES_DIR = "figures"
 MAX_MONTH_BARS = 120
 LABELS = {"und": "und (undetermined)"}
+EMPTY_HEIGHT_IN = 2.0
+MIN_BAR_ROWS = 4  # a single bar is drawn as thick as one of four, not as a slab
 
 
 @dataclass(frozen=True)
@@ -66,11 +68,14 @@ def _count_axis(ax: Axes, axis: Literal["x", "y"] = "x") -> None:
     ax.grid(True, axis=axis)
 
 
-def _empty(fig: Figure, title: str, message: str) -> None:
+def _empty(title: str, message: str) -> Figure:
+    """A short panel that says there is nothing to show, and why."""
+    fig = _figure(EMPTY_HEIGHT_IN)
     ax = fig.add_subplot()
     ax.set_title(title)
     ax.set_axis_off()
     ax.text(0.5, 0.45, message, ha="center", va="center", fontsize=11, color="#555555", transform=ax.transAxes)
+    return fig
 
 
 def _hbars(fig: Figure, title: str, labels: list[str], values: list[int], colours: list[str], xlabel: str) -> None:
@@ -79,7 +84,8 @@ def _hbars(fig: Figure, title: str, labels: list[str], values: list[int], colour
     positions = list(range(len(labels)))
     ax.barh(positions, values, color=colours, height=0.7)
     ax.set_yticks(positions, [shorten(label) for label in labels])
-    ax.invert_yaxis()
+    pad = max(0, MIN_BAR_ROWS - len(labels)) / 2  # few bars: keep them slim and centred
+    ax.set_ylim(len(labels) - 0.5 + pad, -0.6 - pad)  # largest at the top
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     _count_axis(ax, "x")
@@ -96,12 +102,12 @@ def _ranked_figure(stats: dict[str, Any], key: str, item: str, title: str, empty
         rows.append((f"other ({count_label(block['other']['values'])} {key})", block["other"]["documents"], GREY))
     if block["unknown"]:
         rows.append((unknown_label, block["unknown"], LIGHT_GREY))
-    fig = _figure(1.3 + 0.28 * len(rows))
     if not rows:
-        _empty(fig, title, empty)
-        return fig
-    shown = f"top {len(block['top'])} of {count_label(block['distinct'])} {key}" if block["other"]["documents"] \
-        else f"{block['distinct']} {key}"
+        return _empty(title, empty)
+    fig = _figure(1.3 + 0.28 * max(len(rows), MIN_BAR_ROWS))
+    noun = key if block["distinct"] != 1 else key[:-1]
+    shown = f"top {len(block['top'])} of {count_label(block['distinct'])} {noun}" if block["other"]["documents"] \
+        else f"{block['distinct']} {noun}"
     _hbars(fig, f"{title} ({shown})", [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], "documents")
     return fig
 
@@ -131,20 +137,27 @@ def _months(by_month: list[dict[str, Any]]) -> tuple[list[str], list[int], str]:
 
 def timeline_figure(stats: dict[str, Any]) -> Figure:
     dates = stats["dates"]
-    fig = _figure(3.4)
     title = "Documents per month of publication"
     left_out = [f"{count_label(dates['undated'])} undated"] if dates["undated"] else []
     if dates["year_only"]:
         left_out.append(f"{count_label(dates['year_only'])} with the year only")
     if not dates["by_month"]:
-        _empty(fig, title, "No document has a publication month" + (f" ({', '.join(left_out)})" if left_out else ""))
-        return fig
+        return _empty(title, "No document has a publication month" + (f" ({', '.join(left_out)})" if left_out else ""))
     labels, values, unit = _months(dates["by_month"])
+    fig = _figure(3.4)
     ax = fig.add_subplot()
     positions = list(range(len(labels)))
     ax.bar(positions, values, width=0.85 if len(labels) < 60 else 1.0, color=BLUE)
-    step = max(1, -(-len(labels) // 12))
-    ax.set_xticks(positions[::step], labels[::step], rotation=45 if unit == "month" else 0, ha="right" if unit == "month" else "center")
+    if unit == "month" and len(labels) > 24:  # tick each January (every few years over long spans), label the year
+        januaries = [i for i, label in enumerate(labels) if label.endswith("-01")]
+        every = max(1, -(-len(januaries) // 10))
+        ax.set_xticks(januaries[::every], [labels[i][:4] for i in januaries[::every]])
+    elif unit == "month":
+        step = max(1, -(-len(labels) // 12))
+        ax.set_xticks(positions[::step], labels[::step], rotation=45, ha="right")
+    else:
+        step = max(1, -(-len(labels) // 12))
+        ax.set_xticks(positions[::step], labels[::step])
     ax.set_xlim(-0.8, len(labels) - 0.2)
     ax.set_title(f"Documents per {unit} of publication")
     ax.set_xlabel(f"publication {unit}" + (f"  (not shown: {', '.join(left_out)})" if left_out else ""))
@@ -170,9 +183,7 @@ def _length_panel(ax: Axes, block: dict[str, Any], unit: str, colour: str) -> No
 def lengths_figure(stats: dict[str, Any]) -> Figure:
     words, chars = stats["lengths"]["words"], stats["lengths"]["characters"]
     if not words["documents"]:
-        fig = _figure(2.2)
-        _empty(fig, "Text length", "No documents")
-        return fig
+        return _empty("Text length per document", "No documents")
     fig = _figure(5.6)
     fig.suptitle("Text length per document", x=0.01, ha="left", fontsize=12, fontweight="bold")
     top, bottom = fig.subplots(2, 1)
@@ -183,11 +194,10 @@ def lengths_figure(stats: dict[str, Any]) -> Figure:
 
 def coverage_figure(stats: dict[str, Any]) -> Figure:
     coverage = stats["coverage"]
-    fig = _figure(3.6)
     title = "Metadata coverage and provenance"
     if not stats["documents"]:
-        _empty(fig, title, "No documents")
-        return fig
+        return _empty(title, "No documents")
+    fig = _figure(3.6)
     ax = fig.add_subplot()
     total = stats["documents"]
     used: dict[str, str] = {}
@@ -222,10 +232,9 @@ def coverage_figure(stats: dict[str, Any]) -> Figure:
 
 def rejects_figure(stats: dict[str, Any]) -> Figure:
     by_reason = stats["rejects"]["by_reason"]
-    fig = _figure(1.3 + 0.28 * len(by_reason))
     if not by_reason:
-        _empty(fig, "Rejected inputs", "No input was rejected")
-        return fig
+        return _empty("Rejected inputs", "No input was rejected")
+    fig = _figure(1.3 + 0.28 * max(len(by_reason), MIN_BAR_ROWS))
     labels, values = list(by_reason), list(by_reason.values())
     _hbars(fig, f"Rejected inputs by reason ({count_label(sum(values))} in all)", labels, values,
            [VERMILLION] * len(values), "rejected records")
@@ -245,15 +254,14 @@ def _size_groups(sizes: list[dict[str, Any]]) -> list[tuple[str, int]]:
 
 def duplicates_figure(stats: dict[str, Any]) -> Figure:
     dup = stats["duplicates"]
-    fig = _figure(3.2)
     title = "Duplicate clusters by size"
     if not dup["clusters"]:
         message = "No duplicates are marked in this release"
         if dup["dropped"]:
             message = f"{count_label(dup['dropped'])} duplicates were dropped; the release keeps one document per cluster"
-        _empty(fig, title, message)
-        return fig
+        return _empty(title, message)
     groups = _size_groups(dup["cluster_sizes"])
+    fig = _figure(3.2)
     ax = fig.add_subplot()
     positions = list(range(len(groups)))
     values = [n for _, n in groups]

@@ -40,7 +40,7 @@ def _is_number(cell: str) -> bool:
 
 def table(header: list[str], rows: list[list[str]]) -> str:
     if not rows:
-        return '<p class="muted">None.</p>'
+        return ""  # the figure above already says there is nothing to show
     head = "".join(f'<th{" class=n" if i and _is_number(rows[0][i]) else ""}>{escape(h)}</th>' for i, h in enumerate(header))
     body = "".join(
         "<tr>" + "".join(f'<td{" class=n" if _is_number(c) else ""}>{escape(c)}</td>' for c in row) + "</tr>"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from masthead.insight.style import count_label
 from masthead.insight.tally import PROVENANCE_FIELDS
 
 
@@ -78,7 +77,7 @@ def headline(stats: dict[str, Any]) -> str:
         f"{stats['documents']:,} documents"
         + (f" from {stats['outlets']['distinct']:,} outlets" if stats["outlets"]["distinct"] else ", outlets unknown")
         + f"{span}; "
-        f"{stats['rejects']['total']:,} inputs rejected, {count_label(stats['duplicates']['marked'])} duplicates marked"
-        + (f", {count_label(stats['duplicates']['dropped'])} dropped" if stats["duplicates"]["dropped"] else "")
+        f"{stats['rejects']['total']:,} inputs rejected, {stats['duplicates']['marked']:,} duplicates marked"
+        + (f", {stats['duplicates']['dropped']:,} dropped" if stats["duplicates"]["dropped"] else "")
         + "."
     )
