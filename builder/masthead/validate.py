@@ -2,28 +2,55 @@
 
 Failures become rejects that name the field (a JSON pointer), say what is wrong and how
 to fix it.
+
+Two validators per schema: ``fastjsonschema`` compiled from the schema decides (about 20×
+faster), and ``jsonschema`` runs only when it says no, to explain the failure — and to have
+the last word, so a record is rejected only when ``jsonschema`` agrees.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-from jsonschema import Draft202012Validator
-
-from masthead.errors import SCHEMA_VIOLATION, Reject
+from masthead.errors import SCHEMA_VIOLATION, Reject, SchemaError
 from masthead.schema import DOCUMENT, RAW_RECORD, load_schema
 
-_FORMATS = Draft202012Validator.FORMAT_CHECKER
+if TYPE_CHECKING:
+    import jsonschema
+    from jsonschema import Draft202012Validator
 
 
 @lru_cache(maxsize=8)
 def _validator(name: str, schema_dir: Path | None) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     schema = load_schema(name, schema_dir)
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=_FORMATS)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+@lru_cache(maxsize=8)
+def _fast(name: str, schema_dir: Path | None) -> Callable[[Any], Any]:
+    import fastjsonschema
+
+    try:
+        return fastjsonschema.compile(load_schema(name, schema_dir))
+    except fastjsonschema.JsonSchemaDefinitionException as exc:
+        raise SchemaError(f"{name}: not a valid JSON Schema: {exc}") from exc
+
+
+def is_valid(instance: dict[str, Any], name: str, schema_dir: Path | None) -> bool:
+    """The fast check alone (no explanation)."""
+    import fastjsonschema
+
+    try:
+        _fast(name, schema_dir)(instance)
+    except fastjsonschema.JsonSchemaValueException:
+        return False
+    return True
 
 
 def pointer(error: jsonschema.ValidationError) -> str:
@@ -67,6 +94,8 @@ def _shorten(message: str) -> str:
 
 
 def _reject(error: jsonschema.ValidationError, source: str, record: int | None, id: str | None) -> Reject:
+    import jsonschema
+
     best = jsonschema.exceptions.best_match([error]) or error
     return Reject.of(
         SCHEMA_VIOLATION, source, record, field=pointer(best), id=id,
@@ -75,6 +104,10 @@ def _reject(error: jsonschema.ValidationError, source: str, record: int | None, 
 
 
 def first_error(instance: dict[str, Any], name: str, schema_dir: Path | None) -> jsonschema.ValidationError | None:
+    if is_valid(instance, name, schema_dir):
+        return None
+    import jsonschema
+
     errors = list(_validator(name, schema_dir).iter_errors(instance))
     if not errors:
         return None
