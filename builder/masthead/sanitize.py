@@ -26,6 +26,7 @@ _SUSPECT = re.compile(
     "\u061c\u200e\u200f"          # Arabic letter mark, left-to-right and right-to-left marks
     "\u202a-\u202e\u2066-\u2069"  # bidi embeddings, overrides and isolates
     "\u180e\u200b\u2060-\u2064\ufeff"  # zero-width space, word joiner, invisible operators, BOM
+    "\u00ad\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0"  # soft hyphen, invisible fillers
     "\u200c\u200d"                # zero-width non-joiner and joiner (kept between letters)
     "\ufff9-\ufffb"               # interlinear annotation controls
     "\U000e0000-\U000e007f]"      # tag characters

@@ -71,10 +71,39 @@ def decode(data: bytes, source: str) -> Decoded | Reject:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return _detect(data, source)
+        return _mixed_utf8(data) or _detect(data, source)
     if "\x00" in text:
         return _detect(data, source)
+    if _control_share(text) > 0.05:
+        return Reject.of(BINARY, source, detail="valid UTF-8, but mostly control characters")
     return Decoded(text, "utf-8")
+
+
+def _mixed_utf8(data: bytes) -> Decoded | None:
+    """UTF-8 lines mixed with lines in a legacy encoding (files glued from two sources), line by line.
+
+    Used only when some lines hold real multi-byte UTF-8, so decoding the whole file as one
+    legacy encoding would garble them; the other lines are read as cp1252 (latin-1 where
+    cp1252 has no character). None when the file is not such a mix.
+    """
+    lines = data.split(b"\n")
+    out: list[str] = []
+    utf8_lines = legacy_lines = 0
+    for line in lines:
+        try:
+            text = line.decode("utf-8")
+            utf8_lines += not text.isascii()
+        except UnicodeDecodeError:
+            legacy_lines += 1
+            try:
+                text = line.decode("cp1252")
+            except UnicodeDecodeError:
+                text = line.decode("latin-1")
+        out.append(text)
+    if not utf8_lines or not legacy_lines or b"\x00" in data:
+        return None
+    text = "\n".join(out)
+    return None if _control_share(text) > 0.05 else Decoded(text, "utf-8+cp1252")
 
 
 def _detect(data: bytes, source: str) -> Decoded | Reject:
