@@ -212,6 +212,11 @@ UNSAFE_PATH = _reason(
     "{path!r} points outside the raw folder",
     "copy the file into the raw folder instead of linking to it",
 )
+BAD_FILE_NAME = _reason(
+    "unsafe-file-name",
+    "the file name '{path}' {detail}",
+    "rename the file: a UTF-8 name without control characters",
+)
 
 
 @dataclass(frozen=True)

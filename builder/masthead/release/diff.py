@@ -116,13 +116,23 @@ def diff_rows(
         if before.get("content_sha256") != after.get("content_sha256") or before.get("text") != after.get("text"):
             result.text_changed.append(doc_id)
         changes = [
-            FieldChange(name, before.get(name), after.get(name))
+            change
             for name in _field_order(before, after)
-            if name not in _NOT_METADATA and before.get(name) != after.get(name)
+            if name not in _NOT_METADATA
+            for change in _changes(name, before.get(name), after.get(name))
         ]
         if changes:
             result.metadata_changed[doc_id] = changes
     return result
+
+
+def _changes(name: str, old: Any, new: Any) -> list[FieldChange]:
+    """The changed values of one field; structs are compared member by member (``provenance.outlet``)."""
+    if old == new:
+        return []
+    if isinstance(old, dict) and isinstance(new, dict):
+        return [change for key in _field_order(old, new) for change in _changes(f"{name}.{key}", old.get(key), new.get(key))]
+    return [FieldChange(name, old, new)]
 
 
 def _field_order(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
