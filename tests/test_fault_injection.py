@@ -9,6 +9,7 @@ byte the release an undisturbed build makes.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -73,11 +74,9 @@ def new_project(folder: Path) -> Path:
 
 def add_documents(project: Path) -> None:
     """What release 1.1.0 adds: a JSONL file of three new articles."""
-    rows = [
-        '{"id": "added-%d", "title": "Added report %d", "text": "Report %d on the summit. The leaders met for talks."}' % (i, i, i)
-        for i in range(3)
-    ]
-    (project / "raw" / "added.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    rows = [{"id": f"added-{i}", "title": f"Added report {i}", "text": f"Report {i} on the summit. The leaders met."}
+            for i in range(3)]
+    (project / "raw" / "added.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 
 
 def sums(release: Path) -> str:

@@ -157,7 +157,7 @@ def main() -> None:
     RAW.mkdir(parents=True)
     for name, data in sorted(files().items()):
         (RAW / name).write_bytes(data)
-    print(f"wrote {len(files())} files to {RAW}")
+    print(f"wrote {len(files())} files to {RAW}")  # noqa: T201 - a script reports what it wrote
 
 
 if __name__ == "__main__":
