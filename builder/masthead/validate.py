@@ -10,6 +10,7 @@ the last word, so a record is rejected only when ``jsonschema`` agrees.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -37,7 +38,8 @@ def _fast(name: str, schema_dir: Path | None) -> Callable[[Any], Any]:
     import fastjsonschema
 
     try:
-        return fastjsonschema.compile(load_schema(name, schema_dir))
+        # a deep copy: compile() rewrites the "$ref"s of the dict it is given, and load_schema's is shared
+        return fastjsonschema.compile(copy.deepcopy(load_schema(name, schema_dir)))
     except fastjsonschema.JsonSchemaDefinitionException as exc:
         raise SchemaError(f"{name}: not a valid JSON Schema: {exc}") from exc
 
