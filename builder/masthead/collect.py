@@ -18,20 +18,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from masthead.context import StepContext
-from masthead.engine import cache as shard_cache
-from masthead.engine.merge import DocumentSet, RawTexts, ShardOutput, merge
-from masthead.engine.shards import Shard, plan_shards
-from masthead.engine.task import ShardJob, is_done
 from masthead.errors import ConfigError, MastheadError, Reject
 from masthead.faults import checkpoint
 from masthead.readers import list_inputs
-from masthead.readers.manifest import find_manifest, read_manifest
+from masthead.readers.manifest import find_manifest
 from masthead.release.checksums import file_sha256
-from masthead.schema import arrow_schema, document_schema
 from masthead.settings import Settings
+
+if TYPE_CHECKING:  # the engine (pyarrow, the pipeline) is imported when a build runs, not at start-up
+    from masthead.engine.merge import DocumentSet
+    from masthead.engine.shards import Shard
+    from masthead.engine.task import ShardJob
 
 ProgressFn = Callable[[str, int, "int | None"], None]
 ENGINES = ("local", "ray")
@@ -113,6 +112,8 @@ def _content_hashes(raw: Path, inputs: list[dict[str, Any]]) -> dict[str, str | 
 
 def _folders(settings: Settings, shards: list[Shard], job: ShardJob, hashes: dict[str, str | None]) -> list[Path]:
     """Each shard's output folder: its cache entry, or a folder of this run under work/."""
+    from masthead.engine import cache as shard_cache
+
     common = shard_cache.build_key_parts(settings, job)
     keys = [shard_cache.shard_key(shard, hashes, common) for shard in shards]
     state = shard_cache.state_dir(settings)
@@ -129,6 +130,8 @@ def _folders(settings: Settings, shards: list[Shard], job: ShardJob, hashes: dic
 
 def _run_shards(settings: Settings, todo: list[tuple[Shard, Path]], job: ShardJob, total_bytes: int,
                 progress: ProgressFn | None) -> None:
+    if progress is not None:
+        progress("process", 0, None)
     if not todo:
         return
     state = {"records": 0, "bytes": 0}
@@ -162,6 +165,14 @@ def _size(path: Path) -> int:
 
 
 def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_text: bool = False) -> Collected:
+    from masthead.context import StepContext
+    from masthead.engine import cache as shard_cache
+    from masthead.engine.merge import RawTexts, ShardOutput, merge
+    from masthead.engine.shards import plan_shards
+    from masthead.engine.task import ShardJob, is_done
+    from masthead.readers.manifest import read_manifest
+    from masthead.schema import arrow_schema, document_schema
+
     inputs = input_files(settings.raw)
     manifest = read_manifest(settings.raw, settings.max_file_bytes)
     sources = list_inputs(settings.raw)
@@ -173,6 +184,8 @@ def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_tex
     _run_shards(settings, todo, job, sum(_size(settings.raw / s) for s in sources), progress)
     outputs = [ShardOutput(shard, folder) for shard, folder in zip(shards, folders, strict=True)]
     schema = arrow_schema(document_schema(settings.schema_dir))
+    if progress is not None:
+        progress("merge", 0, None)
     merged = merge(outputs, schema, settings.splits, settings.duplicates == "drop")
     if settings.cache:
         shard_cache.prune(shard_cache.state_dir(settings) / "cache", {f.name for f in folders})

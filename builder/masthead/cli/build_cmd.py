@@ -7,7 +7,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from masthead.build import build, validate_corpus
 from masthead.cli.app import command, print_json
 from masthead.cli.progress import progress_bar
 from masthead.report import BuildReport
@@ -54,6 +53,8 @@ def build_command(
     """Build a release of the corpus from its raw documents."""
     settings = load_settings(raw=raw, dist=dist, version=version, bump=bump, strict=strict, workers=workers,
                              engine=engine, ray_address=ray_address, cache=not no_cache)
+    from masthead.build import build  # imported here: `masthead --help` starts without pyarrow
+
     with progress_bar(not json_output) as progress:
         report = build(settings, progress)
     if json_output:
@@ -75,6 +76,8 @@ def validate_command(
     """Check every raw document as a build would, writing nothing."""
     settings = load_settings(raw=raw, strict=strict, workers=workers, engine=engine, ray_address=ray_address,
                              cache=not no_cache)
+    from masthead.build import validate_corpus
+
     with progress_bar(not json_output) as progress:
         report = validate_corpus(settings, progress)
     if json_output:

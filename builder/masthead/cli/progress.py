@@ -1,31 +1,79 @@
-"""Rich progress bars on a terminal; silence (the summary says it all) when not a TTY."""
+"""Progress: a Rich bar with documents/s and an ETA on a terminal; one summary line per stage otherwise."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
+
+import typer
 
 from masthead.cli.app import stderr_is_tty
 from masthead.collect import ProgressFn
 
 
+class StageSummary:
+    """When stderr is not a terminal: ``process: 10000 docs in 4.2 s (2381 docs/s)`` once per stage."""
+
+    def __init__(self) -> None:
+        self.stage: str | None = None
+        self.started = 0.0
+        self.done = 0
+
+    def update(self, stage: str, done: int, total: int | None) -> None:
+        if stage != self.stage:
+            self.finish()
+            self.stage, self.started = stage, time.monotonic()
+        self.done = done
+
+    def finish(self) -> None:
+        if self.stage is None:
+            return
+        seconds = max(time.monotonic() - self.started, 1e-9)
+        typer.echo(f"{self.stage}: {self.done} docs in {seconds:.1f} s ({self.done / seconds:.0f} docs/s)", err=True)
+        self.stage = None
+
+
 @contextmanager
 def progress_bar(enabled: bool = True) -> Iterator[ProgressFn | None]:
-    if not enabled or not stderr_is_tty():
+    if not enabled:
         yield None
         return
+    if not stderr_is_tty():
+        summary = StageSummary()
+        try:
+            yield summary.update
+        finally:
+            summary.finish()
+        return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
-    tasks: dict[str, TaskID] = {}
+    tasks: dict[str, Any] = {}
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+        TextColumn("[progress.data.speed]{task.fields[rate]}"),
+        TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
         console=Console(stderr=True), transient=True,
     ) as bar:
+        started: dict[str, float] = {}
 
         def update(stage: str, done: int, total: int | None) -> None:
             if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
+                tasks[stage] = bar.add_task(stage, total=total, rate="")
+                started[stage] = time.monotonic()
+            elapsed = time.monotonic() - started[stage]
+            rate = f"{done / elapsed:.0f} docs/s" if elapsed > 0.2 else ""
+            bar.update(tasks[stage], completed=done, total=total, rate=rate)
 
         yield update

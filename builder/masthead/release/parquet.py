@@ -161,6 +161,8 @@ def write_data(
         for name in docs.split_names
     ]
     done = 0
+    if progress is not None:
+        progress("write", 0, len(docs))
     for table, codes in docs.batches():
         if len(writers) == 1:
             writers[0].add(table)
