@@ -12,7 +12,7 @@ HEAVY = ("pyarrow", "datasets", "trafilatura", "matplotlib", "ray", "mlcroissant
 
 
 def test_cli_import_leaves_heavy_libraries_alone() -> None:
-    code = "import sys, masthead.cli; print(' '.join(m for m in %r if m in sys.modules))" % (HEAVY,)
+    code = f"import sys, masthead.cli; print(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == []
 
