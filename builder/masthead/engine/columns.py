@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from masthead.schema import arrow_schema, document_schema
 
-PRIVATE = ("_seq", "_notes", "_filled", "_raw_text")
+PRIVATE = ("_seq", "_notes", "_filled", "_minhash", "_raw_text")
 
 
 @lru_cache(maxsize=8)
@@ -18,6 +18,7 @@ def work_schema(schema_dir: Path | None, keep_raw_text: bool) -> pa.Schema:
     schema = schema.append(pa.field("_seq", pa.int64(), nullable=False))
     schema = schema.append(pa.field("_notes", pa.string()))
     schema = schema.append(pa.field("_filled", pa.int8(), nullable=False))
+    schema = schema.append(pa.field("_minhash", pa.binary()))  # near-duplicate signature (masthead.dedup)
     if keep_raw_text:
         schema = schema.append(pa.field("_raw_text", pa.string()))
     return schema

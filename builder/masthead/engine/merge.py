@@ -22,13 +22,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from masthead.dedup import mark_duplicates
+from masthead.dedup import duplicates_of
 from masthead.engine.shards import Shard
 from masthead.engine.task import COVERED, DOCS, WORK_ROW_GROUP, read_meta, reject_from_dict
 from masthead.errors import DUPLICATE_ID, Reject
 from masthead.splits import split_of
 
-KEY_COLUMNS = ["id", "content_sha256", "date", "source", "source_record", "language", "_seq", "_filled"]
+KEY_COLUMNS = ["id", "content_sha256", "date", "source", "source_record", "language", "_seq", "_filled", "_minhash"]
 BATCH_ROWS = 2048
 
 
@@ -201,17 +201,8 @@ def _duplicate_ids(keys: pa.Table) -> tuple[np.ndarray, list[tuple[int, int, Rej
 
 
 def _exact_duplicates(accepted: pa.Table) -> dict[str, str]:
-    """id -> canonical id for every duplicate; only documents sharing a text hash are looked at."""
-    counts = pc.value_counts(accepted["content_sha256"])
-    repeated = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
-    if not len(repeated):
-        return {}
-    candidates = accepted.filter(pc.is_in(accepted["content_sha256"], value_set=repeated))
-    docs = candidates.select(["id", "content_sha256", "date"]).to_pylist()
-    for doc in docs:
-        doc["duplicate_of"] = None
-    mark_duplicates(docs)
-    return {doc["id"]: doc["duplicate_of"] for doc in docs if doc["duplicate_of"] is not None}
+    """id -> canonical id for every exact (text hash) or near (MinHash signature) duplicate."""
+    return duplicates_of(accepted.select(["id", "content_sha256", "date", "_minhash"]).to_pylist())
 
 
 def _notes_of_rows(outputs: list[ShardOutput], rows: list[tuple[int, int]]) -> Counter[tuple[str, str]]:

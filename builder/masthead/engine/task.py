@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from masthead.context import StepContext
+from masthead.dedup import signature
 from masthead.engine.shards import Shard
 from masthead.errors import Reject
 from masthead.faults import checkpoint
@@ -85,6 +86,7 @@ def run_shard(shard: Shard, job: ShardJob, folder: Path) -> int:
                 doc["_seq"] = seq
                 doc["_notes"] = json.dumps(result.notes) if result.notes else None
                 doc["_filled"] = filled_mask(doc)
+                doc["_minhash"] = signature(doc["text"])
                 if job.keep_raw_text:
                     doc["_raw_text"] = result.raw_text
                 for name, reason in result.notes:
