@@ -202,8 +202,8 @@ def _is_end(line: Line) -> bool:
 
 
 def _end_rule(text: str) -> str | None:
-    rule = match_rule(text, EDGE)
-    return rule.id if rule is not None and rule.where == END else None
+    rule = match_rule(text, END)
+    return rule.id if rule is not None else None
 
 
 def _trim_tail(lines: list[Line], start: int, body_start: int) -> int:

@@ -13,7 +13,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_RUN = re.compile(r"\n{3,}")
 # Characters that mojibake of UTF-8 text is made of (Latin-1/cp1252 lead bytes and C1 controls).
@@ -47,6 +47,6 @@ def normalize_text(text: str) -> str:
     """Mojibake repaired, NFC, one kind of space, no zero-width characters, paragraphs split by one blank line."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", repair_mojibake(text))
-    text = text.translate(_ZERO_WIDTH)
+    text = _ZERO_WIDTH.sub("", text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip()

@@ -145,13 +145,17 @@ RULES: tuple[Rule, ...] = (
 )
 
 RULE_BY_ID = {rule.id: rule for rule in RULES}
+_RULES_FOR = {
+    EDGE: RULES,
+    ANYWHERE: tuple(rule for rule in RULES if rule.where == ANYWHERE),
+    END: tuple(rule for rule in RULES if rule.where == END),
+}
 
 
 def match_rule(line: str, where: str = EDGE) -> Rule | None:
-    """The first rule that matches ``line``; ``where=ANYWHERE`` tries only the rules trusted mid-body."""
-    for rule in RULES:
-        if where == ANYWHERE and rule.where != ANYWHERE:
-            continue
+    """The first rule that matches ``line``: ``EDGE`` tries every rule, ``ANYWHERE`` only those
+    trusted mid-body, ``END`` only the end-of-article markers."""
+    for rule in _RULES_FOR[where]:
         if rule.matches(line):
             return rule
     return None
