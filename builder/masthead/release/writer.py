@@ -23,7 +23,8 @@ from masthead.release.layout import CARD, CITATION, DATA, HF, MANIFEST, REJECTS
 from masthead.release.manifest import dump_json
 from masthead.release.parquet import write_data
 from masthead.report import BuildReport
-from masthead.schema import arrow_schema, dataset_info_features, document_schema, features, field_table, raw_record_schema, schema_id
+from masthead.schema import (arrow_schema, dataset_info_features, document_schema, features, field_table, load_schema,
+                             raw_record_schema, schema_id)
 from masthead.settings import Settings
 
 TASK_CATEGORIES = ["text-classification", "text-generation"]
@@ -96,7 +97,8 @@ def _write_files(
         task_categories=TASK_CATEGORIES,
         keywords=info.keywords,
         configs=[cards.ConfigInfo("default", dataset_info_features(doc_schema), split_infos,
-                                  sum((folder / f).stat().st_size for s in split_infos for f in s.files))],
+                                  sum((folder / f).stat().st_size for s in split_infos for f in s.files)),
+                 *([_write_raw_config(folder, settings, collected)] if settings.include_raw_text else [])],
         field_rows=field_table(doc_schema),
         counts=counts,
         bibtex=bibtex(info, settings.name, version, released),
@@ -138,6 +140,27 @@ def _write_files(
     write_checksums(folder)
     checkpoint("checksums.written")
     return {s.name: s.num_examples for s in split_infos}
+
+
+def _write_raw_config(folder: Path, settings: Settings, collected: Collected) -> cards.ConfigInfo:
+    """The ``raw`` config: id and uncleaned text of every published document, under ``raw/``."""
+    import pyarrow as pa
+
+    from masthead.release.parquet import SplitWriter
+
+    raw_schema = load_schema("raw-text.schema.json", settings.schema_dir)
+    schema = arrow_schema(raw_schema)
+    docs = collected.docs
+    counts = docs.split_rows()
+    writers = [SplitWriter(folder / "raw", name, counts[name], settings.shard_rows, schema) for name in docs.split_names]
+    for table, codes in docs.batches(columns=["id", "_raw_text"]):
+        table = pa.Table.from_arrays([table["id"], table["_raw_text"]], schema=schema)
+        for code, writer in enumerate(writers):
+            writer.add(table.filter(pa.array(codes == code)))
+    splits = [cards.SplitInfo(w.name, w.rows, w.nbytes, [p.relative_to(folder).as_posix() for p in w.paths])
+              for w in (writer.close() for writer in writers)]
+    size = sum((folder / f).stat().st_size for s in splits for f in s.files)
+    return cards.ConfigInfo("raw", dataset_info_features(raw_schema), splits, size)
 
 
 def _jsonl(rows: list[dict[str, Any]]) -> str:
