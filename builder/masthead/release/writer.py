@@ -23,8 +23,16 @@ from masthead.release.layout import CARD, CITATION, DATA, HF, MANIFEST, REJECTS
 from masthead.release.manifest import dump_json
 from masthead.release.parquet import write_data
 from masthead.report import BuildReport
-from masthead.schema import (arrow_schema, dataset_info_features, document_schema, features, field_table, load_schema,
-                             raw_record_schema, schema_id)
+from masthead.schema import (
+    arrow_schema,
+    dataset_info_features,
+    document_schema,
+    features,
+    field_table,
+    load_schema,
+    raw_record_schema,
+    schema_id,
+)
 from masthead.settings import Settings
 
 TASK_CATEGORIES = ["text-classification", "text-generation"]
