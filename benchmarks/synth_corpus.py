@@ -29,7 +29,7 @@ BOILERPLATE = ["Sign up for our morning newsletter.", "Follow us on Twitter and 
                "Read more: the latest news from the summit", "Subscribe for unlimited access."]
 FIRST = ["Anna", "John", "Maria", "David", "Olga", "Peter", "Sarah", "James", "Elena", "Michael", "Laura", "Ivan"]
 LAST = ["Smith", "Ivanova", "Johnson", "Brown", "Petrov", "Garcia", "Miller", "Davis", "Wilson", "Taylor"]
-WORDS = ("the of and to in a is that for on said with was as by at from it his an be has are have but were "
+WORDS = ("the of and to in a is that for on said with was as by at from it his an be has are have but were "  # noqa: SIM905
          "president summit meeting minister talks officials election sanctions moscow washington kremlin white "
          "house helsinki trade nuclear treaty intelligence reporters statement government security agreement "
          "foreign policy relations leaders press conference week year state department national council "
@@ -66,11 +66,14 @@ def _date(rng: random.Random) -> str | None:
     return None if roll < 0.97 else "sometime last week"
 
 
-def _authors(rng: random.Random) -> Any:
+def _authors(rng: random.Random) -> str | None:
+    """A byline as collectors give it (always a string, so plain JSON readers can type the column)."""
     names = [f"{rng.choice(FIRST)} {rng.choice(LAST)}" for _ in range(rng.choice([0, 1, 1, 1, 2, 3]))]
     roll = rng.random()
-    if not names or roll < 0.3:
-        return names or None
+    if not names:
+        return None
+    if roll < 0.3:
+        return ", ".join(names)
     if roll < 0.6:
         return " and ".join(names)
     return "By " + ", ".join(n.upper() if rng.random() < 0.2 else n for n in names)
