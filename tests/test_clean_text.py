@@ -92,3 +92,12 @@ def test_bad_inputs_end_as_documents_or_clear_rejects(make_project: Callable[...
     assert docs["latin1.txt"]["encoding"] != "utf-8"  # detected and recorded
     assert docs["latin1.txt"]["text"].startswith("MOSCOW - The two leaders met on Monday")
     assert docs["good.txt"]["encoding"] == "utf-8"
+
+
+def test_a_short_line_closing_a_prose_paragraph_is_kept_but_a_loose_one_goes() -> None:
+    glued = ARTICLE + "\nCafé Genève"
+    assert clean_record({"text": glued}).text.endswith("next month.\nCafé Genève")
+    loose = ARTICLE + "\n\nCafé Genève"
+    cleaned = clean_record({"text": loose})
+    assert cleaned.text.endswith("next month.")
+    assert ("tail-fragment", "Café Genève") in cleaned.removed_lines

@@ -215,12 +215,19 @@ def _trim_tail(lines: list[Line], start: int, body_start: int) -> int:
             rule = match_rule(line.text, EDGE)
             if rule is not None:
                 line.rule = rule.id
-            elif is_fragment(line.text):
+            elif is_fragment(line.text) and not _glued_to_prose(lines, index):
                 line.rule = "tail-fragment"
             else:
                 return index
         index -= 1
     return index
+
+
+def _glued_to_prose(lines: list[Line], index: int) -> bool:
+    """A short line with no blank line between it and the prose above ends that paragraph."""
+    above = lines[index - 1] if index > 0 else None
+    return (above is not None and above.para == lines[index].para and above.rule is None
+            and match_rule(above.text) is None and not is_fragment(above.text))
 
 
 def lay_out(text: str, given_title: str | None, dek_in_body: bool = True) -> Layout:
