@@ -225,7 +225,8 @@ def coverage_figure(stats: dict[str, Any]) -> Figure:
     ax.grid(True, axis="x")
     from matplotlib.patches import Patch
 
-    fig.legend(handles=[Patch(color=c, label=label) for label, c in used.items()], loc="outside lower center",
+    order = [o for o in [*ORIGIN_COLOURS, "missing"] if o in used]  # origins in a fixed order, missing last
+    fig.legend(handles=[Patch(color=used[label], label=label) for label in order], loc="outside lower center",
                ncols=min(len(used), 4), title=None)
     return fig
 
