@@ -94,5 +94,6 @@ def test_subprocess_smoke(tmp_path: Path) -> None:
         capture_output=True, text=True, cwd=tmp_path,
     )
     assert done.returncode == 1
-    assert done.stderr.startswith("Error: 1 record(s) rejected") and "a.jsonl:2" in done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and errors[0].startswith("Error: 1 record(s) rejected") and "a.jsonl:2" in errors[0]
     assert "Traceback" not in done.stderr
