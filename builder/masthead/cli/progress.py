@@ -20,19 +20,24 @@ class StageSummary:
         self.stage: str | None = None
         self.started = 0.0
         self.done = 0
+        self.lines: list[str] = []
 
     def update(self, stage: str, done: int, total: int | None) -> None:
         if stage != self.stage:
-            self.finish()
+            self._close()
             self.stage, self.started = stage, time.monotonic()
         self.done = done
 
-    def finish(self) -> None:
-        if self.stage is None:
-            return
-        seconds = max(time.monotonic() - self.started, 1e-9)
-        typer.echo(f"{self.stage}: {self.done} docs in {seconds:.1f} s ({self.done / seconds:.0f} docs/s)", err=True)
+    def _close(self) -> None:
+        if self.stage is not None:
+            seconds = max(time.monotonic() - self.started, 1e-9)
+            self.lines.append(f"{self.stage}: {self.done} docs in {seconds:.1f} s ({self.done / seconds:.0f} docs/s)")
         self.stage = None
+
+    def finish(self) -> None:
+        self._close()
+        for line in self.lines:
+            typer.echo(line, err=True)
 
 
 @contextmanager
@@ -42,10 +47,8 @@ def progress_bar(enabled: bool = True) -> Iterator[ProgressFn | None]:
         return
     if not stderr_is_tty():
         summary = StageSummary()
-        try:
-            yield summary.update
-        finally:
-            summary.finish()
+        yield summary.update
+        summary.finish()  # only when the command succeeded: on failure, "Error: ..." comes first
         return
     from rich.console import Console
     from rich.progress import (
