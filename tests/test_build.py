@@ -42,6 +42,10 @@ def test_manifest_counts_add_up_and_list_every_input(seed_release: Path) -> None
     assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
     assert manifest["schemas"]["document"] == document_schema()["$id"]
     assert manifest["masthead_version"] == masthead.__version__
+    # provenance per field: every published document counted once per field, by origin
+    for name in document_schema()["properties"]["provenance"]["properties"]:
+        assert sum(manifest["provenance"][name].values()) == counts["published"], name
+    assert manifest["provenance"]["language"] == {"detected": 5}
 
 
 def test_parquet_rows_are_sorted_by_id_and_match_the_schema(seed_release: Path) -> None:

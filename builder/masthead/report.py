@@ -20,6 +20,7 @@ class BuildReport:
     rejects: list[Reject] = field(default_factory=list)
     notes: dict[str, dict[str, int]] = field(default_factory=dict)
     coverage: dict[str, float] = field(default_factory=dict)
+    provenance: dict[str, dict[str, int]] = field(default_factory=dict)
     message: str = ""
 
     def rejects_by_code(self) -> dict[str, int]:
@@ -38,4 +39,5 @@ class BuildReport:
             "rejects": [r.as_dict() for r in self.rejects],
             "notes": self.notes,
             "coverage": self.coverage,
+            "provenance": self.provenance,
         }

@@ -13,7 +13,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 UNKNOWN = "(unknown)"
-PROVENANCE_FIELDS = ("title", "outlet", "date", "authors", "url", "language")
+
+
+def provenance_fields() -> tuple[str, ...]:
+    """The metadata fields that carry provenance, as the document schema declares them."""
+    from masthead.schema import document_schema
+
+    return tuple(document_schema()["properties"]["provenance"]["properties"])
+
+
+PROVENANCE_FIELDS = provenance_fields()
 QUANTILES = {"p10": 0.1, "p25": 0.25, "median": 0.5, "p75": 0.75, "p90": 0.9}
 
 
@@ -87,7 +96,7 @@ class CoverageTally:
             if name not in names:
                 continue
             column = batch.column(name)
-            if name == "authors":
+            if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
                 present = pc.greater(pc.fill_null(pc.list_value_length(column), 0), 0)
             elif name == "language":
                 present = pc.and_(pc.is_valid(column), pc.not_equal(pc.fill_null(column, "und"), "und"))

@@ -133,17 +133,21 @@ def _write_files(
         "settings": settings.as_manifest(),
     }
     (folder / MANIFEST).write_text(dump_json(manifest), encoding="utf-8")
+    checkpoint("manifest.written")
     # report.html + figures/ are computed from the Parquet and manifest just written; the card then
     # gets the figures and the coverage table (rewritten here, before the checksums cover both).
     from masthead.insight import card_section, write_report
 
     insight = write_report(folder, title=info.title)
+    # provenance per field (where each value came from), counted from the Parquet just written
+    report.provenance = {name: dict(entry["provenance"]) for name, entry in insight.stats["coverage"].items()}
+    manifest["provenance"] = report.provenance
+    (folder / MANIFEST).write_text(dump_json(manifest), encoding="utf-8")
     card = replace(card, sections=[*card.sections, card_section(insight.stats, insight.figures)])
     (folder / CARD).write_text(cards.render_card(card), encoding="utf-8")
     if changes is not None:
         write_changes(folder, changes, version, released.isoformat())
     write_croissant(folder, settings.name, info, version, released, doc_schema, settings.license_name)
-    checkpoint("manifest.written")
     checkpoint("checksums.before")
     write_checksums(folder)
     checkpoint("checksums.written")
