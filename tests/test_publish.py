@@ -93,6 +93,10 @@ def test_dry_run_lists_the_upload_and_calls_nothing(release: Path, hub: list, ru
     plan = json.loads(result.stdout)  # type: ignore[attr-defined]
     assert plan["files"][0] == "data/train-00000-of-00001.parquet" and plan["files"][-1] == "README.md"
     assert {"CITATION.cff", "croissant.json", "manifest.json", "SHA256SUMS"} <= set(plan["files"])
+    # everything SHA256SUMS lists goes up, so the Hub snapshot verifies; the card's figures resolve there
+    listed = {line.split("  ", 1)[1] for line in (release / "SHA256SUMS").read_text().splitlines()}
+    assert listed | {"SHA256SUMS"} == set(plan["files"]) and len(plan["files"]) == len(set(plan["files"]))
+    assert any(name.startswith("figures/") for name in plan["files"])
     assert plan["tag"] == "v1.0.0" and hub == []
 
 

@@ -2,8 +2,9 @@
 and the tag ``vX.Y.Z`` on that commit, so ``load_dataset(repo, revision="vX.Y.Z")`` returns it.
 
 The token comes from ``HF_TOKEN`` or the Hub client's own store (``huggingface_hub`` reads
-both); masthead never prints or writes it. The ``hf/`` copy is not uploaded: the Hub serves the
-Parquet files, and the card's ``configs`` point at them.
+both); masthead never prints or writes it. Every file of the release is uploaded (the card's
+figures and report, rejects, the ``hf/`` form), so a snapshot of the tag passes ``masthead verify``
+against the release's own SHA256SUMS; the card's ``configs`` point the Hub viewer at the Parquet.
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from masthead.errors import PublishError
-from masthead.release.croissant import CROISSANT
-from masthead.release.layout import CARD, CHECKSUMS, CITATION, DATA, MANIFEST
+from masthead.release.checksums import release_files
+from masthead.release.layout import CARD, CHECKSUMS, DATA
 from masthead.release.manifest import read_manifest_json
 from masthead.release.verify import verify_release
 
-EXTRA_FILES = ("changes.json", "CHANGELOG.md")
 # The HTTP clients huggingface_hub has used; their connection errors mean "cannot reach the Hub".
 _TRANSPORT_MODULES = {"httpx", "httpx2", "httpcore", "requests", "urllib3"}
 
@@ -40,10 +40,11 @@ class Published:
 
 
 def upload_plan(folder: Path) -> list[str]:
-    """The files to upload, in order: data, citation, Croissant, manifest, changelog, checksums, card last."""
-    data = sorted(p.relative_to(folder).as_posix() for p in (folder / DATA).glob("*.parquet"))
-    rest = [CITATION, CROISSANT, MANIFEST, *EXTRA_FILES, CHECKSUMS]
-    return [*data, *(name for name in rest if (folder / name).is_file()), CARD]
+    """Every file of the release, data first, SHA256SUMS then the card last (the card names the rest)."""
+    files = [*release_files(folder), CHECKSUMS]
+    data = [name for name in files if name.startswith(f"{DATA}/")]
+    rest = [name for name in files if not name.startswith(f"{DATA}/") and name not in (CHECKSUMS, CARD)]
+    return [*data, *rest, CHECKSUMS, CARD]
 
 
 def publish_release(folder: Path, repo_id: str, dry_run: bool = False, private: bool = False, api: Any = None) -> Published:
