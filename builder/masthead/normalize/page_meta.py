@@ -1,4 +1,4 @@
-"""Metadata a page states about itself: ``<meta>`` tags, JSON-LD, ``<title>``, the first ``<h1>``.
+"""Metadata a page states about itself: ``<meta>`` tags, JSON-LD, microdata, ``<title>``, the first ``<h1>``.
 
 A bounded scan of the HTML string (no tree, no network): each regex has fixed repetition
 limits, JSON-LD blocks are read with ``json`` up to ``MAX_JSONLD`` characters each, and at
@@ -12,6 +12,7 @@ import html as htmllib
 import json
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 MAX_JSONLD = 500_000
@@ -23,6 +24,11 @@ _LINK = re.compile(r"<link\b([^<>]{1,2000})>", re.IGNORECASE)
 _ATTR = re.compile(r"""([\w:.-]{1,60})\s{0,3}=\s{0,3}(?:"([^"]{0,4000})"|'([^']{0,4000})'|([^\s"'>]{1,400}))""")
 _TITLE = re.compile(r"<title\b[^<>]{0,200}>([^<]{1,1000})</title", re.IGNORECASE)
 _H1 = re.compile(r"<h1\b[^<>]{0,1000}>(.{0,3000}?)</h1\s{0,3}>", re.IGNORECASE | re.DOTALL)
+# The first non-empty element a page marks as its schema.org headline (microdata on the visible text).
+_ITEMPROP_HEADLINE = re.compile(
+    r"""<(h[1-6]|span|p|a)\b[^<>]{0,1000}?\bitemprop\s{0,3}=\s{0,3}["']?headline\b[^<>]{0,1000}>""", re.IGNORECASE
+)
+_CLOSE = {tag: re.compile(rf"</{tag}\s{{0,3}}>", re.IGNORECASE) for tag in ("h1", "h2", "h3", "h4", "h5", "h6", "span", "p", "a")}
 _TAG = re.compile(r"<[^<>]{0,1000}>")
 _SPACE = re.compile(r"\s+")
 
@@ -167,6 +173,12 @@ def page_meta(page: str) -> PageMeta:
         meta.site_names.extend(tags.get(key, []))
     for key in TITLE_KEYS:
         meta.titles.extend((key, t) for t in tags.get(key, []))
+    for opening in islice(_ITEMPROP_HEADLINE.finditer(page), 5):
+        close = _CLOSE[opening[1].lower()].search(page, opening.end(), opening.end() + 3000)
+        headline = _text(page[opening.end():close.start()]) if close is not None else ""
+        if headline:
+            meta.titles.append(("microdata", headline))
+            break
     title = _TITLE.search(page)
     if title is not None and title[1].strip():
         meta.titles.append(("title", _text(title[1])))

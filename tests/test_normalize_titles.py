@@ -1,0 +1,151 @@
+"""Headline choice: microdata headlines, agreement between a page's statements, live-blog labels."""
+
+from __future__ import annotations
+
+import pytest
+
+from masthead.normalize.page_meta import PageMeta, page_meta
+from masthead.normalize.titles import is_live_label, preferred_title, title_key
+
+SITES = {"the harbour gazette", "harbour gazette", "gazette"}
+
+
+def is_site(tail: str) -> bool:
+    return tail.casefold() in SITES
+
+
+def meta(*titles: tuple[str, str], h1: str | None = None) -> PageMeta:
+    return PageMeta(titles=list(titles), h1=h1)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Council ‘delays’ bridge vote", "Council 'delays' bridge vote"),
+        ("Rates rise — again", "rates rise again"),
+        ("  Flood   warnings  issued ", "Flood warnings issued"),
+        ("What's next for the port?", "What’s next for the port"),
+    ],
+)
+def test_title_key_ignores_case_punctuation_and_quote_styles(a: str, b: str) -> None:
+    assert title_key(a) == title_key(b)
+
+
+def test_title_key_keeps_words() -> None:
+    assert title_key("Council delays bridge vote") != title_key("Council delays new bridge vote")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Storm Edna LIVE: power cuts across the coast as winds reach 90mph",
+        "LIVE: Budget statement as it happens",
+        "Election night LIVE UPDATES: counts under way in every ward",
+        "Live updates: wildfire reaches the northern suburbs",
+        "Harbour strike day two – live",
+        "Cup final - live updates",
+        "LIVE | Transfer deadline day",
+    ],
+)
+def test_live_labels(title: str) -> None:
+    assert is_live_label(title)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Residents say they live in fear of the next flood",
+        "How to live well on a pension",
+        "Olivera signs for the club: 'I want to win everything'",
+        "Deliverance: the band's comeback tour reviewed",
+        "Live music venues face closure as rents rise",
+    ],
+)
+def test_not_live_labels(title: str) -> None:
+    assert not is_live_label(title)
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        # The JSON-LD headline is the search variant; og:title and the visible microdata headline agree.
+        (meta(("ld", "Mayor says she will keep accepting donor gifts"),
+              ("og:title", "Mayor defiant over donor gifts"),
+              ("title", "Mayor says she will keep accepting donor gifts | Harbour Gazette"),
+              ("microdata", "Mayor defiant over donor gifts"), h1="Mayor defiant over donor gifts"),
+         "Mayor defiant over donor gifts"),
+        # Agreement survives a site suffix on og:title and typographic quotes on the page.
+        (meta(("ld", "Port workers vote to strike next month"),
+              ("og:title", "Port workers 'ready to walk out' | The Harbour Gazette"),
+              ("microdata", "Port workers ‘ready to walk out’")),
+         "Port workers ‘ready to walk out’"),
+        # A live blog's standing title gives way to the first metadata title without the label.
+        (meta(("ld", "Storm Edna LIVE: 'Worst winds in decades' batter coastal towns"),
+              ("og:title", "'Worst winds in decades' batter coastal towns as thousands lose power"),
+              ("title", "Storm Edna LIVE: winds batter coast | News | Harbour Gazette")),
+         "'Worst winds in decades' batter coastal towns as thousands lose power"),
+        (meta(("og:title", "LIVE: Council budget vote"), ("twitter:title", "Council votes on a £40m budget")),
+         "Council votes on a £40m budget"),
+    ],
+)
+def test_preferred_title_overrules_the_usual_order(page: PageMeta, expected: str) -> None:
+    assert preferred_title(page, is_site) == expected
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # Only og:title disagrees with JSON-LD: one statement against one, the usual order stands.
+        meta(("ld", "Mayor says she will keep accepting donor gifts"), ("og:title", "Mayor defiant over donor gifts")),
+        # The microdata headline sides with JSON-LD.
+        meta(("ld", "Mayor says she will keep accepting donor gifts"), ("og:title", "Mayor defiant over donor gifts"),
+             ("microdata", "Mayor says she will keep accepting donor gifts")),
+        # og:title and microdata disagree with each other as well.
+        meta(("ld", "Ferry fares to rise in spring"), ("og:title", "Ferry fares going up"),
+             ("microdata", "Ferry fares to rise by 8% from April")),
+        # No JSON-LD headline to overrule; og:title already comes first.
+        meta(("og:title", "Ferry fares going up"), ("microdata", "Ferry fares to rise by 8% from April")),
+        # An unlabelled <h1> agreeing with og:title is not enough (first <h1>s are often logos or promos).
+        meta(("ld", "Ferry fares to rise in spring"), ("og:title", "Ferry fares going up"), h1="Ferry fares going up"),
+        # Live everywhere: nothing better to offer.
+        meta(("ld", "Election LIVE: results"), ("og:title", "Election LIVE: results as they come in")),
+        # The first candidate has no live label, even if a later one does.
+        meta(("og:title", "Far-right marchers clash with police - updates"), ("title", "Riots LIVE: clashes in city centre")),
+        # Agreement everywhere.
+        meta(("ld", "Ferry fares to rise"), ("og:title", "Ferry fares to rise"), ("microdata", "Ferry fares to rise")),
+        meta(),
+    ],
+)
+def test_preferred_title_keeps_the_usual_order(page: PageMeta) -> None:
+    assert preferred_title(page, is_site) is None
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ('<h1 class="headline" itemprop="headline">Bridge &amp; tunnel <em>tolls</em> frozen</h1>', "Bridge & tunnel tolls frozen"),
+        ("<div><span itemprop='headline name'>Ferry fares to rise</span></div>", "Ferry fares to rise"),
+        ('<h2 data-x="1" itemprop=headline>\n  Council delays vote\n</h2>', "Council delays vote"),
+        ('<h1 itemprop="headline"></h1><h2 itemprop="headline">Second</h2>', "Second"),
+    ],
+)
+def test_microdata_headline(html: str, expected: str) -> None:
+    found = [t for source, t in page_meta(f"<html><body>{html}</body></html>").titles if source == "microdata"]
+    assert found == [expected]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<h1 itemprop="headlineText">Not the headline property</h1>',
+        '<div itemprop="headline">block elements are not read</div>',
+        '<h1 class="headline">No microdata</h1>',
+        '<meta itemprop="headline" content="A meta tag is read as a tag">',
+    ],
+)
+def test_no_microdata_headline(html: str) -> None:
+    assert all(source != "microdata" for source, _ in page_meta(html).titles)
+
+
+def test_meta_itemprop_headline_stays_a_tag() -> None:
+    assert ("headline", "A meta tag") in page_meta('<meta itemprop="headline" content="A meta tag">').titles
