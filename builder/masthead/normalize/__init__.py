@@ -22,7 +22,7 @@ from masthead.normalize.dates import ParsedDate, Unparsed, anchor_of, implausibl
 from masthead.normalize.outlets import MAX_NAME, Outlet, Registry, compact_key, domain_label, host_of, load_registry
 from masthead.normalize.page_meta import PageMeta, page_meta
 from masthead.normalize.signatures import Signatures, find_signatures
-from masthead.normalize.titles import clean_title
+from masthead.normalize.titles import clean_title, preferred_title
 from masthead.normalize.urls import clean_url, date_from_url
 from masthead.records import GIVEN
 
@@ -230,6 +230,7 @@ def _title(src: _Sources, outlet: str | None, url: str | None) -> tuple[str | No
     value, origin = src.given("title")
     candidates: list[tuple[object, str]] = [(value, origin)]
     if src.page is not None:
+        candidates.append((preferred_title(src.page, is_site), HTML_META))
         by_source = dict(reversed(src.page.titles))
         for key in ("ld", "og:title", "headline"):
             candidates.append((by_source.get(key), HTML_META))
