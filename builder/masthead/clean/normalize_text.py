@@ -13,11 +13,15 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_ZERO_WIDTH = re.compile(f"[{_ZERO_WIDTH_CHARS}]")
+# Spaces other than U+0020 (tab, no-break, en/em/thin…, narrow no-break, medium mathematical, ideographic).
+_OTHER_SPACES = "\t\u00a0" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
 _BLANK_RUN = re.compile(r"\n{3,}")
 # Characters that mojibake of UTF-8 text is made of (Latin-1/cp1252 lead bytes and C1 controls).
-_SUSPECT = re.compile("[\u00c2-\u00f4\u0080-\u009f\u20ac\u2122\u0153\u0161\u017e\u0192\ufffd]")
+_SUSPECT_CHARS = ("".join(map(chr, range(0x00C2, 0x00F5))) + "".join(map(chr, range(0x0080, 0x00A0)))
+                  + "\u20ac\u2122\u0153\u0161\u017e\u0192\ufffd")
+# Substring checks (``ch in text``) run at memory speed, a regular-expression class scan does not.
 
 
 @lru_cache(maxsize=1)
@@ -36,7 +40,7 @@ def _ftfy_config() -> Any:
 
 
 def repair_mojibake(text: str) -> str:
-    if _SUSPECT.search(text) is None:
+    if text.isascii() or not any(ch in text for ch in _SUSPECT_CHARS):
         return text
     import ftfy
 
@@ -45,8 +49,19 @@ def repair_mojibake(text: str) -> str:
 
 def normalize_text(text: str) -> str:
     """Mojibake repaired, NFC, one kind of space, no zero-width characters, paragraphs split by one blank line."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFC", repair_mojibake(text))
-    text = _ZERO_WIDTH.sub("", text)
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    return _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip()
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii():  # ASCII has no mojibake, is NFC and has none of the special spaces
+        text = unicodedata.normalize("NFC", repair_mojibake(text))
+        if any(ch in text for ch in _ZERO_WIDTH_CHARS):
+            text = _ZERO_WIDTH.sub("", text)
+    # every run of spaces (of any kind; never a newline) becomes one space
+    for ch in _OTHER_SPACES:
+        if ch in text:
+            text = text.replace(ch, " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    text = "\n".join([line.strip() for line in text.split("\n")])
+    if "\n\n\n" in text:
+        text = _BLANK_RUN.sub("\n\n", text)
+    return text.strip()

@@ -15,7 +15,8 @@ No rule matches an outlet's name alone: "More from X" matches, "X" does not.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, field
 
 ANYWHERE = "anywhere"
 EDGE = "edge"
@@ -34,13 +35,36 @@ class Rule:
     pattern: re.Pattern[str]
     also: re.Pattern[str] | None = None  # a second pattern the line must match too
     max_len: int | None = SHORT
+    # A cheap prefilter: the pattern can only match a line holding one of these strings (case-folded,
+    # see ``fold``, for an IGNORECASE pattern; as written for a case-sensitive one). Each alternative
+    # of the pattern must contain one of them literally; empty means no prefilter.
+    needles: tuple[str, ...] = ()
+    folds: bool = field(init=False, repr=False, compare=False)  # needles are looked up in the folded line
 
-    def matches(self, line: str) -> bool:
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "folds", bool(self.needles) and bool(self.pattern.flags & re.IGNORECASE))
+
+    def matches(self, line: str, folded: str | None = None) -> bool:
         if self.max_len is not None and len(line) > self.max_len:
             return False
+        if self.needles:
+            hay = (fold(line) if folded is None else folded) if self.folds else line
+            if not any(needle in hay for needle in self.needles):
+                return False
         if self.pattern.search(line) is None:
             return False
         return self.also is None or self.also.search(line) is not None
+
+
+def fold(text: str) -> str:
+    """Lower case in which every match of an IGNORECASE ASCII literal reads as that literal lowercased.
+
+    ``str.lower`` does so except for the three letters Python's ``re`` also folds to ASCII:
+    dotless ı (→ i), long ſ (→ s) and dotted İ (lowered to i plus U+0307, which is dropped)."""
+    lowered = text.lower()
+    if not lowered.isascii():
+        lowered = lowered.replace("\u0131", "i").replace("\u017f", "s").replace("\u0307", "")
+    return lowered
 
 
 def _re(pattern: str) -> re.Pattern[str]:
@@ -60,14 +84,15 @@ RULES: tuple[Rule, ...] = (
          _re(r"\bcookies?\b"),
          _re(r"\b(?:website|browser|device|our site|consent|opt[- ]?out|preferences|settings|advertis\w*|"
              r"partners|personal (?:information|data)|third[- ]part\w*|tracking|accept|analytics)\b"),
-         max_len=None),
+         max_len=None, needles=("cookie",)),
     Rule("consent-privacy", "consent", EDGE,
          _re(r"\b(?:do not sell my personal information|do not sell page|california consumer privacy act|"
              r"privacy controls on your browser|manage consent preferences|consent preferences|"
              r"we value your privacy|privacy request|exercise my rights|"
              r"sale of (?:your )?personal (?:data|information)|personal data, targeting|"
              r"strictly necessary cookies|cookies? - always active)\b"),
-         max_len=None),
+         max_len=None,
+         needles=("privacy", "do not sell", "consent preferences", "exercise my rights", "personal ", "cookie")),
     Rule("consent-button", "consent", EDGE,
          _re(r"^(?:accept(?: all)?(?: cookies)?|allow all(?: cookies)?|reject all|save settings|manage settings|"
              r"cookie (?:list|preferences|settings|policy)|i agree|got it|learn more)$")),
@@ -100,7 +125,7 @@ RULES: tuple[Rule, ...] = (
          _re(r"^(?:photo(?:graph)?(?: credit)?|photographer|credit|image(?: credit)?|picture|illustration|"
              r"source|video)\s?:\s?\S")),
     Rule("photo-credit-glued", "photo-credit", ANYWHERE,
-         _cs(r"[a-z0-9.)”\"’]Credit(?:[A-Z][a-z]|[A-Z]\.)"), max_len=1000),
+         _cs(r"[a-z0-9.)”\"’]Credit(?:[A-Z][a-z]|[A-Z]\.)"), max_len=1000, needles=("Credit",)),
     Rule("photo-credit-agency", "photo-credit", ANYWHERE,
          _cs(r"^[A-Z][^\n/]{1,80}/(?:[^\n/]{1,60}/){0,4}[^\n/.!?]{1,60}$"),
          _cs(r"(?:\bvia |/)" + _AGENCY + r"\b|\bvia [A-Z]"),
@@ -108,12 +133,13 @@ RULES: tuple[Rule, ...] = (
     # reprint and print-edition notes
     Rule("print-edition", "print-edition", END,
          _re(r"^a version of this article appears in print\b|\border reprints \| today[’']s paper\b|"
-             r"^this article appeared in (?:the )?print edition\b")),
+             r"^this article appeared in (?:the )?print edition\b"),
+         needles=("appears in print", "order reprints", "print edition")),
     # syndication and sign-offs (end markers; the metadata step reads them from removed_lines)
     Rule("syndication", "syndication", END,
          _re(r"^this (?:article|story|report) (?:was (?:written|produced|reported) by|originally appeared|"
              r"first appeared|was originally published)\b|\bwas legally licensed through\b"),
-         max_len=600),
+         max_len=600, needles=("this ", "legally licensed")),
     Rule("sign-off-reported", "sign-off", END,
          _cs(r"^(?:[—–-]\s?)?(?:[A-Z][\w.'’-]{0,30} ){1,4}(?:reported from|contributed (?:reporting|to this report))\b"),
          max_len=400),
@@ -125,13 +151,14 @@ RULES: tuple[Rule, ...] = (
          _cs(r"^(?:[A-Z][\w.'’-]{0,30} ){1,4}(?:is|was) (?:a|an|the) [^\n]{0,160}\b(?:editor|correspondent|reporter|"
              r"writer|columnist|contributor|journalist|fellow|producer|analyst|author|director)\b"),
          max_len=500),
-    Rule("author-handle", "author-bio", END, _re(r"\b(?:twitter|x|instagram)\s?:\s?@\w{1,30}\s?$")),
+    Rule("author-handle", "author-bio", END, _re(r"\b(?:twitter|x|instagram)\s?:\s?@\w{1,30}\s?$"), needles=("@",)),
     # related links and promotions
     Rule("more-from", "related", EDGE,
          _cs(r"^(?:More (?:from|on|in|stories from)|Read more(?: from| on)?|Related(?: Coverage| Stories| Articles)?|"
              r"Recommended|Trending(?: Now)?|Most (?:Read|Popular|Viewed)|Latest (?:News|Stories)|"
              r"You (?:may|might) also like|Also read|READ MORE)(?: [^\n.!?]{1,80})?:?$")),
-    Rule("terminal-promo", "promo", ANYWHERE, _re(r"\bit[’']s on the bloomberg terminal\b")),
+    Rule("terminal-promo", "promo", ANYWHERE, _re(r"\bit[’']s on the bloomberg terminal\b"),
+         needles=("bloomberg terminal",)),
     # section labels, breadcrumbs and timestamps at the head
     Rule("breadcrumb", "breadcrumb", EDGE,
          _cs(r"^Home(?:\s?[>›»|/]\s?| )[A-Z]|^[A-Z][\w&'’ ]{1,30}(?:\s[>›»]\s[A-Z][\w&'’ ]{1,30}){1,5}$")),
@@ -152,10 +179,27 @@ _RULES_FOR = {
 }
 
 
+def _by_length(rules: tuple[Rule, ...]) -> tuple[list[int], list[tuple[tuple[Rule, ...], bool]]]:
+    """Length cut-offs and, per interval, the rules a line of that length may match (in order), with
+    whether any of them needs the folded line. A line of length n uses ``tables[bisect_left(cuts, n)]``."""
+    cuts = sorted({rule.max_len for rule in rules if rule.max_len is not None})
+    tables = []
+    for cut in [*cuts, None]:
+        kept = tuple(rule for rule in rules if rule.max_len is None or (cut is not None and rule.max_len >= cut))
+        tables.append((kept, any(rule.folds for rule in kept)))
+    return cuts, tables
+
+
+_TABLES = {where: _by_length(rules) for where, rules in _RULES_FOR.items()}
+
+
 def match_rule(line: str, where: str = EDGE) -> Rule | None:
     """The first rule that matches ``line``: ``EDGE`` tries every rule, ``ANYWHERE`` only those
     trusted mid-body, ``END`` only the end-of-article markers."""
-    for rule in _RULES_FOR[where]:
-        if rule.matches(line):
+    cuts, tables = _TABLES[where]
+    rules, needs_fold = tables[bisect_left(cuts, len(line))]
+    folded = fold(line) if needs_fold else None
+    for rule in rules:
+        if rule.matches(line, folded):
             return rule
     return None
