@@ -9,11 +9,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 from masthead.clean import clean_record
-from masthead.dedup import duplicate_clusters, mark_duplicates, near_pairs, shingles
+from masthead.dedup import NUM_PERM, duplicate_clusters, mark_duplicates, near_pairs, shingles, signature
 
 REPO = Path(__file__).resolve().parents[1]
 WIRE = Path(__file__).resolve().parent / "cases" / "clean" / "dedup" / "wire"
+PINNED = "41318bd2370004c4"  # a signature's hash, pinned: the same on every platform and release
 
 
 def _doc(doc_id: str, text: str, date: str | None = None) -> dict:
@@ -91,3 +94,55 @@ def test_validate_counts_near_duplicates(make_project: Callable[..., Path], run_
     report = json.loads(run_cli("validate", "--json", cwd=project).stdout)
     assert report["counts"]["duplicates"] == 3
     assert report["counts"]["input_records"] == 9
+
+
+def test_signature_is_the_same_in_another_process() -> None:
+    import subprocess
+    import sys
+
+    text = (WIRE / "ap.txt").read_text(encoding="utf-8") + " Ünïcode wörds, çà et là — and digits 2018."
+    code = "import sys; from masthead.dedup import signature; sys.stdout.write(signature(sys.stdin.read()).hex())"
+    env = {"PYTHONHASHSEED": "123", "PATH": ""}
+    out = subprocess.run([sys.executable, "-c", code], input=text, capture_output=True, text=True, check=True,
+                         env=env, encoding="utf-8").stdout
+    assert out == signature(text).hex()
+    assert len(signature(text)) == NUM_PERM * 4 and signature("…") == b""
+    assert hashlib.sha256(signature("The cat sat on the mat today.")).hexdigest()[:16] == PINNED
+
+
+def test_words_are_split_as_the_shingle_definition_says() -> None:
+    for text in ["The cat, the HAT; the bat sat.", "a_b c", "Ünïcode wörds — çà et là", "x" * 3 + " 42 ", ""]:
+        assert signature(text) == signature(" ".join(_words(text))), text
+    assert signature("one two three four five six") != signature("one two three four five seven")
+
+
+def _words(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"[^\W_]+", text.casefold())
+
+
+def test_estimated_jaccard_is_unbiased() -> None:
+    rng = random.Random(2)
+    vocabulary = [f"w{i}" for i in range(100000)]
+    estimates = []
+    for _ in range(60):
+        words = rng.sample(vocabulary, 400)
+        edited = words[:]
+        for i in rng.sample(range(400), 6):  # 6 substitutions: 30 of 396 shingles differ on each side
+            edited[i] = rng.choice(vocabulary)
+        a, b = shingles(" ".join(words)), shingles(" ".join(edited))
+        truth = len(a & b) / len(a | b)
+        sa = np.frombuffer(signature(" ".join(words)), "<u4")
+        sb = np.frombuffer(signature(" ".join(edited)), "<u4")
+        estimates.append(float(np.mean(sa == sb)) - truth)
+    assert abs(float(np.mean(estimates))) < 0.02 and float(np.std(estimates)) < 0.06
+
+
+def test_a_crowded_bucket_costs_linear_time() -> None:
+    text = (WIRE / "ap.txt").read_text(encoding="utf-8")
+    docs = [_doc(f"c{i:05d}", text + f" variant {i}") for i in range(3000)]  # all near duplicates
+    start = time.perf_counter()
+    clusters = duplicate_clusters(docs)
+    assert time.perf_counter() - start < 15
+    assert [len(c) for c in clusters] == [3000]

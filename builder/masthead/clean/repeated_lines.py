@@ -5,6 +5,10 @@ and spacing dropped), so "Subscribe to our newsletter" and "SUBSCRIBE to our new
 one line. A hash found in at least ``min_docs`` documents *and* ``min_share`` of the documents
 of the same group (the outlet, else the source folder) is boilerplate for that group. Pure
 functions: :func:`find_repeated` reads hashes, :func:`strip_repeated` returns a new document.
+
+At corpus scale the engine keeps each document's hashes packed (:func:`packed_hashes`, 8 bytes
+a paragraph) and counts them with :func:`count_repeated` in numpy, without a Python object per
+paragraph: the same decisions as :func:`find_repeated`.
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
+
+import numpy as np
 
 RULE = "repeated-line"
 MIN_DOCS = 5
@@ -37,6 +43,59 @@ def paragraph_hashes(text: str) -> list[str]:
         key = normalize_line(paragraph)
         out.append(hashlib.sha1(key.encode("utf-8")).hexdigest()[:16] if len(key) >= MIN_CHARS else "")
     return out
+
+
+def packed_hashes(text: str) -> bytes:
+    """:func:`paragraph_hashes` as little-endian uint64 values (0 for a paragraph too short to count)."""
+    return np.array([int(h, 16) if h else 0 for h in paragraph_hashes(text)], dtype="<u8").tobytes()
+
+
+def as_hex(value: int) -> str:
+    """A packed hash as :func:`paragraph_hashes` writes it."""
+    return f"{value:016x}"
+
+
+def count_repeated(passes: Callable[[], Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]], sizes: np.ndarray,
+                   min_docs: int = MIN_DOCS, min_share: float = MIN_SHARE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`find_repeated` over packed hashes: (document, group, hash) arrays of the repeated paragraphs.
+
+    ``passes()`` yields (document index, group code, hash) arrays, one hash per paragraph; it is
+    called twice (a 2^22-bucket count first, so the exact count only holds hashes seen at least
+    ``min_docs`` times). ``sizes[g]`` is the number of documents of group ``g``."""
+    buckets = np.zeros(1 << 22, dtype=np.int64)
+    for docs, groups, hashes in passes():
+        _, groups, hashes = _per_document(docs, groups, hashes)
+        buckets += np.bincount(_bucket(groups, hashes), minlength=len(buckets))
+    kept = [part for part in (_per_document(*batch) for batch in passes()) if len(part[0])]
+    kept = [(d[m], g[m], h[m]) for d, g, h in kept for m in [buckets[_bucket(g, h)] >= min_docs] if m.any()]
+    if not kept:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty.astype(np.uint64)
+    docs, groups, hashes = (np.concatenate(parts) for parts in zip(*kept, strict=True))
+    order = np.lexsort((hashes, groups))
+    groups, hashes, docs = groups[order], hashes[order], docs[order]
+    start = np.concatenate([[True], (groups[1:] != groups[:-1]) | (hashes[1:] != hashes[:-1])])
+    run = np.cumsum(start) - 1
+    counts = np.bincount(run)[run]
+    floor = np.maximum(min_docs, min_share * np.asarray(sizes, dtype=np.float64)[groups])
+    hit = counts >= floor
+    return docs[hit], groups[hit], hashes[hit]
+
+
+def _per_document(docs: np.ndarray, groups: np.ndarray, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Nonzero hashes, each once per document."""
+    keep = hashes != 0
+    docs, groups, hashes = docs[keep], groups[keep], hashes[keep]
+    order = np.lexsort((hashes, docs))
+    docs, groups, hashes = docs[order], groups[order], hashes[order]
+    first = np.ones(len(docs), dtype=bool)
+    first[1:] = (docs[1:] != docs[:-1]) | (hashes[1:] != hashes[:-1])
+    return docs[first], groups[first], hashes[first]
+
+
+def _bucket(groups: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    mixed = hashes ^ (groups.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+    return (mixed >> np.uint64(42)).astype(np.int64)
 
 
 def group_of(doc: dict[str, Any]) -> str:

@@ -2,10 +2,12 @@
 
 A first pass reads only the key columns of every shard (id, text hash, date, …) and
 decides everything corpus-wide: which records repeat an id (rejected, naming the first),
-which documents are exact duplicates (``masthead.dedup``), which are dropped, the split of
-each document and the global order by id. The second pass (:meth:`DocumentSet.batches`)
+which paragraphs are an outlet's repeated lines, which documents are exact or near duplicates
+(``masthead.engine.evidence``), which are dropped, the split of each document and the global
+order by id. The second pass (:meth:`DocumentSet.batches`)
 streams the documents in that order: every shard file is sorted by id, so a k-way merge
-reads each shard front to back with a small buffer.
+reads each shard front to back with a small buffer; repeated lines are stripped as documents
+stream out (the key pass already used the stripped text's hash and signature).
 """
 
 from __future__ import annotations
@@ -22,13 +24,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from masthead.dedup import duplicates_of
+from masthead.clean.repeated_lines import strip_repeated
+from masthead.engine.evidence import corpus_evidence
 from masthead.engine.shards import Shard
-from masthead.engine.task import COVERED, DOCS, WORK_ROW_GROUP, read_meta, reject_from_dict
+from masthead.engine.task import COVERED, DOCS, read_meta, reject_from_dict
 from masthead.errors import DUPLICATE_ID, Reject
 from masthead.splits import split_of
 
-KEY_COLUMNS = ["id", "content_sha256", "date", "source", "source_record", "language", "_seq", "_filled", "_minhash"]
+KEY_COLUMNS = ["id", "content_sha256", "date", "source", "source_record", "language", "outlet", "_seq", "_filled"]
+STRIP_COLUMNS = ("text", "cleaning", "content_sha256")
 BATCH_ROWS = 2048
 
 
@@ -55,10 +59,16 @@ class MergeResult:
 
 
 class ShardCursor:
-    """Reads one sorted shard file front to back; ``take`` wants ascending row numbers."""
+    """Reads one sorted shard file front to back; ``take`` wants ascending row numbers.
+
+    One row group at a time (bounded in bytes when written, ``task.WORK_GROUP_BYTES``), without
+    the Parquet reader's read-ahead, so a k-way merge over many shards holds about one row
+    group per shard."""
 
     def __init__(self, path: Path, columns: list[str]) -> None:
-        self._batches = pq.ParquetFile(path).iter_batches(batch_size=WORK_ROW_GROUP, columns=columns)
+        self._file = pq.ParquetFile(path)
+        self._columns = columns
+        self._group = 0
         self._buffer: pa.Table | None = None
         self._offset = 0  # row number of the buffer's first row
 
@@ -67,9 +77,10 @@ class ShardCursor:
         parts = [] if self._buffer is None else [self._buffer]
         end = self._offset + (0 if self._buffer is None else len(self._buffer))
         while end <= last:
-            batch = next(self._batches)
-            parts.append(pa.Table.from_batches([batch]))
-            end += batch.num_rows
+            group = self._file.read_row_group(self._group, columns=self._columns, use_threads=False)
+            self._group += 1
+            parts.append(group)
+            end += group.num_rows
         buffer = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
         taken = buffer.take(pa.array(rows - self._offset))
         keep_from = last + 1 - self._offset
@@ -91,6 +102,7 @@ class DocumentSet:
     duplicate_of: dict[int, str] = field(default_factory=dict)  # position in the order -> canonical id
     coverage_counts: dict[str, int] = field(default_factory=dict)
     language_tags: list[str] = field(default_factory=list)
+    stripped: dict[int, frozenset[str]] = field(default_factory=dict)  # position -> repeated-line hashes
 
     def __len__(self) -> int:
         return len(self.order_row)
@@ -111,6 +123,8 @@ class DocumentSet:
     def batches(self, rows: int = BATCH_ROWS, columns: list[str] | None = None) -> Iterator[tuple[pa.Table, np.ndarray]]:
         """(table, split codes) in id order, ``rows`` at a time, ``duplicate_of`` filled in."""
         names = columns or self.schema.names
+        strip = bool(self.stripped) and any(name in names for name in STRIP_COLUMNS)
+        read = names + [name for name in STRIP_COLUMNS if strip and name not in names]
         cursors: dict[int, ShardCursor] = {}
         for start in range(0, len(self), rows):
             shards = self.order_shard[start : start + rows]
@@ -119,13 +133,15 @@ class DocumentSet:
             for shard in np.unique(shards):
                 mask = shards == shard
                 if int(shard) not in cursors:
-                    cursors[int(shard)] = ShardCursor(self.outputs[int(shard)].docs_path, names)
+                    cursors[int(shard)] = ShardCursor(self.outputs[int(shard)].docs_path, read)
                 pieces.append(cursors[int(shard)].take(wanted[mask]))
                 positions.append(np.nonzero(mask)[0])
             table = pa.concat_tables(pieces)
             inverse = np.empty(len(shards), dtype=np.int64)
             inverse[np.concatenate(positions)] = np.arange(len(shards))
             table = table.take(pa.array(inverse))
+            if strip:
+                table = _strip_batch(table, start, self.stripped).select(names)
             if self.duplicate_of and "duplicate_of" in names:
                 dups = [self.duplicate_of.get(i) for i in range(start, start + len(shards))]
                 if any(d is not None for d in dups):
@@ -136,6 +152,22 @@ class DocumentSet:
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for table, _ in self.batches():
             yield from table.to_pylist()
+
+
+def _strip_batch(table: pa.Table, start: int, stripped: dict[int, frozenset[str]]) -> pa.Table:
+    """Repeated lines removed from the batch's documents at positions ``start``… that have any."""
+    hits = [i for i in range(len(table)) if start + i in stripped]
+    if not hits:
+        return table
+    columns = {name: table[name].to_pylist() for name in STRIP_COLUMNS}
+    for i in hits:
+        doc = strip_repeated({name: columns[name][i] for name in STRIP_COLUMNS}, set(stripped[start + i]))
+        for name in STRIP_COLUMNS:
+            columns[name][i] = doc[name]
+    for name, values in columns.items():
+        index = table.schema.get_field_index(name)
+        table = table.set_column(index, table.schema.field(index), pa.array(values, table.schema.field(index).type))
+    return table
 
 
 class RawTexts(Mapping[str, str]):
@@ -200,11 +232,6 @@ def _duplicate_ids(keys: pa.Table) -> tuple[np.ndarray, list[tuple[int, int, Rej
     return rejected, out
 
 
-def _exact_duplicates(accepted: pa.Table) -> dict[str, str]:
-    """id -> canonical id for every exact (text hash) or near (MinHash signature) duplicate."""
-    return duplicates_of(accepted.select(["id", "content_sha256", "date", "_minhash"]).to_pylist())
-
-
 def _notes_of_rows(outputs: list[ShardOutput], rows: list[tuple[int, int]]) -> Counter[tuple[str, str]]:
     found: Counter[tuple[str, str]] = Counter()
     by_shard: dict[int, list[int]] = {}
@@ -224,7 +251,12 @@ def merge(outputs: list[ShardOutput], schema: pa.Schema, splits: dict[str, float
     keys = _keys(outputs)
     rejected_ids, id_rejects = _duplicate_ids(keys)
     accepted = keys.filter(pa.array(~rejected_ids)) if len(keys) else keys
-    dup_of = _exact_duplicates(accepted) if len(accepted) else {}
+    dup_of: dict[str, str] = {}
+    stripped_ids: dict[str, frozenset[str]] = {}
+    if len(accepted):
+        accepted = accepted.take(pc.sort_indices(accepted, sort_keys=[("id", "ascending")]))
+        evidence = corpus_evidence([o.docs_path for o in outputs], accepted)
+        dup_of, stripped_ids = evidence.duplicate_of, evidence.stripped
     published = accepted
     if drop_duplicates and dup_of:
         published = accepted.filter(pc.invert(pc.is_in(accepted["id"], value_set=pa.array(list(dup_of), pa.string()))))
@@ -241,12 +273,16 @@ def merge(outputs: list[ShardOutput], schema: pa.Schema, splits: dict[str, float
             hit = pc.is_in(ids, value_set=pa.array(list(dup_of), pa.string())).to_numpy(zero_copy_only=False)
             for position in np.nonzero(hit)[0]:
                 positions[int(position)] = dup_of[ids[int(position)].as_py()]
+        stripped: dict[int, frozenset[str]] = {}
+        if stripped_ids:
+            hit = pc.is_in(ids, value_set=pa.array(list(stripped_ids), pa.string())).to_numpy(zero_copy_only=False)
+            stripped = {int(p): stripped_ids[ids[int(p)].as_py()] for p in np.nonzero(hit)[0]}
         filled = published["_filled"].to_numpy(zero_copy_only=False).astype(np.int64)
         coverage = {name: int(np.count_nonzero(filled & (1 << bit))) for bit, name in enumerate(COVERED)}
         docs = DocumentSet(
             outputs, schema, published["_shard"].to_numpy(zero_copy_only=False),
             published["_row"].to_numpy(zero_copy_only=False), split_names, codes, positions, coverage,
-            [str(v) for v in pc.unique(published["language"].cast(pa.string())).to_pylist()],
+            [str(v) for v in pc.unique(published["language"].cast(pa.string())).to_pylist()], stripped,
         )
     else:
         empty = np.zeros(0, dtype=np.int64)

@@ -4,7 +4,8 @@
 on each record and writes the results into the shard's output folder:
 
 - ``docs.parquet``: the documents, sorted by (id, position), plus private columns
-  (``_seq`` position of the record in the shard, ``_notes``, ``_filled``, ``_raw_text``);
+  (``_seq`` position of the record in the shard, ``_notes``, ``_filled``, ``_minhash`` MinHash
+  signature, ``_para`` packed paragraph hashes, ``_raw_text``);
 - ``meta.json``: record count, rejects (with their position), note counts, manifest rows used;
 - ``done``: an empty completion marker, written last. A folder without it is redone.
 
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from masthead.clean.repeated_lines import packed_hashes
 from masthead.context import StepContext
 from masthead.dedup import signature
 from masthead.engine.shards import Shard
@@ -29,12 +31,15 @@ from masthead.faults import checkpoint
 from masthead.pipeline import Processed, process_record
 from masthead.readers import read_input
 from masthead.readers.manifest import Manifest
+from masthead.release.atomic import fsync_path
 
 DOCS = "docs.parquet"
 META = "meta.json"
 DONE = "done"
-# Small row groups keep the k-way merge's read buffers small however many shards there are.
-WORK_ROW_GROUP = 128
+# Row groups bounded in bytes keep the k-way merge's read buffers (one row group per shard) small
+# however many shards there are and however long the documents; no statistics: nothing filters.
+WORK_ROW_GROUP = 1024
+WORK_GROUP_BYTES = 256 * 1024
 COVERED = ("title", "outlet", "date", "authors", "url", "language")
 
 
@@ -87,6 +92,7 @@ def run_shard(shard: Shard, job: ShardJob, folder: Path) -> int:
                 doc["_notes"] = json.dumps(result.notes) if result.notes else None
                 doc["_filled"] = filled_mask(doc)
                 doc["_minhash"] = signature(doc["text"])
+                doc["_para"] = packed_hashes(doc["text"])  # repeated-line evidence (merge stage)
                 if job.keep_raw_text:
                     doc["_raw_text"] = result.raw_text
                 for name, reason in result.notes:
@@ -97,11 +103,15 @@ def run_shard(shard: Shard, job: ShardJob, folder: Path) -> int:
     docs.sort(key=lambda d: (d["id"], d["_seq"]))
     folder.mkdir(parents=True, exist_ok=True)
     (folder / DONE).unlink(missing_ok=True)
+    _remove_dead_temps(folder)
     schema = work_schema(job.ctx.schema_dir, job.keep_raw_text)
     table = pa.Table.from_pylist(docs, schema=schema)
     temp = folder / f"{DOCS}.tmp-{os.getpid()}"
-    pq.write_table(table, temp, row_group_size=WORK_ROW_GROUP, compression="zstd", compression_level=1)
+    pq.write_table(table, temp, row_group_size=work_row_group(table), compression="zstd", compression_level=1,
+                   write_statistics=False)
+    fsync_path(temp)
     os.replace(temp, folder / DOCS)
+    checkpoint("shard.docs-written")
     meta = {
         "records": seq,
         "docs": len(docs),
@@ -111,9 +121,39 @@ def run_shard(shard: Shard, job: ShardJob, folder: Path) -> int:
     }
     temp = folder / f"{META}.tmp-{os.getpid()}"
     temp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    fsync_path(temp)
     os.replace(temp, folder / META)
+    checkpoint("shard.meta-written")
+    # both files and their names durable before the marker: a power cut never leaves "done" beside
+    # a truncated file (a marker that itself is lost only means the shard is redone)
+    fsync_path(folder)
+    checkpoint("shard.done-before")
     (folder / DONE).touch()
     return seq
+
+
+def _remove_dead_temps(folder: Path) -> None:
+    """Remove ``*.tmp-<pid>`` files of killed runs (never those of a live process, e.g. a validate)."""
+    for temp in folder.glob("*.tmp-*"):
+        pid = temp.name.rpartition(".tmp-")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            temp.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def work_row_group(table: Any) -> int:
+    """Rows per row group of a work file: about ``WORK_GROUP_BYTES``, at most ``WORK_ROW_GROUP``."""
+    per_row = table.nbytes / max(1, table.num_rows)
+    return max(1, min(WORK_ROW_GROUP, int(WORK_GROUP_BYTES // max(1.0, per_row))))
 
 
 def read_meta(folder: Path) -> dict[str, Any]:
