@@ -97,6 +97,12 @@ class OutputError(MastheadError):
     code = "output-error"
 
 
+class WorkerError(MastheadError):
+    """A worker process died (killed, out of memory) while it ran a shard; finished shards are kept."""
+
+    code = "worker-died"
+
+
 @dataclass(frozen=True)
 class RejectReason:
     """A declared kind of reject: stable code, message template and how to fix it."""

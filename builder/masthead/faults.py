@@ -3,8 +3,10 @@
 ``checkpoint("release.rename-before")`` is a no-op unless the environment variable
 ``MASTHEAD_FAULT_AT`` names that checkpoint, as ``name`` (the first time it is reached) or
 ``name:N`` (the N-th time). The variable is read once, at import, so a checkpoint costs one
-comparison in a normal build. The fault-injection tests and ``benchmarks/fault_injection.py``
-run ``masthead build`` in a subprocess with each name in :data:`CHECKPOINTS`.
+comparison in a normal build; :func:`arm` sets it in a process that is already running (a
+forked build). The fault-injection tests and ``benchmarks/fault_injection.py`` run builds in
+child processes that die at each name in :data:`CHECKPOINTS`. A checkpoint in the shard task
+fires in whichever process runs the shard: with ``--workers 2`` that is a pool worker.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ CHECKPOINTS = (
     "build.leftovers-removed",   # .tmp-* folders of killed builds are gone
     "read.file",                 # after each input file is read (use read.file:N)
     "process.record",            # after each record went through the pipeline
+    "shard.docs-written",        # a shard's docs.parquet fsynced and renamed into its cache folder
+    "shard.meta-written",        # its meta.json too
+    "shard.done-before",         # its folder fsynced, the done marker not yet written
     "collect.done",              # every record read, processed and de-duplicated
     "release.temp-created",      # the temporary release folder exists, still empty
     "parquet.shard-before",      # before each Parquet shard is written
@@ -40,9 +45,15 @@ CHECKPOINTS = (
     "build.unlock-before",       # the lock is about to be released
 )
 
-_target, _, _nth = os.environ.get(ENV, "").partition(":")
-_wanted = int(_nth) if _nth.isdigit() else 1
-_hits = 0
+_target, _wanted, _hits = "", 1, 0
+
+
+def arm(fault: str | None) -> None:
+    """Set the checkpoint to die at (``name`` or ``name:N``) in this process, as the variable would."""
+    global _target, _wanted, _hits
+    _target, _, nth = (fault or "").partition(":")
+    _wanted = int(nth) if nth.isdigit() else 1
+    _hits = 0
 
 
 def checkpoint(name: str) -> None:
@@ -53,3 +64,6 @@ def checkpoint(name: str) -> None:
     _hits += 1
     if _hits == _wanted:
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+arm(os.environ.get(ENV))

@@ -6,10 +6,12 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from masthead.engine.shards import Shard
 from masthead.engine.task import ShardJob, run_shard
+from masthead.errors import WorkerError
 
 Done = Callable[[Shard, int], None]
 
@@ -43,6 +45,13 @@ def run_local(todo: Sequence[tuple[Shard, Path]], job: ShardJob, workers: int, d
                 shard = pending.pop(future)
                 try:
                     done(shard, future.result())
+                except BrokenProcessPool as exc:
+                    for other in pending:
+                        other.cancel()
+                    raise WorkerError(
+                        "a worker process died (killed, or out of memory?) while shards were running; nothing "
+                        "was released and the shards that finished are kept: run the build again to resume"
+                    ) from exc
                 except BaseException:
                     for other in pending:
                         other.cancel()

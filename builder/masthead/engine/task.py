@@ -31,6 +31,7 @@ from masthead.faults import checkpoint
 from masthead.pipeline import Processed, process_record
 from masthead.readers import read_input
 from masthead.readers.manifest import Manifest
+from masthead.release.atomic import fsync_path
 
 DOCS = "docs.parquet"
 META = "meta.json"
@@ -100,11 +101,14 @@ def run_shard(shard: Shard, job: ShardJob, folder: Path) -> int:
     docs.sort(key=lambda d: (d["id"], d["_seq"]))
     folder.mkdir(parents=True, exist_ok=True)
     (folder / DONE).unlink(missing_ok=True)
+    _remove_dead_temps(folder)
     schema = work_schema(job.ctx.schema_dir, job.keep_raw_text)
     table = pa.Table.from_pylist(docs, schema=schema)
     temp = folder / f"{DOCS}.tmp-{os.getpid()}"
     pq.write_table(table, temp, row_group_size=WORK_ROW_GROUP, compression="zstd", compression_level=1)
+    fsync_path(temp)
     os.replace(temp, folder / DOCS)
+    checkpoint("shard.docs-written")
     meta = {
         "records": seq,
         "docs": len(docs),
@@ -114,9 +118,33 @@ def run_shard(shard: Shard, job: ShardJob, folder: Path) -> int:
     }
     temp = folder / f"{META}.tmp-{os.getpid()}"
     temp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    fsync_path(temp)
     os.replace(temp, folder / META)
+    checkpoint("shard.meta-written")
+    # both files and their names durable before the marker: a power cut never leaves "done" beside
+    # a truncated file (a marker that itself is lost only means the shard is redone)
+    fsync_path(folder)
+    checkpoint("shard.done-before")
     (folder / DONE).touch()
     return seq
+
+
+def _remove_dead_temps(folder: Path) -> None:
+    """Remove ``*.tmp-<pid>`` files of killed runs (never those of a live process, e.g. a validate)."""
+    for temp in folder.glob("*.tmp-*"):
+        pid = temp.name.rpartition(".tmp-")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            temp.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
 
 
 def read_meta(folder: Path) -> dict[str, Any]:
