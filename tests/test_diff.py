@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from masthead.release.diff import diff_rows
 
@@ -54,3 +57,77 @@ def test_diff_and_releases_commands(make_project: Callable[..., Path], run_cli: 
     listed = run_cli("releases", "--json", "--dist", str(project / "dist"), cwd=project.parent)
     rows = json.loads(listed.stdout)["releases"]  # type: ignore[attr-defined]
     assert [(r["version"], r["documents"]) for r in rows] == [("1.0.0", 5), ("2.0.0", 6)]
+
+
+def _release(folder: Path, rows: list[dict[str, object]], splits: int = 2, per_file: int = 7) -> Path:
+    """A release folder whose data/ holds ``rows`` split by a hash of the id, each split in id order."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    data = folder / "data"
+    data.mkdir(parents=True)
+    schema = pa.schema([
+        ("id", pa.string()), ("text", pa.string()), ("content_sha256", pa.string()), ("outlet", pa.string()),
+        ("authors", pa.list_(pa.string())),
+        ("cleaning", pa.struct([("removed_chars", pa.int64()),
+                                ("removed", pa.list_(pa.struct([("rule", pa.string()), ("chars", pa.int64())])))])),
+        ("provenance", pa.struct([("outlet", pa.string()), ("date", pa.string())])),
+    ])
+    for split in range(splits):
+        mine = sorted((r for r in rows if sum(map(ord, str(r["id"]))) % splits == split), key=lambda r: str(r["id"]))
+        chunks = [mine[i : i + per_file] for i in range(0, len(mine), per_file)] or [[]]
+        for index, chunk in enumerate(chunks):
+            name = f"split{split}-{index:05d}-of-{len(chunks):05d}.parquet"
+            pq.write_table(pa.Table.from_pylist(chunk, schema=schema), data / name)
+    return folder
+
+
+def _random_rows(rng: random.Random, ids: list[str]) -> list[dict[str, object]]:
+    rows = []
+    for doc_id in ids:
+        text = rng.choice(["a", "b", "c"])
+        removed = [{"rule": rng.choice(["x", "y"]), "chars": rng.randint(0, 2)} for _ in range(rng.randint(0, 2))]
+        rows.append({
+            "id": doc_id, "text": text, "content_sha256": f"sha-{text}",
+            "outlet": rng.choice([None, "Reuters", "AP"]),
+            "authors": rng.choice([[], ["Jane Doe"], ["Jane Doe", "John Roe"], ["John Roe"]]),
+            "cleaning": rng.choice([None, {"removed_chars": rng.randint(0, 1), "removed": removed}]),
+            "provenance": {"outlet": rng.choice([None, "manifest"]), "date": rng.choice([None, "meta"])},
+        })
+    return rows
+
+
+def test_streamed_diff_of_releases_equals_the_in_memory_diff(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from masthead.release import diff as diff_module
+    from masthead.release.diff import diff_releases, release_rows
+
+    monkeypatch.setattr(diff_module, "BATCH_ROWS", 3)  # many batches: buffers carried across them
+    rng = random.Random(5)
+    for case in range(25):
+        old_ids = sorted(rng.sample([f"doc-{i:03d}" for i in range(120)], rng.randint(0, 60)))
+        new_ids = sorted(set(rng.sample(old_ids, len(old_ids) * 2 // 3)) | set(rng.sample(
+            [f"doc-{i:03d}" for i in range(120)], rng.randint(0, 30))))
+        old_rows = _random_rows(rng, old_ids)
+        new_rows = _random_rows(rng, new_ids)
+        keep = {doc_id: row for doc_id, row in zip(old_ids, old_rows, strict=True) if rng.random() < 0.6}
+        new_rows = [keep.get(row["id"], row) for row in new_rows]  # type: ignore[call-overload]
+        old = _release(tmp_path / f"old-{case}", old_rows or _random_rows(rng, ["doc-x"]), rng.randint(1, 3))
+        new = _release(tmp_path / f"new-{case}", new_rows or _random_rows(rng, ["doc-y"]), rng.randint(1, 3))
+        streamed = diff_releases(old, new, "1.0.0", "2.0.0")
+        expected = diff_rows(release_rows(old), release_rows(new), "1.0.0", "2.0.0")
+        assert streamed.as_dict() == expected.as_dict()
+        assert streamed.summary() == expected.summary()
+
+
+def test_streamed_diff_falls_back_when_a_side_is_not_in_id_order() -> None:
+    import pyarrow as pa
+
+    from masthead.release.diff import diff_tables
+
+    old = [_row("b"), _row("a"), _row("c", authors=["Jane Doe"])]
+    new = [_row("a", text="edited"), _row("c", authors=["Jane Doe", "John Roe"]), _row("d")]
+    tables = [pa.Table.from_pylist(old[:2]), pa.Table.from_pylist(old[2:])]
+    streamed = diff_tables(lambda: tables, lambda: [pa.Table.from_pylist(new)], "1.0.0", "2.0.0")
+    assert streamed.as_dict() == diff_rows(old, new, "1.0.0", "2.0.0").as_dict()
+    first = diff_tables(None, lambda: [pa.Table.from_pylist(new[1:]), pa.Table.from_pylist(new[:1])])
+    assert first.added == ["a", "c", "d"] and first.documents == 3 and first.previous is None

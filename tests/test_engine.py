@@ -56,6 +56,33 @@ def test_plan_is_stable_and_cuts_by_size(tmp_path: Path) -> None:
     assert plan_shards(tmp_path, ["a.txt", "b.txt", "c.txt", "d.txt"], {}, target_bytes=1000) == shards
 
 
+def test_a_changed_file_moves_only_the_cuts_next_to_it(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(3)
+    names = [f"f-{i:04d}.jsonl" for i in range(400)]
+    for name in names:
+        (tmp_path / name).write_text("x" * rng.randint(100, 3000))
+    before = plan_shards(tmp_path, names, {}, target_bytes=8000)
+    assert 30 < len(before) < 150  # about 8000 bytes a shard
+    for changed in (names[7], names[200], names[399]):
+        (tmp_path / changed).write_text("x" * rng.randint(100, 3000))
+        after = plan_shards(tmp_path, names, {}, target_bytes=8000)
+        lost = {s.sources for s in before} - {s.sources for s in after}
+        assert len(lost) <= 2 and all(changed in sources or len(lost) == 2 for sources in lost)
+        before = after
+
+
+def test_shard_target_gives_small_corpora_many_shards_and_large_ones_few() -> None:
+    from masthead.engine.shards import MIN_TARGET_BYTES, TARGET_BYTES, shard_target
+
+    mb = 1024 * 1024
+    assert shard_target(50 * mb) == MIN_TARGET_BYTES  # 10k news articles: 25 shards or more (files allowing)
+    assert shard_target(530 * mb) == 16 * mb
+    assert shard_target(10**12) == TARGET_BYTES
+    assert shard_target(530 * mb) == shard_target(531 * mb)  # a growing corpus keeps its cuts
+
+
 @pytest.mark.usefixtures("small_shards")
 def test_workers_and_cache_give_identical_releases(
     make_project: Callable[..., Path], run_cli: Callable[..., Result]

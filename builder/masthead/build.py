@@ -19,12 +19,11 @@ from masthead.release.layout import corpus_dir, newest_release, release_dir
 from masthead.release.lock import corpus_lock
 from masthead.release.manifest import read_manifest_json
 from masthead.release.bump import bumped_version, check_version, smallest_allowed
-from masthead.release.diff import DocumentDiff, diff_rows, release_rows
-from masthead.release.parquet import to_table
+from masthead.release.diff import DocumentDiff, diff_tables, release_batches
 from masthead.release.versions import Version
 from masthead.release.writer import write_release
 from masthead.report import BuildReport
-from masthead.schema import arrow_schema, document_schema, raw_record_schema, schema_id
+from masthead.schema import document_schema, raw_record_schema, schema_id
 from masthead.settings import Settings
 
 COVERED = ("title", "outlet", "date", "authors", "url", "language")
@@ -167,12 +166,16 @@ def _refuse_existing(settings: Settings, found: tuple[Version, Path] | None, ver
 
 
 def document_changes(settings: Settings, collected: Collected, found: tuple[Version, Path] | None) -> DocumentDiff:
-    """The new documents against the newest release's Parquet (all ids added when there is none)."""
-    rows = to_table(list(collected.docs), arrow_schema(document_schema(settings.schema_dir))).to_pylist()
+    """The new documents against the newest release's Parquet (all ids added when there is none).
+
+    Both sides are in id order, so they are compared batch by batch (a merge-join): only the
+    changes are held in memory, never the corpus."""
+    docs = collected.docs
     if found is None:
-        return diff_rows(None, rows)
+        return diff_tables(None, lambda: (table for table, _ in docs.batches(columns=["id"])))
     newest_version, newest_path = found
-    changes = diff_rows(release_rows(newest_path), rows, previous=str(newest_version))
+    changes = diff_tables(lambda: release_batches(newest_path), lambda: (table for table, _ in docs.batches()),
+                          previous=str(newest_version))
     changes.previous_dir = newest_path
     return changes
 

@@ -1,10 +1,20 @@
 """Inputs listed in sorted order and split into shards: the unit of work, caching and resuming.
 
-A shard is a run of consecutive input files (in sorted path order), closed when it holds
-``target_bytes`` of input or ``max_files`` files, or after a file whose name hashes to a
-cut point (one in ``CUT_EVERY``); a large file is a shard of its own. The name cuts make
-boundaries content-defined: a file that grows or shrinks shifts at most the shards up to
-the next cut, so the other shards (and their cached results) stay the same.
+A shard is a run of consecutive input files (in sorted path order). Where runs are cut is
+decided file by file, from the file alone, so a file that changes moves at most the cuts
+next to it and every other shard (and its cached result) stays the same:
+
+- after a file whose name hashes to a cut point (one in ``CUT_EVERY``);
+- after a file of ``size`` bytes with probability ``size / target`` (drawn from a hash of its
+  name), so shards hold about ``target`` bytes on average and a file of ``target`` bytes or
+  more always closes its shard;
+- and, to bound the rare long run, after ``max_files`` files or ``MAX_FACTOR * target`` bytes.
+
+The target depends on the corpus size only (never on the number of workers), in powers of
+two: about ``SHARDS`` shards, between ``MIN_TARGET_BYTES`` and ``TARGET_BYTES``. A small
+corpus gets enough shards to keep every worker busy; a large one not so many that the
+merge's per-shard read buffers add up. The target moves only when the corpus size crosses
+a power of two, the one time a rebuild re-runs every shard.
 """
 
 from __future__ import annotations
@@ -14,7 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-TARGET_BYTES = 16 * 1024 * 1024
+TARGET_BYTES = 64 * 1024 * 1024  # the largest target (tests lower it to get many shards)
+MIN_TARGET_BYTES = 2 * 1024 * 1024
+SHARDS = 32
+MAX_FACTOR = 4
 MAX_FILES = 512
 CUT_EVERY = 64
 
@@ -40,6 +53,12 @@ def file_size(raw: Path, source: str) -> int:
         return 0
 
 
+def shard_target(total_bytes: int) -> int:
+    """Bytes per shard for a corpus of ``total_bytes``: about ``SHARDS`` shards, a power of two."""
+    wanted = max(1, total_bytes // SHARDS)
+    return min(TARGET_BYTES, max(MIN_TARGET_BYTES, 1 << (wanted.bit_length() - 1)))
+
+
 def plan_shards(
     raw: Path,
     sources: list[str],
@@ -48,7 +67,8 @@ def plan_shards(
     max_files: int | None = None,
 ) -> list[Shard]:
     """Consecutive runs of ``sources`` (already sorted) of about ``target_bytes`` each."""
-    target_bytes = target_bytes or TARGET_BYTES
+    sizes = [file_size(raw, source) for source in sources]
+    target = target_bytes or shard_target(sum(sizes))
     max_files = max_files or MAX_FILES
     shards: list[Shard] = []
     current: list[str] = []
@@ -61,14 +81,25 @@ def plan_shards(
             shards.append(Shard(len(shards), tuple(current), rows))
         current, size = [], 0
 
-    for source in sources:
+    for source, nbytes in zip(sources, sizes, strict=True):
         current.append(source)
-        size += file_size(raw, source)
-        if size >= target_bytes or len(current) >= max_files or _is_cut(source):
+        size += nbytes
+        if (_is_cut(source) or _size_cut(source, nbytes, target) or len(current) >= max_files
+                or size >= MAX_FACTOR * target):
             close()
     close()
     return shards
 
 
+def _digest(source: str) -> bytes:
+    return hashlib.sha256(source.encode("utf-8")).digest()
+
+
 def _is_cut(source: str) -> bool:
-    return hashlib.sha256(source.encode("utf-8")).digest()[0] % CUT_EVERY == 0
+    return _digest(source)[0] % CUT_EVERY == 0
+
+
+def _size_cut(source: str, nbytes: int, target: int) -> bool:
+    """True with probability ``nbytes / target``, decided by the file's name."""
+    draw = int.from_bytes(_digest(source)[1:9], "big") / 2**64
+    return draw * target < nbytes

@@ -36,8 +36,10 @@ from masthead.release.atomic import fsync_path
 DOCS = "docs.parquet"
 META = "meta.json"
 DONE = "done"
-# Small row groups keep the k-way merge's read buffers small however many shards there are.
-WORK_ROW_GROUP = 128
+# Row groups bounded in bytes keep the k-way merge's read buffers (one row group per shard) small
+# however many shards there are and however long the documents; no statistics: nothing filters.
+WORK_ROW_GROUP = 1024
+WORK_GROUP_BYTES = 256 * 1024
 COVERED = ("title", "outlet", "date", "authors", "url", "language")
 
 
@@ -105,7 +107,8 @@ def run_shard(shard: Shard, job: ShardJob, folder: Path) -> int:
     schema = work_schema(job.ctx.schema_dir, job.keep_raw_text)
     table = pa.Table.from_pylist(docs, schema=schema)
     temp = folder / f"{DOCS}.tmp-{os.getpid()}"
-    pq.write_table(table, temp, row_group_size=WORK_ROW_GROUP, compression="zstd", compression_level=1)
+    pq.write_table(table, temp, row_group_size=work_row_group(table), compression="zstd", compression_level=1,
+                   write_statistics=False)
     fsync_path(temp)
     os.replace(temp, folder / DOCS)
     checkpoint("shard.docs-written")
@@ -145,6 +148,12 @@ def _alive(pid: int) -> bool:
     except OSError:
         return True  # exists, owned by someone else
     return True
+
+
+def work_row_group(table: Any) -> int:
+    """Rows per row group of a work file: about ``WORK_GROUP_BYTES``, at most ``WORK_ROW_GROUP``."""
+    per_row = table.nbytes / max(1, table.num_rows)
+    return max(1, min(WORK_ROW_GROUP, int(WORK_GROUP_BYTES // max(1.0, per_row))))
 
 
 def read_meta(folder: Path) -> dict[str, Any]:

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from masthead.release.diff import DocumentDiff
-from masthead.release.manifest import dump_json
 
 CHANGES = "changes.json"
 CHANGELOG = "CHANGELOG.md"
@@ -72,7 +71,9 @@ def _previous_sections(previous_dir: Path | None) -> str:
 def write_changes(folder: Path, diff: DocumentDiff, version: str, released: str) -> None:
     """Write changes.json and the cumulative CHANGELOG.md into a release folder being built."""
     data = {"version": version, "released": released, **{k: v for k, v in diff.as_dict().items() if k != "version"}}
-    (folder / CHANGES).write_text(dump_json(data), encoding="utf-8")
+    with (folder / CHANGES).open("w", encoding="utf-8") as handle:  # streamed: a first release lists every id
+        json.dump(data, handle, indent=2, ensure_ascii=False, sort_keys=False)  # the bytes of dump_json
+        handle.write("\n")
     section = render_section(diff, version, released)
     older = _previous_sections(diff.previous_dir)
     text = f"{TITLE}\n\n{section}" + (f"\n{older}" if older else "")
