@@ -12,8 +12,10 @@ Lines are cut to ``MAX_LINE`` characters and only the head and tail of a text ar
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from masthead.clean.rules import fold
 
 MAX_LINE = 400
 HEAD_LINES = 12
@@ -53,6 +55,29 @@ HOUSE_SIGNATURES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^\(Reporting by .{3,200}(?:Editing|Writing) by .{3,200}\)$"), "Reuters"),
     (re.compile(r"^Copyright \d{4} The Associated Press\. All rights reserved\."), "Associated Press"),
 )
+# Cheap tests that a house signature cannot match, so its pattern runs only when it might: a literal
+# it holds (case-folded for Bloomberg's IGNORECASE pattern, see masthead.clean.rules.fold) or the
+# literal its anchored pattern starts with.
+_HOUSE_GATES: tuple[Callable[[str], bool], ...] = (
+    lambda line: "bloomberg terminal" in fold(line),
+    lambda line: "appears in print on " in line,
+    lambda line: line.startswith("(Reporting by "),
+    lambda line: line.startswith("Copyright "),
+)
+_HOUSE = tuple((pattern, outlet, gate) for (pattern, outlet), gate in zip(HOUSE_SIGNATURES, _HOUSE_GATES, strict=True))
+_PARTICLES = ("de", "la", "van", "von", "da", "di", "le", "bin", "al")
+
+
+def _may_start_with_name(line: str) -> bool:
+    """False when ``_NAME`` cannot match at the start of a cut line (words split by single spaces):
+    the first word is a capital and at most 30 name characters, the second a capital or a particle."""
+    if not "A" <= line[:1] <= "Z":
+        return False
+    space = line.find(" ")
+    if not 0 < space <= 31:
+        return False
+    second = line[space + 1:space + 4]
+    return "A" <= second[:1] <= "Z" or second.startswith(_PARTICLES)
 
 
 @dataclass(frozen=True)
@@ -65,31 +90,60 @@ class Signatures:
     dates: tuple[str, ...] = ()
 
 
+def _cut(line: str) -> str:
+    return " ".join(line[: MAX_LINE * 2].split())[:MAX_LINE]
+
+
 def _lines(text: str) -> list[str]:
-    return [" ".join(line[: MAX_LINE * 2].split())[:MAX_LINE] for line in text.split("\n") if line.strip()]
+    return [_cut(line) for line in text.split("\n") if line.strip()]
+
+
+def _head_and_tail(text: str) -> tuple[list[str], list[str]]:
+    """``_lines(text)[:HEAD_LINES]`` and ``_lines(text)[HEAD_LINES:][-TAIL_LINES:]``, cutting only those lines."""
+    raw = text.split("\n")
+    head: list[int] = []
+    for index, line in enumerate(raw):
+        if line.strip():
+            head.append(index)
+            if len(head) == HEAD_LINES:
+                break
+    start = head[-1] + 1 if len(head) == HEAD_LINES else len(raw)
+    tail: list[int] = []
+    for index in range(len(raw) - 1, start - 1, -1):
+        if raw[index].strip():
+            tail.append(index)
+            if len(tail) == TAIL_LINES:
+                break
+    return [_cut(raw[i]) for i in head], [_cut(raw[i]) for i in reversed(tail)]
 
 
 def _credit(line: str, bylines: list[str], contributors: list[str], outlets: list[str]) -> None:
-    for pattern, outlet in HOUSE_SIGNATURES:
-        if pattern.search(line):
+    """Credits in one cut line. Patterns that would scan the whole line, or need a fixed start, run
+    only when the line has what they need (most lines are prose)."""
+    for pattern, outlet, gate in _HOUSE:
+        if gate(line) and pattern.search(line):
             outlets.append(outlet)
-    match = WRITTEN_BY.match(line)
+    match = WRITTEN_BY.match(line) if line.startswith("This ") else None
     if match is not None:
         bylines.append(match["names"])
         if match["outlet"]:
             outlets.append(match["outlet"])
-    match = REPORTED_FROM.match(line)
+    named = _may_start_with_name(line)
+    match = REPORTED_FROM.match(line) if named else None
     if match is not None:
         bylines.append(", ".join([match["first"], *REST_FROM.findall(match["rest"] or "")]))
-    for found in CONTRIBUTED.finditer(line):
-        contributors.append(found["names"])
+    if " contributed " in line:
+        for found in CONTRIBUTED.finditer(line):
+            contributors.append(found["names"])
     match = ASSISTANCE.match(line)
     if match is not None:
         contributors.append(match["names"])
-    match = BIO.match(line) or COVERS.match(line)
+    match = (BIO.match(line) or COVERS.match(line)) if named else None
     if match is not None:
         bylines.append(match["name"])
-    match = MORE_FROM.match(line) or COPYRIGHT.match(line)
+    match = MORE_FROM.match(line) if line.startswith("More from ") else None
+    if match is None and line[:1] in "©(cC":
+        match = COPYRIGHT.match(line)
     if match is not None:
         outlets.append(match["outlet"])
 
@@ -103,9 +157,7 @@ def find_signatures(texts: Iterable[str], removed_lines: Iterable[str] = ()) -> 
     seen: set[str] = set()
     candidates: list[tuple[str, bool]] = []
     for text in texts:
-        lines = _lines(text)
-        head = lines[:HEAD_LINES]
-        tail = lines[HEAD_LINES:][-TAIL_LINES:]
+        head, tail = _head_and_tail(text)
         candidates.extend((line, True) for line in head)
         candidates.extend((line, False) for line in tail)
     candidates.extend((line, True) for text in removed_lines for line in _lines(text))
