@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from masthead.clean import Cleaned
 from masthead.context import StepContext
-from masthead.normalize.authors import Byline, parse_byline
+from masthead.normalize.authors import MAX_BYLINE, Byline, parse_byline
 from masthead.normalize.dates import ParsedDate, Unparsed, anchor_of, implausible, parse_date
 from masthead.normalize.outlets import MAX_NAME, Outlet, Registry, compact_key, domain_label, host_of, load_registry
 from masthead.normalize.page_meta import PageMeta, page_meta
@@ -189,18 +190,31 @@ def _bylines(src: _Sources) -> list[tuple[object, str]]:
     return out
 
 
-def _authors(src: _Sources, outlet: str | None) -> tuple[Byline, str | None]:
-    registry = src.registry
-    outlet_key = compact_key(outlet) if outlet else None
-
+@lru_cache(maxsize=4096)  # bylines repeat across a corpus (staff writers, agencies)
+def _cached_byline(registry: Registry, value: str | tuple[str, ...], outlet_key: str | None) -> Byline:
     def is_outlet(name: str) -> bool:
         return registry.by_name(name) is not None or (outlet_key is not None and compact_key(name) == outlet_key)
 
+    return parse_byline(value, registry.is_agency, is_outlet)
+
+
+def _byline(registry: Registry, value: str | list[Any], outlet_key: str | None) -> Byline:
+    """``parse_byline`` with the registry's agencies and the outlet's name, cached for short bylines
+    (it reads at most ``MAX_BYLINE`` characters of each of the first 100 names)."""
+    key = value[:MAX_BYLINE] if isinstance(value, str) else tuple(v[:MAX_BYLINE] for v in value if isinstance(v, str))[:100]
+    if (len(key) if isinstance(key, str) else sum(map(len, key))) > MAX_BYLINE:  # long keys are not kept
+        return _cached_byline.__wrapped__(registry, key, outlet_key)
+    return _cached_byline(registry, key, outlet_key)
+
+
+def _authors(src: _Sources, outlet: str | None) -> tuple[Byline, str | None]:
+    registry = src.registry
+    outlet_key = compact_key(outlet) if outlet else None
     first_agencies: tuple[Byline, str] | None = None
     for index, (value, origin) in enumerate(_bylines(src)):
         if not value or not isinstance(value, (str, list)):
             continue
-        byline = parse_byline(value, registry.is_agency, is_outlet)
+        byline = _byline(registry, value, outlet_key)
         if index == 0 and origin != HTML_META and origin != TEXT and not byline:
             src.notes.append(("authors", f"no name in the {origin} byline {_short(str(value))!r}"))
         if byline.authors:

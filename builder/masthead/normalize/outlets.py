@@ -43,7 +43,12 @@ class Outlet:
 
 def name_key(text: str) -> str:
     """A comparable form of an outlet name: case-folded, no diacritics/punctuation/leading 'The'."""
-    text = unicodedata.normalize("NFKD", text[:MAX_NAME * 2])
+    return _name_key(text[:MAX_NAME * 2])
+
+
+@lru_cache(maxsize=4096)  # outlet names, bylines and site names repeat across a corpus
+def _name_key(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().replace("&", " and ")
     return _LEADING_THE.sub("", _NON_WORD.sub(" ", text).strip())
 
@@ -165,6 +170,13 @@ def _read(path: str) -> dict[str, Any]:
     return data
 
 
+@lru_cache(maxsize=1)
+def _packaged_path() -> str:
+    return str(schema_file(REGISTRY))
+
+
 def load_registry(schema_dir: Path | None = None) -> Registry:
     """The registry of the project's ``schema/`` folder when it has one, else the packaged one."""
+    if schema_dir is None:  # the package's files do not move while it runs: resolved once
+        return _registry_at(_packaged_path())
     return _registry_at(str(schema_file(REGISTRY, schema_dir)))

@@ -22,7 +22,7 @@ def clean_url(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
-    if not text or len(text) > MAX_URL or any(ch.isspace() for ch in text):
+    if not text or len(text) > MAX_URL or len(text.split(None, 1)) > 1:  # empty, too long, or holds whitespace
         return None
     return text if canonical_url(text) else None
 
