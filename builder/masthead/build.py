@@ -169,13 +169,15 @@ def document_changes(settings: Settings, collected: Collected, found: tuple[Vers
     """The new documents against the newest release's Parquet (all ids added when there is none).
 
     Both sides are in id order, so they are compared batch by batch (a merge-join): only the
-    changes are held in memory, never the corpus."""
+    changes are held in memory, never the corpus. The texts are not read: ``content_sha256`` is
+    the SHA-256 of the text, so it differs exactly when the text does."""
     docs = collected.docs
     if found is None:
         return diff_tables(None, lambda: (table for table, _ in docs.batches(columns=["id"])))
     newest_version, newest_path = found
-    changes = diff_tables(lambda: release_batches(newest_path), lambda: (table for table, _ in docs.batches()),
-                          previous=str(newest_version))
+    columns = [name for name in docs.schema.names if name != "text"]
+    changes = diff_tables(lambda: release_batches(newest_path, skip=("text",)),
+                          lambda: (table for table, _ in docs.batches(columns=columns)), previous=str(newest_version))
     changes.previous_dir = newest_path
     return changes
 

@@ -160,14 +160,15 @@ def release_rows(folder: Path) -> list[dict[str, Any]]:
     return [row for table in _release_files(folder) for row in table.to_pylist()]
 
 
-def release_batches(folder: Path, rows: int | None = None) -> Iterator[pa.Table]:
-    """A release's documents in ascending id order (its splits merged), ``rows`` at a time."""
+def release_batches(folder: Path, rows: int | None = None, skip: tuple[str, ...] = ()) -> Iterator[pa.Table]:
+    """A release's documents in ascending id order (its splits merged), ``rows`` at a time,
+    without the columns in ``skip``."""
     rows = rows or BATCH_ROWS
     splits: dict[str, list[Path]] = {}
     for path in _parquet_paths(folder):
         match = _SHARD_NAME.match(path.name)
         splits.setdefault(match.group(1) if match else path.name, []).append(path)
-    yield from _merge_sorted([_release_files(folder, paths, rows) for paths in splits.values()])
+    yield from _merge_sorted([_release_files(folder, paths, rows, skip) for paths in splits.values()])
 
 
 def _parquet_paths(folder: Path) -> list[Path]:
@@ -177,13 +178,16 @@ def _parquet_paths(folder: Path) -> list[Path]:
     return paths
 
 
-def _release_files(folder: Path, paths: list[Path] | None = None, rows: int | None = None) -> Iterator[pa.Table]:
+def _release_files(folder: Path, paths: list[Path] | None = None, rows: int | None = None,
+                   skip: tuple[str, ...] = ()) -> Iterator[pa.Table]:
     for path in paths if paths is not None else _parquet_paths(folder):
         try:
             if rows is None:
                 yield pq.read_table(path)
                 continue
-            for batch in pq.ParquetFile(path).iter_batches(batch_size=rows):
+            file = pq.ParquetFile(path)
+            columns = [name for name in file.schema_arrow.names if name not in skip]
+            for batch in file.iter_batches(batch_size=rows, columns=columns):
                 yield pa.Table.from_batches([batch])
         except Exception as exc:  # pyarrow raises several types for damaged files
             raise IntegrityError(f"{folder.name}: {path.relative_to(folder).as_posix()} cannot be read ({exc})") from exc
