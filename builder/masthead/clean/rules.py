@@ -179,14 +179,20 @@ _RULES_FOR = {
 }
 
 
-def _by_length(rules: tuple[Rule, ...]) -> tuple[list[int], list[tuple[tuple[Rule, ...], bool]]]:
-    """Length cut-offs and, per interval, the rules a line of that length may match (in order), with
-    whether any of them needs the folded line. A line of length n uses ``tables[bisect_left(cuts, n)]``."""
+_Entry = tuple[Rule, re.Pattern[str], re.Pattern[str] | None, tuple[str, ...], bool]
+
+
+def _by_length(rules: tuple[Rule, ...]) -> tuple[list[int], list[tuple[tuple[_Entry, ...], bool]]]:
+    """Length cut-offs and, per interval, the rules a line of that length may match (in order, as
+    (rule, pattern, second pattern, needles, folds) so that ``match_rule`` does what
+    ``Rule.matches`` does without a call per rule), with whether any of them needs the folded line.
+    A line of length n uses ``tables[bisect_left(cuts, n)]``."""
     cuts = sorted({rule.max_len for rule in rules if rule.max_len is not None})
     tables = []
     for cut in [*cuts, None]:
         kept = tuple(rule for rule in rules if rule.max_len is None or (cut is not None and rule.max_len >= cut))
-        tables.append((kept, any(rule.folds for rule in kept)))
+        entries = tuple((rule, rule.pattern, rule.also, rule.needles, rule.folds) for rule in kept)
+        tables.append((entries, any(rule.folds for rule in kept)))
     return cuts, tables
 
 
@@ -197,9 +203,16 @@ def match_rule(line: str, where: str = EDGE) -> Rule | None:
     """The first rule that matches ``line``: ``EDGE`` tries every rule, ``ANYWHERE`` only those
     trusted mid-body, ``END`` only the end-of-article markers."""
     cuts, tables = _TABLES[where]
-    rules, needs_fold = tables[bisect_left(cuts, len(line))]
-    folded = fold(line) if needs_fold else None
-    for rule in rules:
-        if rule.matches(line, folded):
+    entries, needs_fold = tables[bisect_left(cuts, len(line))]
+    folded = fold(line) if needs_fold else line
+    for rule, pattern, also, needles, folds in entries:
+        if needles:
+            hay = folded if folds else line
+            for needle in needles:
+                if needle in hay:
+                    break
+            else:
+                continue
+        if pattern.search(line) is not None and (also is None or also.search(line) is not None):
             return rule
     return None

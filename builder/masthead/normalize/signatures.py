@@ -94,12 +94,8 @@ def _cut(line: str) -> str:
     return " ".join(line[: MAX_LINE * 2].split())[:MAX_LINE]
 
 
-def _lines(text: str) -> list[str]:
-    return [_cut(line) for line in text.split("\n") if line.strip()]
-
-
 def _head_and_tail(text: str) -> tuple[list[str], list[str]]:
-    """``_lines(text)[:HEAD_LINES]`` and ``_lines(text)[HEAD_LINES:][-TAIL_LINES:]``, cutting only those lines."""
+    """The first ``HEAD_LINES`` non-blank lines and the last ``TAIL_LINES`` after them (uncut)."""
     raw = text.split("\n")
     head: list[int] = []
     for index, line in enumerate(raw):
@@ -114,7 +110,26 @@ def _head_and_tail(text: str) -> tuple[list[str], list[str]]:
             tail.append(index)
             if len(tail) == TAIL_LINES:
                 break
-    return [_cut(raw[i]) for i in head], [_cut(raw[i]) for i in reversed(tail)]
+    return [raw[i] for i in head], [raw[i] for i in reversed(tail)]
+
+
+_STARTS = ("(Reporting", "Copyright", "This", "More", "By", "BY", "Written", "Words", "Von", "Par", "Por",
+           "©", "(", "c", "C", "—", "–", "-")
+_FOLDED_STARTS = ("with", "additional", "published", "posted", "first")
+
+
+def _may_hold_signature(line: str) -> bool:
+    """False when no pattern here can match ``_cut(line)``, read off the uncut line: each pattern
+    needs a literal without spaces (in the line), a start (of its first word) or a name of two
+    words at the start (cutting only turns runs of whitespace into one space)."""
+    text = line[: MAX_LINE * 2]
+    start = text.lstrip()
+    if start.startswith(_STARTS) or _may_start_with_name(" ".join(start.split(None, 2)[:2])):
+        return True
+    if "contributed" in text or "appears" in text:
+        return True
+    folded = fold(text)
+    return "bloomberg" in folded or folded.lstrip().startswith(_FOLDED_STARTS)
 
 
 def _credit(line: str, bylines: list[str], contributors: list[str], outlets: list[str]) -> None:
@@ -158,9 +173,10 @@ def find_signatures(texts: Iterable[str], removed_lines: Iterable[str] = ()) -> 
     candidates: list[tuple[str, bool]] = []
     for text in texts:
         head, tail = _head_and_tail(text)
-        candidates.extend((line, True) for line in head)
-        candidates.extend((line, False) for line in tail)
-    candidates.extend((line, True) for text in removed_lines for line in _lines(text))
+        candidates.extend((_cut(line), True) for line in head if _may_hold_signature(line))
+        candidates.extend((_cut(line), False) for line in tail if _may_hold_signature(line))
+    candidates.extend((_cut(line), True) for text in removed_lines for line in text.split("\n")
+                      if line.strip() and _may_hold_signature(line))
     for line, near_top in candidates:
         if line in seen:
             continue
