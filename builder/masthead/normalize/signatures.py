@@ -113,23 +113,21 @@ def _head_and_tail(text: str) -> tuple[list[str], list[str]]:
     return [raw[i] for i in head], [raw[i] for i in reversed(tail)]
 
 
-_STARTS = ("(Reporting", "Copyright", "This", "More", "By", "BY", "Written", "Words", "Von", "Par", "Por",
-           "©", "(", "c", "C", "—", "–", "-")
-_FOLDED_STARTS = ("with", "additional", "published", "posted", "first")
+# How a line must start for any anchored pattern here to match it once cut: a house or credit opening
+# ("(Reporting by", "Copyright", "This", "More from", "By", "With", "Published"…, case-insensitive
+# where the pattern is) or a name of two words (``_NAME``: a capital word of at most 31 characters,
+# then a capital or a particle). Cutting turns runs of whitespace into one space, so ``\s+`` here.
+_START_GATE = re.compile(
+    r"\s*(?:[©(cC—–-]|This|More|By|BY|Written|Words|Von|Par|Por|(?i:with|additional|published|posted|first)"
+    r"|[A-Z]\S{0,30}\s+(?:[A-Z]|de|la|van|von|da|di|le|bin|al))"
+)
 
 
 def _may_hold_signature(line: str) -> bool:
-    """False when no pattern here can match ``_cut(line)``, read off the uncut line: each pattern
-    needs a literal without spaces (in the line), a start (of its first word) or a name of two
-    words at the start (cutting only turns runs of whitespace into one space)."""
-    text = line[: MAX_LINE * 2]
-    start = text.lstrip()
-    if start.startswith(_STARTS) or _may_start_with_name(" ".join(start.split(None, 2)[:2])):
-        return True
-    if "contributed" in text or "appears" in text:
-        return True
-    folded = fold(text)
-    return "bloomberg" in folded or folded.lstrip().startswith(_FOLDED_STARTS)
+    """False when no pattern here can match ``_cut(line)``: the anchored ones need ``_START_GATE``,
+    the others a literal without spaces ("contributed", "appears", "Bloomberg")."""
+    return (_START_GATE.match(line) is not None or "contributed" in line or "appears" in line
+            or "bloomberg" in fold(line[: MAX_LINE * 2]))
 
 
 def _credit(line: str, bylines: list[str], contributors: list[str], outlets: list[str]) -> None:
