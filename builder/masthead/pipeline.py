@@ -33,7 +33,8 @@ class Processed:
 
 def process_record(raw: RawRecord, ctx: StepContext) -> Processed | Reject:
     fields, sanitized = sanitize_fields(raw.fields)  # hidden characters out of metadata first
-    raw = replace(raw, fields=fields)
+    if fields is not raw.fields:
+        raw = replace(raw, fields=fields)
     invalid = validate_raw(raw.fields, raw.source, raw.record, ctx.schema_dir)
     if invalid is not None:
         return invalid

@@ -68,9 +68,16 @@ def words(text: str) -> int:
     return len(_WORD.findall(text[:2000]))
 
 
+def _words_at_least(text: str, count: int, prefix: int) -> int:
+    """``words(text)``, or a number of at least ``count`` when the first ``prefix`` characters already
+    hold that many words (a prefix never holds more words than the whole: long body lines stop early)."""
+    found = len(_WORD.findall(text[:prefix]))
+    return found if found >= count or len(text) <= prefix else words(text)
+
+
 def is_fragment(text: str) -> bool:
     """Too short to be prose: a menu word, a button, a lone letter."""
-    return not any(ch.isalpha() for ch in text) or (words(text) <= 4 and not _TERMINAL.search(text))
+    return not any(ch.isalpha() for ch in text) or (_words_at_least(text, 5, 100) <= 4 and not _TERMINAL.search(text))
 
 
 def is_title_like(text: str) -> bool:
@@ -79,7 +86,7 @@ def is_title_like(text: str) -> bool:
 
 
 def is_body(text: str) -> bool:
-    count = words(text)
+    count = _words_at_least(text, 25, 400)
     if count >= 25:
         return True
     return count >= 8 and _TERMINAL.search(text) is not None and not is_title_like(text)

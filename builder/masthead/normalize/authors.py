@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from masthead.clean.rules import fold
+
 MAX_BYLINE = 1000
 MAX_NAME = 100
 
@@ -182,17 +184,26 @@ def parse_byline(value: str | Iterable[str], is_agency: AgencyTest = _no_agency,
     agencies: list[str] = []
     dropped: list[str] = []
     for raw in parts[:100]:
-        text = _URL.sub(" ", _EMAIL.sub(" ", raw[:MAX_BYLINE]))
-        text = _HANDLE.sub(" ", text)
-        contrib = _CONTRIB.search(text)
+        # each whole-byline pattern runs only when the byline holds a literal it needs
+        text = raw[:MAX_BYLINE]
+        if "@" in text:
+            text = _EMAIL.sub(" ", text)
+        if "://" in text or "www." in text.lower():
+            text = _URL.sub(" ", text)
+        if "@" in text:
+            text = _HANDLE.sub(" ", text)
+        folded = fold(text)
+        contrib = (_CONTRIB.search(text) if "reporting" in folded or "assistance" in folded or "contribution" in folded
+                   else None)
         if contrib is not None:
             contributors.extend(_people(contrib[1], dropped))
             text = text[: contrib.start()]
-        # "(AP)", "[Reuters]" inside a byline name an agency
-        for inner in _BRACKETS.findall(text):
-            if is_agency(inner.strip()):
-                agencies.append(_clean(inner))
-        text = _BRACKETS.sub(" ", text)
+        if "(" in text or "[" in text:
+            # "(AP)", "[Reuters]" inside a byline name an agency
+            for inner in _BRACKETS.findall(text):
+                if is_agency(inner.strip()):
+                    agencies.append(_clean(inner))
+            text = _BRACKETS.sub(" ", text)
         for piece in _SPLIT.split(text):
             piece = _PREFIX.sub("", _clean(piece))
             piece = _clean(piece)
