@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from masthead.clean.headline import contains_text, same_text
-from masthead.clean.rules import ANYWHERE, EDGE, END, RULE_BY_ID, match_rule
+from masthead.clean.rules import AFTER_ANYWHERE, ANYWHERE, END, RULE_BY_ID, match_rule
 
 _WORD = re.compile(r"[^\W_][\w'’.-]*")
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$")
@@ -119,7 +119,7 @@ def label_head(lines: list[Line], given_title: str | None, dek_in_body: bool = T
     for index, line in enumerate(lines):
         if line.rule is not None:
             continue
-        rule = match_rule(line.text, EDGE)
+        rule = match_rule(line.text, AFTER_ANYWHERE)  # label_anywhere has run: no anywhere rule matches
         if rule is not None:
             line.rule = rule.id
         elif is_body(line.text):
@@ -219,7 +219,7 @@ def _trim_tail(lines: list[Line], start: int, body_start: int) -> int:
     while index > body_start:
         line = lines[index]
         if line.rule is None:
-            rule = match_rule(line.text, EDGE)
+            rule = match_rule(line.text, AFTER_ANYWHERE)  # label_anywhere has run
             if rule is not None:
                 line.rule = rule.id
             elif is_fragment(line.text) and not _glued_to_prose(lines, index):
@@ -234,7 +234,7 @@ def _glued_to_prose(lines: list[Line], index: int) -> bool:
     """A short line with no blank line between it and the prose above ends that paragraph."""
     above = lines[index - 1] if index > 0 else None
     return (above is not None and above.para == lines[index].para and above.rule is None
-            and match_rule(above.text) is None and not is_fragment(above.text))
+            and match_rule(above.text, AFTER_ANYWHERE) is None and not is_fragment(above.text))
 
 
 def lay_out(text: str, given_title: str | None, dek_in_body: bool = True) -> Layout:

@@ -172,10 +172,13 @@ RULES: tuple[Rule, ...] = (
 )
 
 RULE_BY_ID = {rule.id: rule for rule in RULES}
+# What ``EDGE`` finds for a line no ``ANYWHERE`` rule matches (one ``label_anywhere`` left unlabelled).
+AFTER_ANYWHERE = "after-anywhere"
 _RULES_FOR = {
     EDGE: RULES,
     ANYWHERE: tuple(rule for rule in RULES if rule.where == ANYWHERE),
     END: tuple(rule for rule in RULES if rule.where == END),
+    AFTER_ANYWHERE: tuple(rule for rule in RULES if rule.where != ANYWHERE),
 }
 
 
@@ -201,7 +204,8 @@ _TABLES = {where: _by_length(rules) for where, rules in _RULES_FOR.items()}
 
 def match_rule(line: str, where: str = EDGE) -> Rule | None:
     """The first rule that matches ``line``: ``EDGE`` tries every rule, ``ANYWHERE`` only those
-    trusted mid-body, ``END`` only the end-of-article markers."""
+    trusted mid-body, ``END`` only the end-of-article markers, ``AFTER_ANYWHERE`` what ``EDGE`` would
+    find for a line that no ``ANYWHERE`` rule matches."""
     cuts, tables = _TABLES[where]
     entries, needs_fold = tables[bisect_left(cuts, len(line))]
     folded = fold(line) if needs_fold else line

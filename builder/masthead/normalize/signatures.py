@@ -65,19 +65,10 @@ _HOUSE_GATES: tuple[Callable[[str], bool], ...] = (
     lambda line: line.startswith("Copyright "),
 )
 _HOUSE = tuple((pattern, outlet, gate) for (pattern, outlet), gate in zip(HOUSE_SIGNATURES, _HOUSE_GATES, strict=True))
-_PARTICLES = ("de", "la", "van", "von", "da", "di", "le", "bin", "al")
-
-
-def _may_start_with_name(line: str) -> bool:
-    """False when ``_NAME`` cannot match at the start of a cut line (words split by single spaces):
-    the first word is a capital and at most 30 name characters, the second a capital or a particle."""
-    if not "A" <= line[:1] <= "Z":
-        return False
-    space = line.find(" ")
-    if not 0 < space <= 31:
-        return False
-    second = line[space + 1:space + 4]
-    return "A" <= second[:1] <= "Z" or second.startswith(_PARTICLES)
+# How a cut line (words split by single spaces) must start for ``_NAME`` there to be followed by the
+# space or comma every name-led pattern needs next: a capital word of at most 31 characters, then a
+# capital, or a particle that is a whole word.
+_NAME_START = re.compile(r"[A-Z]\S{0,30} (?:[A-Z]|(?:de|la|del|van|von|der|da|di|le|bin|al)[ ,])")
 
 
 @dataclass(frozen=True)
@@ -116,10 +107,11 @@ def _head_and_tail(text: str) -> tuple[list[str], list[str]]:
 # How a line must start for any anchored pattern here to match it once cut: a house or credit opening
 # ("(Reporting by", "Copyright", "This", "More from", "By", "With", "Published"…, case-insensitive
 # where the pattern is) or a name of two words (``_NAME``: a capital word of at most 31 characters,
-# then a capital or a particle). Cutting turns runs of whitespace into one space, so ``\s+`` here.
+# then a capital or a whole-word particle, see ``_NAME_START``). Cutting turns runs of whitespace into
+# one space, so ``\s+`` here.
 _START_GATE = re.compile(
     r"\s*(?:[©(cC—–-]|This|More|By|BY|Written|Words|Von|Par|Por|(?i:with|additional|published|posted|first)"
-    r"|[A-Z]\S{0,30}\s+(?:[A-Z]|de|la|van|von|da|di|le|bin|al))"
+    r"|[A-Z]\S{0,30}\s+(?:[A-Z]|(?:de|la|del|van|von|der|da|di|le|bin|al)[\s,]))"
 )
 
 
@@ -141,7 +133,7 @@ def _credit(line: str, bylines: list[str], contributors: list[str], outlets: lis
         bylines.append(match["names"])
         if match["outlet"]:
             outlets.append(match["outlet"])
-    named = _may_start_with_name(line)
+    named = _NAME_START.match(line) is not None
     match = REPORTED_FROM.match(line) if named else None
     if match is not None:
         bylines.append(", ".join([match["first"], *REST_FROM.findall(match["rest"] or "")]))
