@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import select
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -23,6 +26,37 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+def exit_with(build_pid: int) -> None:
+    """Pool initializer: the worker exits as soon as the build that started it is gone.
+
+    A build killed with SIGKILL cannot stop its pool, and a worker (whose parent is the
+    forkserver) would otherwise wait for work forever, or finish its shard behind the back of
+    the next build. A pidfd turns readable when the process ends; without one, poll.
+    """
+
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(build_pid)
+        except (AttributeError, OSError):
+            while _alive(build_pid):
+                time.sleep(0.5)
+        else:
+            select.select([fd], [], [])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-build", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def run_local(todo: Sequence[tuple[Shard, Path]], job: ShardJob, workers: int, done: Done) -> None:
     """Run every (shard, output folder) in ``todo``; ``done(shard, records)`` as each finishes."""
     workers = max(1, min(workers, len(todo)))
@@ -32,7 +66,8 @@ def run_local(todo: Sequence[tuple[Shard, Path]], job: ShardJob, workers: int, d
         return
     # forkserver: workers start from a clean interpreter, never a copy of a threaded parent
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=exit_with, initargs=(os.getpid(),)) as pool:
         pending: dict[Future[int], Shard] = {}
         queue = list(todo)
         # keep the pool busy but the queue short: a failure stops the build early
