@@ -17,7 +17,6 @@ _ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _ZERO_WIDTH = re.compile(f"[{_ZERO_WIDTH_CHARS}]")
 # Spaces other than U+0020 (tab, no-break, en/em/thin…, narrow no-break, medium mathematical, ideographic).
 _OTHER_SPACES = "\t\u00a0" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
-_BLANK_RUN = re.compile(r"\n{3,}")
 # Characters that mojibake of UTF-8 text is made of (Latin-1/cp1252 lead bytes and C1 controls).
 _SUSPECT_CHARS = ("".join(map(chr, range(0x00C2, 0x00F5))) + "".join(map(chr, range(0x0080, 0x00A0)))
                   + "\u20ac\u2122\u0153\u0161\u017e\u0192\ufffd")
@@ -62,6 +61,6 @@ def normalize_text(text: str) -> str:
     while "  " in text:
         text = text.replace("  ", " ")
     text = "\n".join([line.strip() for line in text.split("\n")])
-    if "\n\n\n" in text:
-        text = _BLANK_RUN.sub("\n\n", text)
+    while "\n\n\n" in text:  # every run of blank lines becomes one (a run shrinks by a third a pass)
+        text = text.replace("\n\n\n", "\n\n")
     return text.strip()
