@@ -73,6 +73,24 @@ def test_a_changed_file_moves_only_the_cuts_next_to_it(tmp_path: Path) -> None:
         before = after
 
 
+def test_work_row_groups_are_bounded_in_bytes_and_read_one_at_a_time(tmp_path: Path) -> None:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from masthead.engine.merge import ShardCursor
+    from masthead.engine.task import WORK_GROUP_BYTES, WORK_ROW_GROUP, work_row_group
+
+    long = pa.table({"id": [f"{i:04d}" for i in range(300)], "text": ["x" * 10_000] * 300})
+    assert work_row_group(long) * 10_000 <= WORK_GROUP_BYTES < (work_row_group(long) + 1) * 10_010
+    assert work_row_group(pa.table({"id": ["a"] * 5000})) == WORK_ROW_GROUP
+    path = tmp_path / "docs.parquet"
+    pq.write_table(long, path, row_group_size=work_row_group(long))
+    cursor = ShardCursor(path, ["id"])
+    assert cursor.take(np.array([0, 3])).column("id").to_pylist() == ["0000", "0003"]
+    assert cursor.take(np.array([70, 299])).column("id").to_pylist() == ["0070", "0299"]
+
+
 def test_shard_target_gives_small_corpora_many_shards_and_large_ones_few() -> None:
     from masthead.engine.shards import MIN_TARGET_BYTES, TARGET_BYTES, shard_target
 
