@@ -11,7 +11,7 @@ next to it and every other shard (and its cached result) stays the same:
 - and, to bound the rare long run, after ``max_files`` files or ``MAX_FACTOR * target`` bytes.
 
 The target depends on the corpus size only (never on the number of workers), in powers of
-two: about ``SHARDS`` shards, between ``MIN_TARGET_BYTES`` and ``TARGET_BYTES``. A small
+two: about ``SHARDS`` shards, between ``MIN_TARGET_BYTES`` and ``TARGET_BYTES`` (2 and 16 MiB). A small
 corpus gets enough shards to keep every worker busy; a large one not so many that the
 merge's per-shard read buffers add up. The target moves only when the corpus size crosses
 a power of two, the one time a rebuild re-runs every shard.
@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-TARGET_BYTES = 64 * 1024 * 1024  # the largest target (tests lower it to get many shards)
+# The largest target: a worker holds its shard's documents until it writes them (~16 MiB of
+# input is ~200 MB of worker memory); tests lower it to get many shards.
+TARGET_BYTES = 16 * 1024 * 1024
 MIN_TARGET_BYTES = 2 * 1024 * 1024
 SHARDS = 32
 MAX_FACTOR = 4
