@@ -15,11 +15,11 @@ from masthead.corpusinfo import read_corpus_info
 from masthead.errors import OutputError, ReleaseExistsError, StrictModeError
 from masthead.faults import checkpoint
 from masthead.release.atomic import remove_leftovers
+from masthead.release.bump import bumped_version, check_version, smallest_allowed
+from masthead.release.diff import DocumentDiff, diff_tables, release_batches
 from masthead.release.layout import corpus_dir, newest_release, release_dir
 from masthead.release.lock import corpus_lock
 from masthead.release.manifest import read_manifest_json
-from masthead.release.bump import bumped_version, check_version, smallest_allowed
-from masthead.release.diff import DocumentDiff, diff_tables, release_batches
 from masthead.release.versions import Version
 from masthead.release.writer import write_release
 from masthead.report import BuildReport
