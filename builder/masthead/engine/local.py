@@ -15,6 +15,7 @@ from pathlib import Path
 from masthead.engine.shards import Shard
 from masthead.engine.task import ShardJob, run_shard
 from masthead.errors import WorkerError
+from masthead.processes import pid_alive
 
 Done = Callable[[Shard, int], None]
 
@@ -38,23 +39,13 @@ def exit_with(build_pid: int) -> None:
         try:
             fd = os.pidfd_open(build_pid)
         except (AttributeError, OSError):
-            while _alive(build_pid):
+            while pid_alive(build_pid):
                 time.sleep(0.5)
         else:
             select.select([fd], [], [])
         os._exit(1)
 
     threading.Thread(target=watch, name="exit-with-build", daemon=True).start()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def run_local(todo: Sequence[tuple[Shard, Path]], job: ShardJob, workers: int, done: Done) -> None:

@@ -29,6 +29,7 @@ from masthead.engine.shards import Shard
 from masthead.errors import Reject
 from masthead.faults import checkpoint
 from masthead.pipeline import Processed, process_record
+from masthead.processes import pid_alive
 from masthead.readers import read_input
 from masthead.readers.manifest import Manifest
 from masthead.release.atomic import fsync_path
@@ -136,18 +137,8 @@ def _remove_dead_temps(folder: Path) -> None:
     """Remove ``*.tmp-<pid>`` files of killed runs (never those of a live process, e.g. a validate)."""
     for temp in folder.glob("*.tmp-*"):
         pid = temp.name.rpartition(".tmp-")[2]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not pid_alive(int(pid)):
             temp.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # exists, owned by someone else
-    return True
 
 
 def work_row_group(table: Any) -> int:

@@ -26,8 +26,10 @@ from masthead.normalize.signatures import Signatures, find_signatures
 from masthead.normalize.titles import clean_title, preferred_title
 from masthead.normalize.urls import clean_url, date_from_url
 from masthead.records import GIVEN
+from masthead.schema import document_schema
 
-PROVENANCE_FIELDS = ("title", "outlet", "date", "authors", "contributors", "agencies", "url", "language")
+# the fields whose origin a document records, as the document schema declares them
+PROVENANCE_FIELDS = tuple(document_schema()["properties"]["provenance"]["properties"])
 HTML_META = "html-meta"
 URL = "url"
 TEXT = "text"

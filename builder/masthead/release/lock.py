@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from masthead.errors import LockedError, OutputError
+from masthead.processes import pid_alive
 
 LOCK_NAME = ".lock"
 _ATTEMPTS = 5
@@ -97,12 +98,8 @@ def is_stale(holder: Holder, path: Path) -> bool:
         return True  # written before the machine rebooted
     if holder.pid == os.getpid():
         return path not in _HELD
-    try:
-        os.kill(holder.pid, 0)
-    except ProcessLookupError:
+    if not pid_alive(holder.pid):
         return True
-    except PermissionError:
-        pass  # alive, owned by someone else
     stat = _proc_stat(holder.pid)
     if stat is not None:
         state, tick = stat
