@@ -45,6 +45,8 @@ def _document(i: int, rng: random.Random, outlets: list[str], weights: list[floa
     else:
         date, precision = f"{rng.randint(2015, 2019)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", "day"
     authors = [f"Author {rng.randint(1, 500)}" for _ in range(rng.choice([0, 1, 1, 1, 2, 3]))]
+    contributors = [f"Reporter {rng.randint(1, 200)}" for _ in range(rng.choice([0, 0, 0, 1, 2]))]
+    agencies = rng.choice([[], [], [], [], ["Reuters"], ["AP", "AFP"]])
     title = None if rng.random() < 0.1 else f"Headline {i}"
     url = None if rng.random() < 0.3 else f"https://news.example/{i}"
     language = rng.choices([lang for lang, _ in LANGUAGES], [w for _, w in LANGUAGES])[0]
@@ -56,12 +58,13 @@ def _document(i: int, rng: random.Random, outlets: list[str], weights: list[floa
         "id": f"doc-{i:07d}", "title": title, "dek": None, "text": text, "outlet": outlet,
         "outlet_registered": outlet is not None and not outlet.startswith("Outlet 1"),
         "date": date, "published_at": None, "date_precision": precision, "authors": authors,
-        "contributors": [], "agencies": [], "url": url, "language": language,
+        "contributors": contributors, "agencies": agencies, "url": url, "language": language,
         "source": f"batch-{i // 1000:03d}.jsonl", "source_record": i % 1000 + 1, "encoding": "utf-8",
         "content_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "duplicate_of": None,
         "cleaning": {"removed_chars": 0, "removed": []},
         "provenance": {"title": origin(title), "outlet": origin(outlet), "date": origin(date),
-                       "authors": origin(authors), "url": origin(url),
+                       "authors": origin(authors), "contributors": origin(contributors),
+                       "agencies": origin(agencies), "url": origin(url),
                        "language": "detected" if language != "und" else None},
     }
 

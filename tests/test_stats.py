@@ -13,9 +13,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from masthead.insight import corpus_stats
+from masthead.schema import document_schema
 from synthetic_release import make_document, make_release, write_release
 
-FIELDS = ("title", "outlet", "date", "authors", "url", "language")
+# every field that records provenance, as the document schema declares them (contributors, agencies, …)
+FIELDS = tuple(document_schema()["properties"]["provenance"]["properties"])
 
 
 @pytest.fixture(scope="module")

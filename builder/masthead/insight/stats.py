@@ -20,7 +20,15 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from masthead.errors import IntegrityError
-from masthead.insight.tally import CoverageTally, LengthTally, MonthTally, ranked, top_with_other, value_counts
+from masthead.insight.tally import (
+    PROVENANCE_FIELDS,
+    CoverageTally,
+    LengthTally,
+    MonthTally,
+    ranked,
+    top_with_other,
+    value_counts,
+)
 from masthead.release.layout import DATA, REJECTS
 from masthead.release.manifest import read_manifest_json
 
@@ -28,8 +36,9 @@ TOP_OUTLETS = 15
 TOP_LANGUAGES = 10
 BATCH_ROWS = 10_000
 WORD = r"[^\s\p{Z}]+"  # a run of characters that are not whitespace (ASCII or Unicode), as str.split() cuts
-COLUMNS = ("outlet", "outlet_registered", "date", "date_precision", "language", "text", "title", "url",
-           "authors", "duplicate_of", "provenance")
+# the columns read: every field with provenance (from the schema) and what the other tallies need
+COLUMNS = tuple(dict.fromkeys((*PROVENANCE_FIELDS, "outlet_registered", "date_precision", "text", "duplicate_of",
+                               "provenance")))
 
 
 def parquet_files(folder: Path) -> list[Path]:
