@@ -31,23 +31,46 @@ _DIGIT = re.compile(r"\d")
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
+# ASCII letters lowercased, digits to "0", everything else a space: the rule below for ASCII text
+_ASCII_KEY = bytes(
+    c + 32 if 65 <= c <= 90 else 48 if 48 <= c <= 57 else c if 97 <= c <= 122 else 32 for c in range(256)
+)
+
+
 def normalize_line(line: str) -> str:
+    if line.isascii():  # same result without NFKC, casefolding and two regex passes (most news text)
+        return " ".join(line.encode("ascii").translate(_ASCII_KEY).decode("ascii").split())
     text = unicodedata.normalize("NFKC", line).casefold()
     return _NOT_WORD.sub(" ", _DIGIT.sub("0", text)).strip()
+
+
+def _key_bytes(paragraph: str) -> bytes:
+    if paragraph.isascii():
+        return b" ".join(paragraph.encode("ascii").translate(_ASCII_KEY).split())
+    return normalize_line(paragraph).encode("utf-8")
+
+
+def _long_enough(key: bytes) -> bool:
+    return len(key) >= MIN_CHARS and (key.isascii() or len(key.decode("utf-8")) >= MIN_CHARS)
 
 
 def paragraph_hashes(text: str) -> list[str]:
     """One short hash per paragraph of ``text`` (paragraphs split by a blank line), in order."""
     out = []
     for paragraph in text.split("\n\n"):
-        key = normalize_line(paragraph)
-        out.append(hashlib.sha1(key.encode("utf-8")).hexdigest()[:16] if len(key) >= MIN_CHARS else "")
+        key = _key_bytes(paragraph)
+        out.append(hashlib.sha1(key).hexdigest()[:16] if _long_enough(key) else "")
     return out
 
 
 def packed_hashes(text: str) -> bytes:
     """:func:`paragraph_hashes` as little-endian uint64 values (0 for a paragraph too short to count)."""
     return np.array([int(h, 16) if h else 0 for h in paragraph_hashes(text)], dtype="<u8").tobytes()
+
+
+def unpacked_hashes(packed: bytes) -> list[str]:
+    """:func:`packed_hashes` back to :func:`paragraph_hashes` (0 is a paragraph too short to count)."""
+    return [as_hex(value) if value else "" for value in np.frombuffer(packed, dtype="<u8").tolist()]
 
 
 def as_hex(value: int) -> str:
@@ -124,13 +147,17 @@ def find_repeated(docs: Iterable[dict[str, Any]], min_docs: int = MIN_DOCS,
     return repeated
 
 
-def strip_repeated(doc: dict[str, Any], hashes: set[str]) -> dict[str, Any]:
+def strip_repeated(doc: dict[str, Any], hashes: set[str] | frozenset[str], packed: bytes | None = None) -> dict[str, Any]:
     """A copy of ``doc`` without the repeated paragraphs; ``cleaning`` and ``content_sha256`` updated.
 
+    ``packed``: the text's :func:`packed_hashes` when already known (the shard files keep them).
     A document made only of repeated paragraphs is returned unchanged (nothing is rejected
     here; the duplicate and boilerplate decisions are made elsewhere)."""
     paragraphs = doc["text"].split("\n\n")
-    keep = [p for p, h in zip(paragraphs, paragraph_hashes(doc["text"]), strict=True) if not h or h not in hashes]
+    own = unpacked_hashes(packed) if packed is not None else []
+    if len(own) != len(paragraphs):
+        own = paragraph_hashes(doc["text"])
+    keep = [p for p, h in zip(paragraphs, own, strict=True) if not h or h not in hashes]
     if len(keep) == len(paragraphs) or not keep:
         return doc
     text = "\n\n".join(keep)

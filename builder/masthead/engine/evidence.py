@@ -98,10 +98,10 @@ def _strip(accepted: pa.Table, shards: _Shards, evidence: Evidence, replaced: di
     affected = np.unique(docs)
     new_sha: dict[int, str] = {}
     for path, positions in shards.groups(affected):
-        table = shards.read(path, positions, ["id", "text", "cleaning", "content_sha256"])
+        table = shards.read(path, positions, ["id", "text", "cleaning", "content_sha256", "_para"])
         for position, doc in zip(positions.tolist(), table.to_pylist(), strict=True):
             hashes_of_group = frozen[int(codes[position])]
-            result = strip_repeated(doc, set(hashes_of_group))
+            result = strip_repeated(doc, hashes_of_group, doc["_para"])
             if result is not doc:
                 evidence.stripped[doc["id"]] = hashes_of_group
                 new_sha[position] = result["content_sha256"]

