@@ -8,6 +8,7 @@ committed).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from masthead import __version__
 from masthead.collect import Collected, ProgressFn, collect, fingerprint, input_files
@@ -15,16 +16,16 @@ from masthead.corpusinfo import read_corpus_info
 from masthead.errors import OutputError, ReleaseExistsError, StrictModeError
 from masthead.faults import checkpoint
 from masthead.release.atomic import remove_leftovers
-from masthead.release.bump import bumped_version, check_version, smallest_allowed
-from masthead.release.diff import DocumentDiff, diff_tables, release_batches
 from masthead.release.layout import corpus_dir, newest_release, release_dir
 from masthead.release.lock import corpus_lock
 from masthead.release.manifest import read_manifest_json
 from masthead.release.versions import Version
-from masthead.release.writer import write_release
 from masthead.report import BuildReport
 from masthead.schema import document_schema, raw_record_schema, schema_id
 from masthead.settings import Settings
+
+if TYPE_CHECKING:  # the diff and the writers (pyarrow.compute, datasets, matplotlib) load only when a build runs
+    from masthead.release.diff import DocumentDiff
 
 COVERED = ("title", "outlet", "date", "authors", "url", "language")
 
@@ -75,6 +76,8 @@ def choose_version(
     settings: Settings, newest: Version | None, cff_version: str | None, diff: DocumentDiff | None = None
 ) -> Version:
     """The new release's version: explicit (checked against the diff), bumped, or from CITATION.cff."""
+    from masthead.release.bump import bumped_version, check_version, smallest_allowed
+
     if newest is None:
         if settings.version is not None:
             return Version.parse(settings.version)
@@ -143,6 +146,8 @@ def _build_locked(settings: Settings, progress: ProgressFn | None = None) -> Bui
     changes.current = str(version)
     target = _refuse_existing(settings, found, version)
     report = _report(settings, collected, "built")
+    from masthead.release.writer import write_release
+
     splits = write_release(target, settings, info, str(version), collected, report, fp, progress, changes)
     report.version = str(version)
     report.release = str(target)
@@ -171,6 +176,8 @@ def document_changes(settings: Settings, collected: Collected, found: tuple[Vers
     Both sides are in id order, so they are compared batch by batch (a merge-join): only the
     changes are held in memory, never the corpus. The texts are not read: ``content_sha256`` is
     the SHA-256 of the text, so it differs exactly when the text does."""
+    from masthead.release.diff import diff_tables, release_batches
+
     docs = collected.docs
     if found is None:
         return diff_tables(None, lambda: (table for table, _ in docs.batches(columns=["id"])))

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from masthead.cli.app import command, print_json
 from masthead.cli.progress import progress_bar
-from masthead.report import BuildReport
-from masthead.scaffold import init_project
 from masthead.settings import load_settings
+
+if TYPE_CHECKING:
+    from masthead.report import BuildReport
 
 RawOption = Annotated[Optional[Path], typer.Option("--raw", help="Folder of raw documents (default: [tool.masthead] raw).")]
 DistOption = Annotated[Optional[Path], typer.Option("--dist", help="Folder that holds releases (default: [tool.masthead] dist).")]
@@ -92,6 +93,8 @@ def init_command(
     name: Annotated[Optional[str], typer.Option("--name", help="Corpus name (default: the folder's name).")] = None,
 ) -> None:
     """Start a new corpus project: pyproject.toml, CITATION.cff, raw/ and a README."""
+    from masthead.scaffold import init_project
+
     created = init_project(directory, name)
     typer.echo(f"created corpus project {created.name!r} in {directory}")
     typer.echo(f"next: put documents in {directory / 'raw'}, then run `masthead build` there")

@@ -5,12 +5,14 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from masthead.cli.app import stderr_is_tty
-from masthead.collect import ProgressFn
+
+if TYPE_CHECKING:  # masthead.collect (the readers, yaml) loads when a command runs, not for --help
+    from masthead.collect import ProgressFn
 
 
 class StageSummary:

@@ -20,19 +20,20 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from masthead.clean.repeated_lines import packed_hashes
 from masthead.context import StepContext
-from masthead.dedup import signature
 from masthead.engine.shards import Shard
 from masthead.errors import Reject
 from masthead.faults import checkpoint
-from masthead.pipeline import Processed, process_record
 from masthead.processes import pid_alive
 from masthead.readers import read_input
 from masthead.readers.manifest import Manifest
 from masthead.release.atomic import fsync_path
+
+if TYPE_CHECKING:  # the pipeline loads in the shard worker only: a build whose shards are cached never needs it
+    from masthead.pipeline import Processed
 
 DOCS = "docs.parquet"
 META = "meta.json"
@@ -74,7 +75,9 @@ def run_shard(shard: Shard, job: ShardJob, folder: Path) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from masthead.dedup import signature
     from masthead.engine.columns import work_schema
+    from masthead.pipeline import process_record
 
     manifest = Manifest(source=job.manifest_source, rows=dict(shard.manifest_rows))
     docs: list[dict[str, Any]] = []
