@@ -21,8 +21,10 @@ story lightly edited by several outlets) are found with MinHash LSH, in numpy:
 
 Candidates come from the band buckets: within a bucket each member is checked against its
 ``NEIGHBOURS`` next members in id order and against the bucket's first member, so a bucket
-shared by many documents (boilerplate-only texts) costs linear time, not quadratic. Memory is
-one ``uint64`` per document and band plus the signatures of candidate documents. Each
+shared by many documents (boilerplate-only texts) costs linear time, not quadratic. The bands
+are searched one at a time (:func:`candidate_pairs_of_bands`): memory is one ``uint64`` per
+document for the band being searched, one ``int64`` per distinct candidate pair found so far,
+and the signatures of candidate documents. Each
 duplicate points at one deterministic canonical document: the earliest date (undated last),
 then the smallest id.
 """
@@ -144,26 +146,41 @@ def band_keys(signatures: np.ndarray) -> np.ndarray:
 
 def candidate_pairs(keys: np.ndarray, index: np.ndarray) -> np.ndarray:
     """Pairs (lo, hi) of ``index`` values sharing a band key, unique and sorted (see module doc)."""
-    found = []
-    for band in range(keys.shape[1] if len(keys) else 0):
-        order = np.argsort(keys[:, band], kind="stable")
-        column, members = keys[order, band], index[order]
-        new = np.concatenate([[True], column[1:] != column[:-1]])
-        shared = ~new | np.concatenate([~new[1:], [False]])
-        if not shared.any():
-            continue
-        column, members, new = column[shared], members[shared], new[shared]
-        first = members[np.maximum.accumulate(np.where(new, np.arange(len(new)), 0))]
-        found.append(np.stack([first[~new], members[~new]], axis=1))
-        for step in range(1, NEIGHBOURS + 1):
-            same = column[step:] == column[:-step]
-            found.append(np.stack([members[:-step][same], members[step:][same]], axis=1))
-    if not found:
-        return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.concatenate(found).astype(np.int64)
-    pairs = np.sort(pairs, axis=1)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    return np.unique(pairs, axis=0)
+    return candidate_pairs_of_bands((keys[:, band] for band in range(keys.shape[1] if len(keys) else 0)), index)
+
+
+def candidate_pairs_of_bands(columns: Iterable[np.ndarray], index: np.ndarray) -> np.ndarray:
+    """:func:`candidate_pairs` from one band's keys at a time (each aligned with ``index``, ascending).
+
+    Only one band's column and the distinct pairs found so far (one ``int64`` each) are held."""
+    base = int(index.max()) + 1 if len(index) else 1
+    found = np.zeros(0, dtype=np.int64)
+    for column in columns:
+        codes = _band_pair_codes(column, index, base)
+        if len(codes):
+            found = np.union1d(found, codes)
+    return np.stack([found // base, found % base], axis=1) if len(found) else np.zeros((0, 2), dtype=np.int64)
+
+
+def _band_pair_codes(keys: np.ndarray, index: np.ndarray, base: int) -> np.ndarray:
+    """One band's candidate pairs as sorted unique codes ``lo * base + hi`` (lo < hi)."""
+    order = np.argsort(keys, kind="stable")
+    column = keys[order]
+    new = np.concatenate([[True], column[1:] != column[:-1]])
+    shared = ~new | np.concatenate([~new[1:], [False]])
+    if not shared.any():
+        return np.zeros(0, dtype=np.int64)
+    column, members, new = column[shared], index[order[shared]].astype(np.int64), new[shared]
+    del order
+    first = members[np.maximum.accumulate(np.where(new, np.arange(len(new)), 0))]
+    found = [(first[~new], members[~new])]
+    for step in range(1, NEIGHBOURS + 1):
+        same = column[step:] == column[:-step]
+        found.append((members[:-step][same], members[step:][same]))
+    a, b = np.concatenate([p[0] for p in found]), np.concatenate([p[1] for p in found])
+    keep = a != b
+    a, b = a[keep], b[keep]
+    return np.unique(np.minimum(a, b) * base + np.maximum(a, b))
 
 
 def similar(pairs: np.ndarray, signatures_of: Callable[[np.ndarray], np.ndarray], threshold: float = THRESHOLD) -> np.ndarray:
