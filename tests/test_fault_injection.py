@@ -82,11 +82,13 @@ def new_project(folder: Path) -> Path:
 
 
 def add_documents(project: Path) -> None:
-    """What release 1.1.0 adds: two JSONL files of new articles, in two shards."""
+    """What release 1.1.0 adds: two JSONL files of new articles, in two shards, all six with one
+    repeated paragraph (so the stripping stage runs and can be killed too)."""
     assert _is_cut(ADDED[0]) and not _is_cut(ADDED[1])
     for n, name in enumerate(ADDED):
         rows = [{"id": f"added-{n}-{i}", "title": f"Added report {n}.{i}",
-                 "text": f"Report {n}.{i} on the summit. The leaders met in room {10 * n + i}."} for i in range(3)]
+                 "text": f"Report {n}.{i} on the summit. The leaders met in room {10 * n + i}.\n\n"
+                         "The delegations spoke behind closed doors."} for i in range(3)]
         (project / "raw" / name).write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 
 

@@ -10,8 +10,8 @@ import pytest
 from tests.test_engine import build, corpus_files, release_bytes
 from typer.testing import Result
 
-from masthead.engine import local
 from masthead.engine import shards as shard_plan
+from masthead.engine import task
 
 
 @pytest.fixture
@@ -19,13 +19,13 @@ def ran(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
     """The sources of every shard actually processed (one worker runs in-process)."""
     monkeypatch.setattr(shard_plan, "TARGET_BYTES", 2000)
     calls: list[tuple[str, ...]] = []
-    real = local.run_shard
+    real = task.run_shard
 
     def spy(shard: shard_plan.Shard, job: object, folder: Path) -> int:
         calls.append(shard.sources)
         return real(shard, job, folder)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(local, "run_shard", spy)
+    monkeypatch.setattr(task, "run_shard", spy)
     return calls
 
 
@@ -74,3 +74,18 @@ def test_interrupted_build_resumes_from_finished_shards(
     assert result.exit_code == 0, result.output
     assert len(ran) == 2 < total
     assert json.loads(result.stdout)["counts"]["input_records"] == 51
+
+
+def test_no_cache_processes_every_shard_again_each_time(
+    make_project: Callable[..., Path], run_cli: Callable[..., Result], ran: list[tuple[str, ...]]
+) -> None:
+    project = make_project(corpus_files(), name="nocache")
+    first = run_cli("validate", "--json", "--workers", "1", "--no-cache", cwd=project)
+    assert first.exit_code == 0, first.output
+    total = len(ran)
+    assert total > 2
+    ran.clear()
+    second = run_cli("validate", "--json", "--workers", "1", "--no-cache", cwd=project)
+    assert second.exit_code == 0, second.output
+    assert len(ran) == total  # nothing reused from the first run's work folder
+    assert json.loads(second.stdout)["counts"] == json.loads(first.stdout)["counts"]

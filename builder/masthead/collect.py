@@ -119,17 +119,32 @@ def _folders(settings: Settings, shards: list[Shard], job: ShardJob, hashes: dic
     state = shard_cache.state_dir(settings)
     if settings.cache:
         return [state / "cache" / key for key in keys]
+    # --no-cache processes every document again: the outputs of earlier runs (this one's too) go first
     run = hashlib.sha256("".join(keys).encode()).hexdigest()[:16]
     work = state / "work"
     if work.is_dir():
         for old in work.iterdir():
-            if old.name != run:
-                shutil.rmtree(old, ignore_errors=True)
+            shutil.rmtree(old, ignore_errors=True)
     return [work / run / shard.name for shard in shards]
 
 
+def open_engine(settings: Settings) -> Any:
+    """The build's engine (a context manager with ``run(calls, done)``): a local pool or Ray."""
+    if settings.engine == "ray":
+        from masthead.engine.ray_engine import RayPool
+
+        return RayPool(settings.workers, settings.ray_address)
+    if settings.engine == "local":
+        from masthead.engine.local import LocalPool, default_workers
+
+        return LocalPool(settings.workers or default_workers())
+    raise ConfigError(f"engine {settings.engine!r} is not known; choose one of {', '.join(ENGINES)}")
+
+
 def _run_shards(settings: Settings, todo: list[tuple[Shard, Path]], job: ShardJob, total_bytes: int,
-                progress: ProgressFn | None) -> None:
+                progress: ProgressFn | None, engine: Any) -> None:
+    from masthead.engine import task
+
     if progress is not None:
         progress("process", 0, None)
     if not todo:
@@ -143,16 +158,7 @@ def _run_shards(settings: Settings, todo: list[tuple[Shard, Path]], job: ShardJo
             estimate = round(state["records"] * total_bytes / state["bytes"]) if state["bytes"] else None
             progress("process", state["records"], max(estimate or 0, state["records"]) if estimate else None)
 
-    if settings.engine == "ray":
-        from masthead.engine.ray_engine import run_ray
-
-        run_ray(todo, job, settings.workers, settings.ray_address, done)
-    elif settings.engine == "local":
-        from masthead.engine.local import default_workers, run_local
-
-        run_local(todo, job, settings.workers or default_workers(), done)
-    else:
-        raise ConfigError(f"engine {settings.engine!r} is not known; choose one of {', '.join(ENGINES)}")
+    engine.run([(shard, task.run_shard, (shard, job, folder)) for shard, folder in todo], done)
     if progress is not None:
         progress("process", state["records"], state["records"])
 
@@ -181,12 +187,13 @@ def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_tex
     shards = plan_shards(settings.raw, sources, manifest.rows)
     folders = _folders(settings, shards, job, _content_hashes(settings.raw, inputs))
     todo = [(shard, folder) for shard, folder in zip(shards, folders, strict=True) if not is_done(folder)]
-    _run_shards(settings, todo, job, sum(_size(settings.raw / s) for s in sources), progress)
     outputs = [ShardOutput(shard, folder) for shard, folder in zip(shards, folders, strict=True)]
     schema = arrow_schema(document_schema(settings.schema_dir))
-    if progress is not None:
-        progress("merge", 0, None)
-    merged = merge(outputs, schema, settings.splits, settings.duplicates == "drop")
+    with open_engine(settings) as engine:  # one pool (or Ray session) for the shards and the stripping
+        _run_shards(settings, todo, job, sum(_size(settings.raw / s) for s in sources), progress, engine)
+        if progress is not None:
+            progress("merge", 0, None)
+        merged = merge(outputs, schema, settings.splits, settings.duplicates == "drop", engine.run)
     if settings.cache:
         shard_cache.prune(shard_cache.state_dir(settings) / "cache", {f.name for f in folders})
     manifest.used.update(merged.manifest_used)

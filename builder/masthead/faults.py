@@ -26,6 +26,8 @@ CHECKPOINTS = (
     "shard.docs-written",        # a shard's docs.parquet fsynced and renamed into its cache folder
     "shard.meta-written",        # its meta.json too
     "shard.done-before",         # its folder fsynced, the done marker not yet written
+    "strip.shard",               # a shard's repeated lines stripped in memory, its stripped file not yet written
+    "strip.done",                # every shard's stripped file written
     "collect.done",              # every record read, processed and de-duplicated
     "release.temp-created",      # the temporary release folder exists, still empty
     "parquet.shard-before",      # before each Parquet shard is written

@@ -5,8 +5,9 @@ columns ``_para`` (packed paragraph hashes) and ``_minhash`` (signatures) shard 
 memory holds a few numbers per document, never the texts or a Python object per document:
 
 1. repeated lines (:mod:`masthead.clean.repeated_lines`): paragraph hashes counted per group
-   (outlet, else source folder); the documents holding a repeated paragraph are read, stripped,
-   and their text hash and signature recomputed, so duplicate detection sees the final text;
+   (outlet, else source folder) by :func:`repeated_groups`; the workers then strip them
+   (:mod:`masthead.engine.strip_stage`), with new text hashes and signatures, so duplicate
+   detection (:func:`corpus_evidence`) reads the final text's;
 2. exact duplicates: equal ``content_sha256`` (after stripping);
 3. near duplicates: MinHash LSH band keys (:mod:`masthead.dedup`), candidates verified.
 
@@ -24,15 +25,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from masthead.clean.repeated_lines import as_hex, count_repeated, strip_repeated
-from masthead.dedup import BANDS, NUM_PERM, SIGNATURE_BYTES, band_keys, candidate_pairs, canonical_map, equal_runs, signature, similar
+from masthead.clean.repeated_lines import as_hex, count_repeated
+from masthead.dedup import BANDS, NUM_PERM, SIGNATURE_BYTES, band_keys, candidate_pairs, canonical_map, equal_runs, similar
+from masthead.engine.strip_stage import group_names
 
 
 @dataclass
 class Evidence:
     sha: pa.Array  # content_sha256 after stripping, in id order
     duplicate_of: dict[str, str] = field(default_factory=dict)  # id -> canonical id
-    stripped: dict[str, frozenset[str]] = field(default_factory=dict)  # id -> repeated hashes of its group
 
 
 def _binary(array: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
@@ -67,20 +68,23 @@ class _Shards:
         return pq.read_table(path, columns=columns).take(pa.array(rows))
 
 
-def _group_codes(accepted: pa.Table) -> tuple[np.ndarray, np.ndarray]:
-    """Group code per document (outlet, else source folder) and the number of documents per code."""
-    source = accepted["source"].cast(pa.string())
-    folder = pc.replace_substring_regex(pc.replace_substring_regex(source, "^[^/]*$", ""), "/[^/]*$", "")
-    outlet = accepted["outlet"].cast(pa.string())
-    has_outlet = pc.fill_null(pc.not_equal(outlet, ""), False)
-    group = pc.if_else(has_outlet, pc.binary_join_element_wise("outlet:", outlet, ""),
-                       pc.binary_join_element_wise("folder:", folder, ""))
-    codes = pc.dictionary_encode(group).combine_chunks().indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    return codes, np.bincount(codes) if len(codes) else np.zeros(0, dtype=np.int64)
+def _group_codes(accepted: pa.Table) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Group code per document (outlet, else source folder), documents per code, and the codes' names."""
+    encoded = pc.dictionary_encode(group_names(accepted)).combine_chunks()
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes, np.bincount(codes) if len(codes) else np.zeros(0, dtype=np.int64), encoded.dictionary.to_pylist()
 
 
-def _strip(accepted: pa.Table, shards: _Shards, evidence: Evidence, replaced: dict[int, bytes]) -> None:
-    codes, sizes = _group_codes(accepted)
+def repeated_groups(docs_paths: list[Path], accepted: pa.Table) -> dict[int, dict[str, frozenset[str]]]:
+    """Shard index -> {group: hashes of its repeated lines} for the groups of that shard's documents.
+
+    Counted over the accepted documents' packed paragraph hashes (``_para``) with numpy; the
+    stripping itself is :mod:`masthead.engine.strip_stage`, on the workers."""
+    if not len(accepted):
+        return {}
+    shards = _Shards(docs_paths, accepted["_shard"].to_numpy(zero_copy_only=False),
+                     accepted["_row"].to_numpy(zero_copy_only=False))
+    codes, sizes, names = _group_codes(accepted)
 
     def passes() -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         for path, positions in shards.groups():
@@ -90,63 +94,56 @@ def _strip(accepted: pa.Table, shards: _Shards, evidence: Evidence, replaced: di
 
     docs, groups, hashes = count_repeated(passes, sizes)
     if not len(docs):
-        return
+        return {}
     repeated: dict[int, set[str]] = {}
     for group, value in zip(groups.tolist(), hashes.tolist(), strict=True):
         repeated.setdefault(group, set()).add(as_hex(value))
     frozen = {group: frozenset(values) for group, values in repeated.items()}
-    affected = np.unique(docs)
-    new_sha: dict[int, str] = {}
-    for path, positions in shards.groups(affected):
-        table = shards.read(path, positions, ["id", "text", "cleaning", "content_sha256", "_para"])
-        for position, doc in zip(positions.tolist(), table.to_pylist(), strict=True):
-            hashes_of_group = frozen[int(codes[position])]
-            result = strip_repeated(doc, hashes_of_group, doc["_para"])
-            if result is not doc:
-                evidence.stripped[doc["id"]] = hashes_of_group
-                new_sha[position] = result["content_sha256"]
-                replaced[position] = signature(result["text"])
-    if new_sha:
-        mask = np.zeros(len(accepted), dtype=bool)
-        where = sorted(new_sha)
-        mask[where] = True
-        evidence.sha = pc.replace_with_mask(evidence.sha, pa.array(mask), pa.array([new_sha[p] for p in where], pa.string()))
+    with_lines = np.isin(codes, np.array(sorted(frozen), dtype=np.int64))
+    pairs = np.unique(np.stack([shards.shard[with_lines].astype(np.int64), codes[with_lines]], axis=1), axis=0)
+    out: dict[int, dict[str, frozenset[str]]] = {}
+    for shard, code in pairs.tolist():
+        out.setdefault(int(shard), {})[names[code]] = frozen[code]
+    return out
 
 
-def _signatures(shards: _Shards, positions: np.ndarray, replaced: dict[int, bytes]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+def _signatures(shards: _Shards, positions: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(positions, signatures) per shard for the documents that have a signature."""
-    fresh_positions = np.array(sorted(replaced), dtype=np.int64)
     for path, part in shards.groups(positions):
         lengths, data = _binary(shards.read(path, part, ["_minhash"])["_minhash"])
         valid = lengths == SIGNATURE_BYTES
         if not np.all(valid | (lengths == 0)):
             raise ValueError(f"{path}: a MinHash signature is not {SIGNATURE_BYTES} bytes")
-        sigs = data.view("<u4").astype(np.uint32).reshape(-1, NUM_PERM)
-        fresh = np.flatnonzero(np.isin(part, fresh_positions))
-        if len(fresh):  # stripped documents carry the signature of their new text
-            full = np.zeros((len(part), NUM_PERM), dtype=np.uint32)
-            full[valid] = sigs
-            for i in fresh.tolist():
-                packed = replaced[int(part[i])]
-                valid[i] = len(packed) == SIGNATURE_BYTES
-                if valid[i]:
-                    full[i] = np.frombuffer(packed, dtype="<u4")
-            sigs = full[valid]
-        yield part[valid], sigs
+        yield part[valid], data.view("<u4").astype(np.uint32).reshape(-1, NUM_PERM)
 
 
-def corpus_evidence(outputs_paths: list[Path], accepted: pa.Table, near: bool = True) -> Evidence:
-    """Stripping, exact and near duplicates of ``accepted`` (sorted by id; key columns, _shard, _row)."""
-    shards = _Shards(outputs_paths, accepted["_shard"].to_numpy(zero_copy_only=False),
+def _final_sha(shards: _Shards, accepted: pa.Table, stripped: set[int]) -> pa.Array:
+    """``content_sha256`` in id order, read again from the shards whose text the stripping stage changed."""
+    sha = accepted["content_sha256"].combine_chunks()
+    if not stripped:
+        return sha
+    mask = np.isin(shards.shard, np.array(sorted(stripped), dtype=np.int64))
+    positions, values = [], []
+    for path, part in shards.groups(np.flatnonzero(mask)):
+        positions.append(part)
+        values.append(shards.read(path, part, ["content_sha256"])["content_sha256"].combine_chunks())
+    order = np.argsort(np.concatenate(positions), kind="stable")
+    replacement = pa.concat_arrays(values).take(pa.array(order))
+    return pc.replace_with_mask(sha, pa.array(mask), replacement)
+
+
+def corpus_evidence(read_paths: list[Path], accepted: pa.Table, stripped: set[int] | None = None,
+                    near: bool = True) -> Evidence:
+    """Exact and near duplicates of ``accepted`` (sorted by id; key columns, _shard, _row), read from
+    each shard's final file (``read_paths``; ``stripped``: the shards whose file the stripping changed)."""
+    shards = _Shards(read_paths, accepted["_shard"].to_numpy(zero_copy_only=False),
                      accepted["_row"].to_numpy(zero_copy_only=False))
-    evidence = Evidence(sha=accepted["content_sha256"].combine_chunks())
-    replaced: dict[int, bytes] = {}
-    _strip(accepted, shards, evidence, replaced)
+    evidence = Evidence(sha=_final_sha(shards, accepted, stripped or set()))
     pairs = [equal_runs(evidence.sha)]
     if near and len(accepted):
         keys = np.zeros((len(accepted), BANDS), dtype=np.uint64)
         valid = np.zeros(len(accepted), dtype=bool)
-        for positions, sigs in _signatures(shards, np.arange(len(accepted)), replaced):
+        for positions, sigs in _signatures(shards, np.arange(len(accepted))):
             keys[positions] = band_keys(sigs)
             valid[positions] = True
         index = np.flatnonzero(valid)
@@ -155,7 +152,7 @@ def corpus_evidence(outputs_paths: list[Path], accepted: pa.Table, near: bool = 
 
         def signatures_of(nodes: np.ndarray) -> np.ndarray:
             out = np.zeros((len(nodes), NUM_PERM), dtype=np.uint32)
-            for positions, sigs in _signatures(shards, nodes, replaced):
+            for positions, sigs in _signatures(shards, nodes):
                 out[np.searchsorted(nodes, positions)] = sigs
             return out
 

@@ -1,4 +1,4 @@
-"""The local engine: shards in a process pool (or in this process for one worker)."""
+"""The local engine: a build's tasks in a process pool (or in this process for one worker)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,14 @@ import os
 import select
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
+from typing import Any
 
-from masthead.engine.shards import Shard
-from masthead.engine.task import ShardJob, run_shard
+from masthead.engine.strip_stage import Call, Done
 from masthead.errors import WorkerError
 from masthead.processes import pid_alive
-
-Done = Callable[[Shard, int], None]
 
 
 def default_workers() -> int:
@@ -48,29 +45,50 @@ def exit_with(build_pid: int) -> None:
     threading.Thread(target=watch, name="exit-with-build", daemon=True).start()
 
 
-def run_local(todo: Sequence[tuple[Shard, Path]], job: ShardJob, workers: int, done: Done) -> None:
-    """Run every (shard, output folder) in ``todo``; ``done(shard, records)`` as each finishes."""
-    workers = max(1, min(workers, len(todo)))
-    if workers == 1:
-        for shard, folder in todo:
-            done(shard, run_shard(shard, job, folder))
-        return
-    # forkserver: workers start from a clean interpreter, never a copy of a threaded parent
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=exit_with, initargs=(os.getpid(),)) as pool:
-        pending: dict[Future[int], Shard] = {}
-        queue = list(todo)
+class LocalPool:
+    """Runs calls in a process pool kept for the whole build, or in this process for one worker.
+
+    One pool serves every stage (the shards, then the repeated-line stripping), so workers
+    start once. ``run`` calls ``done(key, result)`` as each call finishes, in any order."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = max(1, workers)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> LocalPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # forkserver: workers start from a clean interpreter, never a copy of a threaded parent
+            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context(method),
+                                             initializer=exit_with, initargs=(os.getpid(),))
+        return self._pool
+
+    def run(self, calls: Sequence[Call], done: Done) -> None:
+        if self.workers == 1 or len(calls) == 1:
+            for key, fn, args in calls:
+                done(key, fn(*args))
+            return
+        pool = self._executor()
+        pending: dict[Future[Any], Any] = {}
+        queue = list(calls)
         # keep the pool busy but the queue short: a failure stops the build early
         while queue or pending:
-            while queue and len(pending) < 2 * workers:
-                shard, folder = queue.pop(0)
-                pending[pool.submit(run_shard, shard, job, folder)] = shard
+            while queue and len(pending) < 2 * self.workers:
+                key, fn, args = queue.pop(0)
+                pending[pool.submit(fn, *args)] = key
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
-                shard = pending.pop(future)
+                key = pending.pop(future)
                 try:
-                    done(shard, future.result())
+                    done(key, future.result())
                 except BrokenProcessPool as exc:
                     for other in pending:
                         other.cancel()

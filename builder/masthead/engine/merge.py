@@ -4,10 +4,11 @@ A first pass reads only the key columns of every shard (id, text hash, date, …
 decides everything corpus-wide: which records repeat an id (rejected, naming the first),
 which paragraphs are an outlet's repeated lines, which documents are exact or near duplicates
 (``masthead.engine.evidence``), which are dropped, the split of each document and the global
-order by id. The second pass (:meth:`DocumentSet.batches`)
-streams the documents in that order: every shard file is sorted by id, so a k-way merge
-reads each shard front to back with a small buffer; repeated lines are stripped as documents
-stream out (the key pass already used the stripped text's hash and signature).
+order by id. Repeated lines are
+decided here and stripped by the workers (:mod:`masthead.engine.strip_stage`), once, into each
+shard's final file. The second pass (:meth:`DocumentSet.batches`) streams the documents in
+order from those files: every shard file is sorted by id, so a k-way merge reads each shard
+front to back with a small buffer.
 """
 
 from __future__ import annotations
@@ -24,16 +25,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from masthead.clean.repeated_lines import strip_repeated
-from masthead.engine.evidence import corpus_evidence
+from masthead.engine.evidence import corpus_evidence, repeated_groups
 from masthead.engine.shards import Shard
+from masthead.engine.strip_stage import Runner, run_inline, run_strip_stage
 from masthead.engine.task import COVERED, DOCS, read_meta, reject_from_dict
 from masthead.errors import DUPLICATE_ID, Reject
 from masthead.splits import split_of
 
 KEY_COLUMNS = ["id", "content_sha256", "date", "source", "source_record", "language", "outlet", "_seq", "_filled"]
-STRIP_COLUMNS = ("text", "cleaning", "content_sha256")
-STRIP_READS = (*STRIP_COLUMNS, "_para")  # the paragraph hashes, so stripping never recomputes them
 BATCH_ROWS = 2048
 
 
@@ -41,10 +40,15 @@ BATCH_ROWS = 2048
 class ShardOutput:
     shard: Shard
     folder: Path
+    read_path: Path | None = None  # the final documents (after the stripping stage)
 
     @property
     def docs_path(self) -> Path:
         return self.folder / DOCS
+
+    @property
+    def final_path(self) -> Path:
+        return self.read_path or self.docs_path
 
 
 @dataclass
@@ -103,7 +107,6 @@ class DocumentSet:
     duplicate_of: dict[int, str] = field(default_factory=dict)  # position in the order -> canonical id
     coverage_counts: dict[str, int] = field(default_factory=dict)
     language_tags: list[str] = field(default_factory=list)
-    stripped: dict[int, frozenset[str]] = field(default_factory=dict)  # position -> repeated-line hashes
 
     def __len__(self) -> int:
         return len(self.order_row)
@@ -124,8 +127,6 @@ class DocumentSet:
     def batches(self, rows: int = BATCH_ROWS, columns: list[str] | None = None) -> Iterator[tuple[pa.Table, np.ndarray]]:
         """(table, split codes) in id order, ``rows`` at a time, ``duplicate_of`` filled in."""
         names = columns or self.schema.names
-        strip = bool(self.stripped) and any(name in names for name in STRIP_COLUMNS)
-        read = names + [name for name in STRIP_READS if strip and name not in names]
         cursors: dict[int, ShardCursor] = {}
         for start in range(0, len(self), rows):
             shards = self.order_shard[start : start + rows]
@@ -134,15 +135,13 @@ class DocumentSet:
             for shard in np.unique(shards):
                 mask = shards == shard
                 if int(shard) not in cursors:
-                    cursors[int(shard)] = ShardCursor(self.outputs[int(shard)].docs_path, read)
+                    cursors[int(shard)] = ShardCursor(self.outputs[int(shard)].final_path, names)
                 pieces.append(cursors[int(shard)].take(wanted[mask]))
                 positions.append(np.nonzero(mask)[0])
             table = pa.concat_tables(pieces)
             inverse = np.empty(len(shards), dtype=np.int64)
             inverse[np.concatenate(positions)] = np.arange(len(shards))
             table = table.take(pa.array(inverse))
-            if strip:
-                table = _strip_batch(table, start, self.stripped).select(names)
             if self.duplicate_of and "duplicate_of" in names:
                 dups = [self.duplicate_of.get(i) for i in range(start, start + len(shards))]
                 if any(d is not None for d in dups):
@@ -153,23 +152,6 @@ class DocumentSet:
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for table, _ in self.batches():
             yield from table.to_pylist()
-
-
-def _strip_batch(table: pa.Table, start: int, stripped: dict[int, frozenset[str]]) -> pa.Table:
-    """Repeated lines removed from the batch's documents at positions ``start``… that have any."""
-    hits = [i for i in range(len(table)) if start + i in stripped]
-    if not hits:
-        return table
-    columns = {name: table[name].to_pylist() for name in STRIP_COLUMNS}
-    para = table["_para"]
-    for i in hits:
-        doc = strip_repeated({name: columns[name][i] for name in STRIP_COLUMNS}, stripped[start + i], para[i].as_py())
-        for name in STRIP_COLUMNS:
-            columns[name][i] = doc[name]
-    for name, values in columns.items():
-        index = table.schema.get_field_index(name)
-        table = table.set_column(index, table.schema.field(index), pa.array(values, table.schema.field(index).type))
-    return table
 
 
 class RawTexts(Mapping[str, str]):
@@ -247,18 +229,22 @@ def _notes_of_rows(outputs: list[ShardOutput], rows: list[tuple[int, int]]) -> C
     return found
 
 
-def merge(outputs: list[ShardOutput], schema: pa.Schema, splits: dict[str, float], drop_duplicates: bool) -> MergeResult:
-    """Run the corpus-level stages; the documents themselves stay on disk until written."""
+def merge(outputs: list[ShardOutput], schema: pa.Schema, splits: dict[str, float], drop_duplicates: bool,
+          run: Runner = run_inline) -> MergeResult:
+    """Run the corpus-level stages (the stripping on ``run``'s workers); the documents stay on disk."""
     metas = [read_meta(o.folder) for o in outputs]
     keys = _keys(outputs)
     rejected_ids, id_rejects = _duplicate_ids(keys)
     accepted = keys.filter(pa.array(~rejected_ids)) if len(keys) else keys
     dup_of: dict[str, str] = {}
-    stripped_ids: dict[str, frozenset[str]] = {}
     if len(accepted):
         accepted = accepted.take(pc.sort_indices(accepted, sort_keys=[("id", "ascending")]))
-        evidence = corpus_evidence([o.docs_path for o in outputs], accepted)
-        dup_of, stripped_ids = evidence.duplicate_of, evidence.stripped
+        docs_paths = [o.docs_path for o in outputs]
+        read_paths = run_strip_stage(docs_paths, repeated_groups(docs_paths, accepted), run)
+        for output, path in zip(outputs, read_paths, strict=True):
+            output.read_path = path
+        changed = {index for index, path in enumerate(read_paths) if path != docs_paths[index]}
+        dup_of = corpus_evidence(read_paths, accepted, changed).duplicate_of
     published = accepted
     if drop_duplicates and dup_of:
         published = accepted.filter(pc.invert(pc.is_in(accepted["id"], value_set=pa.array(list(dup_of), pa.string()))))
@@ -275,16 +261,12 @@ def merge(outputs: list[ShardOutput], schema: pa.Schema, splits: dict[str, float
             hit = pc.is_in(ids, value_set=pa.array(list(dup_of), pa.string())).to_numpy(zero_copy_only=False)
             for position in np.nonzero(hit)[0]:
                 positions[int(position)] = dup_of[ids[int(position)].as_py()]
-        stripped: dict[int, frozenset[str]] = {}
-        if stripped_ids:
-            hit = pc.is_in(ids, value_set=pa.array(list(stripped_ids), pa.string())).to_numpy(zero_copy_only=False)
-            stripped = {int(p): stripped_ids[ids[int(p)].as_py()] for p in np.nonzero(hit)[0]}
         filled = published["_filled"].to_numpy(zero_copy_only=False).astype(np.int64)
         coverage = {name: int(np.count_nonzero(filled & (1 << bit))) for bit, name in enumerate(COVERED)}
         docs = DocumentSet(
             outputs, schema, published["_shard"].to_numpy(zero_copy_only=False),
             published["_row"].to_numpy(zero_copy_only=False), split_names, codes, positions, coverage,
-            [str(v) for v in pc.unique(published["language"].cast(pa.string())).to_pylist()], stripped,
+            [str(v) for v in pc.unique(published["language"].cast(pa.string())).to_pylist()],
         )
     else:
         empty = np.zeros(0, dtype=np.int64)

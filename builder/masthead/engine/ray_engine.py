@@ -1,52 +1,65 @@
 """The Ray engine: the same shard function as Ray Core tasks (``pip install masthead[ray]``).
 
-Ray Core tasks over shards, not Ray Data: each task runs :func:`run_shard` and writes its
-shard's outputs to the work folder, exactly as a local worker would, so the merge and the
+Ray Core tasks over shards, not Ray Data: each task runs the same function a local worker
+would (:func:`masthead.engine.task.run_shard`, then the stripping stage) and writes its
+shard's outputs to the work folder, so the merge and the
 release are the same code and the same bytes. The work folder must be reachable by every
 node (a local path on one machine, a shared file system on a cluster).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from masthead.engine.local import Done
-from masthead.engine.shards import Shard
-from masthead.engine.task import ShardJob, run_shard
+from masthead.engine.strip_stage import Call, Done
 from masthead.errors import ConfigError
 
 
-def _run(shard: Shard, job: ShardJob, folder: str) -> tuple[int, int]:
-    return shard.index, run_shard(shard, job, Path(folder))
+class RayPool:
+    """Runs calls as Ray tasks on the cluster at ``address`` (None: a local Ray instance).
 
+    Ray is started once for the whole build (every stage) and stopped at the end if this
+    build started it."""
 
-def run_ray(todo: Sequence[tuple[Shard, Path]], job: ShardJob, workers: int | None, address: str | None,
-            done: Done) -> None:
-    """Run every shard as a Ray task on the cluster at ``address`` (None: a local Ray instance)."""
-    try:
+    def __init__(self, workers: int | None, address: str | None) -> None:
+        self.workers, self.address = workers, address
+        self._started = False
+
+    def __enter__(self) -> RayPool:
+        try:
+            import ray
+        except ImportError as exc:
+            raise ConfigError("--engine ray needs Ray: pip install 'masthead[ray]'") from exc
+        if not ray.is_initialized():
+            options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
+            if self.address:
+                options["address"] = self.address
+            elif self.workers:
+                options["num_cpus"] = self.workers
+            ray.init(**options)
+            self._started = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._started:
+            import ray
+
+            ray.shutdown()
+            self._started = False
+
+    def run(self, calls: Sequence[Call], done: Done) -> None:
         import ray
-    except ImportError as exc:
-        raise ConfigError("--engine ray needs Ray: pip install 'masthead[ray]'") from exc
-    started = False
-    if not ray.is_initialized():
-        options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
-        if address:
-            options["address"] = address
-        elif workers:
-            options["num_cpus"] = workers
-        ray.init(**options)
-        started = True
-    try:
-        task = ray.remote(_run)
-        job_ref = ray.put(job)
-        by_index = {shard.index: shard for shard, _ in todo}
-        pending = [task.remote(shard, job_ref, str(folder)) for shard, folder in todo]
+
+        remote: dict[Callable[..., Any], Any] = {}
+        keys: dict[Any, Any] = {}
+        pending = []
+        for key, fn, args in calls:
+            if fn not in remote:
+                remote[fn] = ray.remote(fn)
+            ref = remote[fn].remote(*args)
+            keys[ref] = key
+            pending.append(ref)
         while pending:
             ready, pending = ray.wait(pending, num_returns=1)
-            index, records = ray.get(ready[0])
-            done(by_index[index], records)
-    finally:
-        if started:
-            ray.shutdown()
+            done(keys[ready[0]], ray.get(ready[0]))

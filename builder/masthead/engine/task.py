@@ -73,7 +73,6 @@ def filled_mask(doc: dict[str, Any]) -> int:
 def run_shard(shard: Shard, job: ShardJob, folder: Path) -> int:
     """Process ``shard`` into ``folder`` (marker last); returns the number of input records."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     from masthead.dedup import signature
     from masthead.engine.columns import work_schema
@@ -107,14 +106,10 @@ def run_shard(shard: Shard, job: ShardJob, folder: Path) -> int:
     docs.sort(key=lambda d: (d["id"], d["_seq"]))
     folder.mkdir(parents=True, exist_ok=True)
     (folder / DONE).unlink(missing_ok=True)
-    _remove_dead_temps(folder)
+    remove_dead_temps(folder)
     schema = work_schema(job.ctx.schema_dir, job.keep_raw_text)
     table = pa.Table.from_pylist(docs, schema=schema)
-    temp = folder / f"{DOCS}.tmp-{os.getpid()}"
-    pq.write_table(table, temp, row_group_size=work_row_group(table), compression="zstd", compression_level=1,
-                   write_statistics=False)
-    fsync_path(temp)
-    os.replace(temp, folder / DOCS)
+    write_work_file(table, folder / DOCS)
     checkpoint("shard.docs-written")
     meta = {
         "records": seq,
@@ -136,7 +131,20 @@ def run_shard(shard: Shard, job: ShardJob, folder: Path) -> int:
     return seq
 
 
-def _remove_dead_temps(folder: Path) -> None:
+def write_work_file(table: Any, path: Path) -> None:
+    """A work file, durably and atomically: a temporary file named after this process, renamed."""
+    import pyarrow.parquet as pq
+
+    temp = path.parent / f"{path.name}.tmp-{os.getpid()}"
+    # lz4 without dictionaries: measured on a 5,000-document shard, writing and reading take less
+    # than half zstd's time, for files about 40% larger (work files are read soon, then pruned)
+    pq.write_table(table, temp, row_group_size=work_row_group(table), compression="lz4", use_dictionary=False,
+                   write_statistics=False)
+    fsync_path(temp)
+    os.replace(temp, path)
+
+
+def remove_dead_temps(folder: Path) -> None:
     """Remove ``*.tmp-<pid>`` files of killed runs (never those of a live process, e.g. a validate)."""
     for temp in folder.glob("*.tmp-*"):
         pid = temp.name.rpartition(".tmp-")[2]

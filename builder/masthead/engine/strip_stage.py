@@ -1,0 +1,139 @@
+"""The stripping stage: each shard's repeated lines removed by a worker, once, and kept on disk.
+
+The merge decides which paragraphs are an outlet's repeated lines (a corpus-wide count,
+:func:`masthead.engine.evidence.repeated_groups`); this stage applies that decision shard by
+shard on the engine's workers: every document of a group with repeated lines loses them, and
+gets a new ``cleaning`` record, ``content_sha256`` and MinHash signature. The result is a
+copy of the shard's work file, ``stripped-<digest>.parquet``, beside it, named after the
+repeated lines it applied, so a rebuild whose decision for a shard is unchanged reuses the
+file (it lives in the shard's cache entry). A shard where nothing changes gets an empty
+``stripped-<digest>.none`` marker and is read from its own work file.
+
+Everything after this stage (duplicates, the release, the diff) reads the stripped files:
+the text is stripped exactly once per build, in parallel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from masthead.faults import checkpoint
+
+PREFIX = "stripped-"
+DONE_SUFFIX = ".parquet"
+NOTHING_SUFFIX = ".none"
+STRIP_READS = ["text", "cleaning", "content_sha256", "_para"]
+
+Call = tuple[Any, Callable[..., Any], tuple[Any, ...]]  # (key, picklable function, arguments)
+Done = Callable[[Any, Any], None]  # done(key, result)
+Runner = Callable[[Sequence[Call], Done], None]
+
+
+def run_inline(calls: Sequence[Call], done: Done) -> None:
+    """A :data:`Runner` that runs every call in this process."""
+    for key, fn, args in calls:
+        done(key, fn(*args))
+
+
+def group_names(table: Any) -> Any:
+    """Each document's group for repeated lines: ``outlet:<name>``, else ``folder:<source folder>``
+    (as :func:`masthead.clean.repeated_lines.group_of`), as a string array."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    source = table["source"].cast(pa.string())
+    folder = pc.replace_substring_regex(pc.replace_substring_regex(source, "^[^/]*$", ""), "/[^/]*$", "")
+    outlet = table["outlet"].cast(pa.string())
+    has_outlet = pc.fill_null(pc.not_equal(outlet, ""), False)
+    return pc.if_else(has_outlet, pc.binary_join_element_wise("outlet:", outlet, ""),
+                      pc.binary_join_element_wise("folder:", folder, ""))
+
+
+def digest(repeated: dict[str, frozenset[str]]) -> str:
+    """Names the decision applied to a shard: its groups and their repeated-line hashes."""
+    data = json.dumps({group: sorted(hashes) for group, hashes in sorted(repeated.items())}, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:24]
+
+
+def stripped_path(folder: Path, repeated: dict[str, frozenset[str]]) -> Path:
+    return folder / f"{PREFIX}{digest(repeated)}{DONE_SUFFIX}"
+
+
+def _nothing_marker(path: Path) -> Path:
+    return path.with_suffix(NOTHING_SUFFIX)
+
+
+def read_path(docs_path: Path, repeated: dict[str, frozenset[str]] | None) -> Path | None:
+    """The file to read the shard's final documents from, or None when the stage has not run yet."""
+    if not repeated:
+        return docs_path
+    path = stripped_path(docs_path.parent, repeated)
+    if path.is_file():
+        return path
+    if _nothing_marker(path).is_file():
+        return docs_path
+    return None
+
+
+def strip_shard(docs_path: str, out_path: str, repeated: dict[str, frozenset[str]]) -> int:
+    """Write ``out_path``: the work file ``docs_path`` with the repeated lines of ``repeated``'s
+    groups removed (or its ``.none`` marker when no document changes). Returns the documents changed.
+
+    A pure function of its arguments and the file, so any engine can run it."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from masthead.clean.repeated_lines import strip_repeated
+    from masthead.dedup import signature
+    from masthead.engine.task import remove_dead_temps, write_work_file
+
+    target = Path(out_path)
+    remove_dead_temps(target.parent)  # of a stripping killed part-way
+    for stale in target.parent.glob(f"{PREFIX}*"):  # another decision's file: never read again
+        if stale.name != target.name and ".tmp-" not in stale.name:
+            stale.unlink(missing_ok=True)
+    table = pq.read_table(docs_path)
+    groups = group_names(table).to_pylist()
+    rows = [i for i, group in enumerate(groups) if group in repeated]
+    changed: dict[int, dict[str, Any]] = {}
+    if rows:
+        subset = table.select(STRIP_READS).take(pa.array(rows, pa.int64())).to_pylist()
+        for row, doc in zip(rows, subset, strict=True):
+            result = strip_repeated(doc, repeated[groups[row]], doc["_para"])
+            if result is not doc:
+                changed[row] = result
+    checkpoint("strip.shard")
+    if not changed:
+        marker = _nothing_marker(target)
+        marker.touch()
+        return 0
+    for name in ("text", "cleaning", "content_sha256", "_minhash"):
+        values = table[name].to_pylist()
+        for row, doc in changed.items():
+            values[row] = signature(doc["text"]) if name == "_minhash" else doc[name]
+        index = table.schema.get_field_index(name)
+        table = table.set_column(index, table.schema.field(index), pa.array(values, table.schema.field(index).type))
+    write_work_file(table, target)
+    return len(changed)
+
+
+def run_strip_stage(docs_paths: list[Path], repeated: dict[int, dict[str, frozenset[str]]], run: Runner) -> list[Path]:
+    """Every shard's final file (stripping those not done yet on ``run``'s workers), by shard index."""
+    paths: list[Path | None] = [read_path(path, repeated.get(index)) for index, path in enumerate(docs_paths)]
+    todo = [(index, strip_shard, (str(docs_paths[index]), str(stripped_path(docs_paths[index].parent, repeated[index])),
+                                  repeated[index]))
+            for index, path in enumerate(paths) if path is None]
+    if todo:
+        run(todo, lambda index, _changed: None)
+        checkpoint("strip.done")
+    out = []
+    for index, docs_path in enumerate(docs_paths):
+        found = read_path(docs_path, repeated.get(index))
+        if found is None:  # pragma: no cover - the stage just wrote it
+            raise RuntimeError(f"{docs_path.parent}: the stripping stage left no output")
+        out.append(found)
+    return out
