@@ -75,6 +75,27 @@ def test_an_outlets_repeated_paragraph_is_stripped_in_the_build(
     assert docs["g5"]["text"] == docs["h0"]["text"]
 
 
+def test_the_builds_report_equals_a_recount_of_its_release(
+    make_project: Callable[..., Path], run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The build counts the report's numbers as it writes (words counted by the workers, after the
+    stripping); the report recomputed from the release's own files is the same, byte for byte."""
+    from masthead.insight import corpus_stats, write_report
+
+    monkeypatch.setattr(shard_plan, "TARGET_BYTES", 2000)
+    project = make_project(_corpus(), name="counted")
+    toml = project / "pyproject.toml"
+    toml.write_text(toml.read_text() + 'splits = {train = 0.7, test = 0.3}\n')
+    _build(run_cli, project, "--workers", "2")
+    release = project / "dist" / "counted" / "1.0.0"
+    again = write_report(release, out=tmp_path / "again")
+    assert again.stats == corpus_stats(release)
+    assert set(again.stats["splits"]) == {"train", "test"}
+    assert again.html.read_bytes() == (release / "report.html").read_bytes()
+    for figure in again.figure_paths:
+        assert figure.read_bytes() == (release / figure.relative_to(again.html.parent)).read_bytes()
+
+
 def test_packed_counting_agrees_with_find_repeated() -> None:
     rng = random.Random(5)
     lines = [f"Boilerplate line number {n} with enough characters" for n in "abcdefgh"]

@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from masthead.schema import arrow_schema, document_schema
 
-PRIVATE = ("_seq", "_notes", "_filled", "_minhash", "_para", "_raw_text")
+PRIVATE = ("_seq", "_notes", "_filled", "_minhash", "_para", "_words", "_raw_text")
 
 
 @lru_cache(maxsize=8)
@@ -20,6 +20,7 @@ def work_schema(schema_dir: Path | None, keep_raw_text: bool) -> pa.Schema:
     schema = schema.append(pa.field("_filled", pa.int8(), nullable=False))
     schema = schema.append(pa.field("_minhash", pa.binary()))  # near-duplicate signature (masthead.dedup)
     schema = schema.append(pa.field("_para", pa.binary()))  # paragraph hashes (masthead.clean.repeated_lines)
+    schema = schema.append(pa.field("_words", pa.int64(), nullable=False))  # len(text.split()), for the report
     if keep_raw_text:
         schema = schema.append(pa.field("_raw_text", pa.string()))
     return schema

@@ -3,7 +3,7 @@
 The merge decides which paragraphs are an outlet's repeated lines (a corpus-wide count,
 :func:`masthead.engine.evidence.repeated_groups`); this stage applies that decision shard by
 shard on the engine's workers: every document of a group with repeated lines loses them, and
-gets a new ``cleaning`` record, ``content_sha256`` and MinHash signature. The result is a
+gets a new ``cleaning`` record, ``content_sha256``, MinHash signature and word count. The result is a
 copy of the shard's work file, ``stripped-<digest>.parquet``, beside it, named after the
 repeated lines it applied, so a rebuild whose decision for a shard is unchanged reuses the
 file (it lives in the shard's cache entry). A shard where nothing changes gets an empty
@@ -111,10 +111,11 @@ def strip_shard(docs_path: str, out_path: str, repeated: dict[str, frozenset[str
         marker = _nothing_marker(target)
         marker.touch()
         return 0
-    for name in ("text", "cleaning", "content_sha256", "_minhash"):
+    derived = {"_minhash": signature, "_words": lambda text: len(text.split())}
+    for name in ("text", "cleaning", "content_sha256", *derived):
         values = table[name].to_pylist()
         for row, doc in changed.items():
-            values[row] = signature(doc["text"]) if name == "_minhash" else doc[name]
+            values[row] = derived[name](doc["text"]) if name in derived else doc[name]
         index = table.schema.get_field_index(name)
         table = table.set_column(index, table.schema.field(index), pa.array(values, table.schema.field(index).type))
     write_work_file(table, target)

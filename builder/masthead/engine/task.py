@@ -96,6 +96,7 @@ def run_shard(shard: Shard, job: ShardJob, folder: Path) -> int:
                 doc["_filled"] = filled_mask(doc)
                 doc["_minhash"] = signature(doc["text"])
                 doc["_para"] = packed_hashes(doc["text"])  # repeated-line evidence (merge stage)
+                doc["_words"] = len(doc["text"].split())  # the report's word count, counted where the text is
                 if job.keep_raw_text:
                     doc["_raw_text"] = result.raw_text
                 for name, reason in result.notes:

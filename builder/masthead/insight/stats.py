@@ -96,48 +96,65 @@ def duplicate_summary(pointers: Counter[str], dropped: int) -> dict[str, Any]:
     }
 
 
+class ReleaseTally:
+    """The release's numbers, accumulated batch by batch: from its Parquet (:func:`corpus_stats`),
+    or from the batches a build writes, with the words already counted per document."""
+
+    def __init__(self) -> None:
+        self.splits: Counter[str] = Counter()
+        self.outlets: Counter[Any] = Counter()
+        self.languages: Counter[Any] = Counter()
+        self.pointers: Counter[str] = Counter()
+        self.registered = 0
+        self.chars, self.words = LengthTally(), LengthTally()
+        self.coverage, self.months = CoverageTally(), MonthTally()
+
+    def add(self, split: str, batch: pa.RecordBatch, words: pa.Array | None = None) -> None:
+        """Count ``batch``; ``words``: its texts' :func:`word_counts`, when already known."""
+        self.splits[split] += batch.num_rows
+        names = batch.schema.names
+        self.outlets.update(value_counts(batch.column("outlet")) if "outlet" in names else {None: batch.num_rows})
+        self.languages.update(value_counts(batch.column("language")) if "language" in names else {None: batch.num_rows})
+        if "outlet_registered" in names:
+            flags = pc.cast(pc.fill_null(batch.column("outlet_registered"), False), pa.int64())
+            self.registered += int(pc.sum(flags).as_py() or 0)
+        if "text" in names:
+            self.chars.add(pc.utf8_length(batch.column("text")))
+            self.words.add(words if words is not None else word_counts(batch.column("text")))
+        if "duplicate_of" in names:
+            self.pointers.update({k: v for k, v in value_counts(batch.column("duplicate_of")).items() if k is not None})
+        self.coverage.add(batch)
+        self.months.add(batch)
+
+    def stats(self, folder: Path, top_outlets: int = TOP_OUTLETS, top_languages: int = TOP_LANGUAGES) -> dict[str, Any]:
+        """The stats dict, with the counts and notes of ``folder``'s manifest.json and rejects.jsonl."""
+        manifest = read_manifest_json(folder)
+        counts = dict(manifest.get("counts", {}))
+        rejects = reject_counts(folder)
+        outlet_summary = top_with_other(self.outlets, "outlet", top_outlets)
+        outlet_summary["registered"] = self.registered
+        return {
+            "corpus": manifest.get("corpus"),
+            "version": manifest.get("version"),
+            "released": manifest.get("released"),
+            "documents": sum(self.splits.values()),
+            "splits": dict(sorted(self.splits.items())),
+            "counts": counts,
+            "outlets": outlet_summary,
+            "dates": self.months.summary(),
+            "lengths": {"characters": self.chars.summary(), "words": self.words.summary()},
+            "coverage": self.coverage.summary(),
+            "languages": top_with_other(self.languages, "language", top_languages),
+            "rejects": {"total": sum(rejects.values()), "by_reason": dict(ranked(rejects))},
+            "duplicates": duplicate_summary(self.pointers, int(counts.get("duplicates_dropped", 0) or 0)),
+            "notes": manifest.get("notes", {}),
+        }
+
+
 def corpus_stats(folder: Path, top_outlets: int = TOP_OUTLETS, top_languages: int = TOP_LANGUAGES) -> dict[str, Any]:
     """Documents per outlet, month and language, text lengths, metadata coverage and provenance,
-    rejects by reason and duplicate clusters of the release in ``folder``."""
-    manifest = read_manifest_json(folder)
-    splits: Counter[str] = Counter()
-    outlets: Counter[Any] = Counter()
-    languages: Counter[Any] = Counter()
-    pointers: Counter[str] = Counter()
-    registered = 0
-    chars, words = LengthTally(), LengthTally()
-    coverage, months = CoverageTally(), MonthTally()
+    rejects by reason and duplicate clusters of the release in ``folder``, recounted from its files."""
+    tally = ReleaseTally()
     for split, batch in iter_batches(folder):
-        splits[split] += batch.num_rows
-        names = batch.schema.names
-        outlets.update(value_counts(batch.column("outlet")) if "outlet" in names else {None: batch.num_rows})
-        languages.update(value_counts(batch.column("language")) if "language" in names else {None: batch.num_rows})
-        if "outlet_registered" in names:
-            registered += int(pc.sum(pc.cast(pc.fill_null(batch.column("outlet_registered"), False), pa.int64())).as_py() or 0)
-        if "text" in names:
-            chars.add(pc.utf8_length(batch.column("text")))
-            words.add(word_counts(batch.column("text")))
-        if "duplicate_of" in names:
-            pointers.update({k: v for k, v in value_counts(batch.column("duplicate_of")).items() if k is not None})
-        coverage.add(batch)
-        months.add(batch)
-    counts = dict(manifest.get("counts", {}))
-    rejects = reject_counts(folder)
-    outlet_summary = top_with_other(outlets, "outlet", top_outlets)
-    outlet_summary["registered"] = registered
-    return {
-        "corpus": manifest.get("corpus"),
-        "version": manifest.get("version"),
-        "released": manifest.get("released"),
-        "documents": sum(splits.values()),
-        "splits": dict(sorted(splits.items())),
-        "counts": counts,
-        "outlets": outlet_summary,
-        "dates": months.summary(),
-        "lengths": {"characters": chars.summary(), "words": words.summary()},
-        "coverage": coverage.summary(),
-        "languages": top_with_other(languages, "language", top_languages),
-        "rejects": {"total": sum(rejects.values()), "by_reason": dict(ranked(rejects))},
-        "duplicates": duplicate_summary(pointers, int(counts.get("duplicates_dropped", 0) or 0)),
-        "notes": manifest.get("notes", {}),
-    }
+        tally.add(split, batch)
+    return tally.stats(folder, top_outlets, top_languages)

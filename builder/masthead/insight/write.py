@@ -37,11 +37,13 @@ def release_title(release: Path) -> str | None:
     return str(title) if title else None
 
 
-def write_report(release: Path, out: Path | None = None, title: str | None = None) -> WrittenReport:
-    """Compute the release's stats and write ``report.html`` + ``figures/`` into ``out`` (default:
-    the release folder itself, which the release writer does before the checksums). The page is
-    headed by ``title``, else the title in the release's CITATION.cff."""
-    stats = corpus_stats(release)
+def write_report(release: Path, out: Path | None = None, title: str | None = None,
+                 stats: dict[str, Any] | None = None) -> WrittenReport:
+    """Compute the release's stats (unless given: a build counts them as it writes) and write
+    ``report.html`` + ``figures/`` into ``out`` (default: the release folder itself, which the
+    release writer does before the checksums). The page is headed by ``title``, else the title
+    in the release's CITATION.cff."""
+    stats = stats if stats is not None else corpus_stats(release)
     title = title or release_title(release)
     target = out if out is not None else release
     try:

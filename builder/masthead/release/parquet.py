@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from masthead.collect import ProgressFn
     from masthead.engine.merge import DocumentSet
+    from masthead.insight.stats import ReleaseTally
     from masthead.release.hf import HfSplitWriter
 
 # Every option that changes the bytes is fixed here; pyarrow itself is pinned in pyproject.
@@ -37,6 +38,7 @@ WRITE_OPTIONS: dict[str, Any] = {
     "data_page_size": 1 << 20,
 }
 ROW_GROUP_ROWS = 10_000
+WORDS = "_words"  # the work files' word count per document (masthead.engine.columns)
 
 
 def shard_name(split: str, index: int, count: int) -> str:
@@ -147,8 +149,12 @@ def write_data(
     progress: ProgressFn | None = None,
     data_dir: str = "data",
     hf_dir: str = "hf",
+    tally: ReleaseTally | None = None,
 ) -> list[WrittenSplit]:
-    """Every split's Parquet shards under ``data_dir`` (and, with ``features``, the ``hf/`` form)."""
+    """Every split's Parquet shards under ``data_dir`` (and, with ``features``, the ``hf/`` form).
+
+    ``tally``: counts the report's numbers from the same batches (the words from the work files'
+    ``_words``, counted by the workers), so the report needs no second read of the release."""
     from masthead.release.hf import HfSplitWriter, write_dataset_dict
 
     counts = docs.split_rows()
@@ -163,12 +169,14 @@ def write_data(
     done = 0
     if progress is not None:
         progress("write", 0, len(docs))
-    for table, codes in docs.batches():
-        if len(writers) == 1:
-            writers[0].add(table)
-        else:
-            for code, writer in enumerate(writers):
-                writer.add(table.filter(pa.array(codes == code)))
+    names = schema.names
+    for table, codes in docs.batches(columns=[*names, WORDS] if tally is not None else None):
+        for code, writer in enumerate(writers):
+            part = table if len(writers) == 1 else table.filter(pa.array(codes == code))
+            writer.add(part.select(names))
+            if tally is not None:
+                for batch in part.combine_chunks().to_batches():
+                    tally.add(writer.split, batch.drop_columns([WORDS]), batch.column(WORDS))
         done += table.num_rows
         if progress is not None:
             progress("write", done, len(docs))

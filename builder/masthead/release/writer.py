@@ -82,7 +82,11 @@ def _write_files(
     doc_schema = document_schema(settings.schema_dir)
     schema = arrow_schema(doc_schema)
     # streamed: Parquet shards and the hf/ form from the same row groups, never the whole corpus in memory
-    written = write_data(folder, collected.docs, schema, features(doc_schema), settings.shard_rows, progress, DATA, HF)
+    from masthead.insight.stats import ReleaseTally
+
+    tally = ReleaseTally()
+    written = write_data(folder, collected.docs, schema, features(doc_schema), settings.shard_rows, progress, DATA, HF,
+                         tally)
     split_infos = [cards.SplitInfo(w.name, w.rows, w.nbytes, [p.relative_to(folder).as_posix() for p in w.paths])
                    for w in written]
     (folder / REJECTS).write_text(_jsonl([r.as_dict() for r in collected.rejects]), encoding="utf-8")
@@ -138,7 +142,7 @@ def _write_files(
     # gets the figures and the coverage table (rewritten here, before the checksums cover both).
     from masthead.insight import card_section, write_report
 
-    insight = write_report(folder, title=info.title)
+    insight = write_report(folder, title=info.title, stats=tally.stats(folder))  # counted as the data was written
     # provenance per field (where each value came from), counted from the Parquet just written
     report.provenance = {name: dict(entry["provenance"]) for name, entry in insight.stats["coverage"].items()}
     manifest["provenance"] = report.provenance
