@@ -77,8 +77,10 @@ def validate_command(
     """Check every raw document as a build would, writing nothing."""
     settings = load_settings(raw=raw, strict=strict, workers=workers, engine=engine, ray_address=ray_address,
                              cache=not no_cache)
+    from masthead.arrow_probe import skip_pandas_probe
     from masthead.build import validate_corpus
 
+    skip_pandas_probe()  # validate hands pyarrow no pandas objects: pandas is never imported
     with progress_bar(not json_output) as progress:
         report = validate_corpus(settings, progress)
     if json_output:
