@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from masthead.errors import IntegrityError
@@ -28,8 +29,20 @@ def release_files(folder: Path) -> list[str]:
     )
 
 
+def sha256_of_files(paths: list[Path]) -> list[str]:
+    """The files' SHA-256 digests, in order, hashed on every core (hashlib releases the GIL)."""
+    if len(paths) < 2:
+        return [file_sha256(path) for path in paths]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=max(1, min(len(paths), os.cpu_count() or 1))) as pool:
+        return list(pool.map(file_sha256, paths))
+
+
 def write_checksums(folder: Path) -> Path:
-    lines = [f"{file_sha256(folder / rel)}  {rel}\n" for rel in release_files(folder)]
+    files = release_files(folder)
+    digests = sha256_of_files([folder / rel for rel in files])
+    lines = [f"{digest}  {rel}\n" for digest, rel in zip(digests, files, strict=True)]
     target = folder / CHECKSUMS
     target.write_text("".join(lines), encoding="utf-8")
     return target

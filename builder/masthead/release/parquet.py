@@ -9,7 +9,9 @@ build was run.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,6 +41,7 @@ WRITE_OPTIONS: dict[str, Any] = {
 }
 ROW_GROUP_ROWS = 10_000
 WORDS = "_words"  # the work files' word count per document (masthead.engine.columns)
+WRITE_AHEAD = 2  # batches read ahead of the writer thread
 
 
 def shard_name(split: str, index: int, count: int) -> str:
@@ -170,16 +173,30 @@ def write_data(
     if progress is not None:
         progress("write", 0, len(docs))
     names = schema.names
-    for table, codes in docs.batches(columns=[*names, WORDS] if tally is not None else None):
-        for code, writer in enumerate(writers):
-            part = table if len(writers) == 1 else table.filter(pa.array(codes == code))
-            writer.add(part.select(names))
+
+    def add(parts: list[pa.Table]) -> None:
+        for writer, part in zip(writers, parts, strict=True):
+            writer.add(part)
+
+    # One writer thread encodes, compresses and writes (pyarrow releases the GIL) while this thread
+    # reads the next documents and counts them: in order, a few batches ahead, so the bytes and
+    # the memory bound are those of a single thread.
+    with ThreadPoolExecutor(max_workers=1) as writing:
+        queued: deque[Future[None]] = deque()
+        for table, codes in docs.batches(columns=[*names, WORDS] if tally is not None else None):
+            parts = [table if len(writers) == 1 else table.filter(pa.array(codes == code)) for code in range(len(writers))]
+            queued.append(writing.submit(add, [part.select(names) for part in parts]))
             if tally is not None:
-                for batch in part.combine_chunks().to_batches():
-                    tally.add(writer.split, batch.drop_columns([WORDS]), batch.column(WORDS))
-        done += table.num_rows
-        if progress is not None:
-            progress("write", done, len(docs))
+                for writer, part in zip(writers, parts, strict=True):
+                    for batch in part.combine_chunks().to_batches():
+                        tally.add(writer.split, batch.drop_columns([WORDS]), batch.column(WORDS))
+            while len(queued) > WRITE_AHEAD:
+                queued.popleft().result()
+            done += table.num_rows
+            if progress is not None:
+                progress("write", done, len(docs))
+        while queued:
+            queued.popleft().result()
     results = [writer.close() for writer in writers]
     if features is not None:
         write_dataset_dict(hf_root, docs.split_names)
