@@ -83,14 +83,20 @@ def count_repeated(passes: Callable[[], Iterable[tuple[np.ndarray, np.ndarray, n
     """:func:`find_repeated` over packed hashes: (document, group, hash) arrays of the repeated paragraphs.
 
     ``passes()`` yields (document index, group code, hash) arrays, one hash per paragraph; it is
-    called twice (a 2^22-bucket count first, so the exact count only holds hashes seen at least
-    ``min_docs`` times). ``sizes[g]`` is the number of documents of group ``g``."""
+    called twice (a 2^22-bucket count first, so the exact count only holds hashes whose bucket
+    reaches their group's floor). ``sizes[g]`` is the number of documents of group ``g``."""
     buckets = np.zeros(1 << 22, dtype=np.int64)
     for docs, groups, hashes in passes():
         _, groups, hashes = _per_document(docs, groups, hashes)
         buckets += np.bincount(_bucket(groups, hashes), minlength=len(buckets))
-    kept = [part for part in (_per_document(*batch) for batch in passes()) if len(part[0])]
-    kept = [(d[m], g[m], h[m]) for d, g, h in kept for m in [buckets[_bucket(g, h)] >= min_docs] if m.any()]
+    # a hash's bucket count bounds its count from above, so a bucket under its group's floor holds
+    # no repeated line: filtered batch by batch, only the candidates are ever held together
+    floors = np.maximum(min_docs, min_share * np.asarray(sizes, dtype=np.float64))
+    kept = []
+    for d, g, h in (_per_document(*batch) for batch in passes()):
+        m = buckets[_bucket(g, h)] >= floors[g]
+        if m.any():
+            kept.append((d[m], g[m], h[m]))
     if not kept:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty.astype(np.uint64)

@@ -8,16 +8,21 @@ memory holds a few numbers per document, never the texts or a Python object per 
    (outlet, else source folder) by :func:`repeated_groups`; the workers then strip them
    (:mod:`masthead.engine.strip_stage`), with new text hashes and signatures, so duplicate
    detection (:func:`corpus_evidence`) reads the final text's;
-2. exact duplicates: equal ``content_sha256`` (after stripping);
-3. near duplicates: MinHash LSH band keys (:mod:`masthead.dedup`), candidates verified.
+2. exact duplicates: equal ``content_sha256`` (after stripping), sorted by a 64-bit prefix of
+   the hash, the full hashes of documents sharing a prefix compared;
+3. near duplicates: MinHash LSH band keys (:mod:`masthead.dedup`), candidates verified. The
+   keys are written to a temporary file as the signatures are read, then searched one band at
+   a time (one ``uint64`` per document in memory instead of ``BANDS``).
 
 Every decision depends on the documents and their ids only, never on shard or worker counts.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -26,14 +31,14 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from masthead.clean.repeated_lines import as_hex, count_repeated
-from masthead.dedup import BANDS, NUM_PERM, SIGNATURE_BYTES, band_keys, candidate_pairs, canonical_map, equal_runs, similar
+from masthead.dedup import BANDS, NUM_PERM, SIGNATURE_BYTES, band_keys, candidate_pairs_of_bands, canonical_map, similar
 from masthead.engine.strip_stage import group_names
 
 
 @dataclass
 class Evidence:
-    sha: pa.Array  # content_sha256 after stripping, in id order
-    duplicate_of: dict[str, str] = field(default_factory=dict)  # id -> canonical id
+    members: np.ndarray  # positions (in id order) of the duplicates, ascending
+    heads: np.ndarray  # the position of each one's canonical document
 
 
 def _binary(array: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
@@ -117,38 +122,115 @@ def _signatures(shards: _Shards, positions: np.ndarray) -> Iterator[tuple[np.nda
         yield part[valid], data.view("<u4").astype(np.uint32).reshape(-1, NUM_PERM)
 
 
-def _final_sha(shards: _Shards, accepted: pa.Table, stripped: set[int]) -> pa.Array:
-    """``content_sha256`` in id order, read again from the shards whose text the stripping stage changed."""
-    sha = accepted["content_sha256"].combine_chunks()
-    if not stripped:
-        return sha
-    mask = np.isin(shards.shard, np.array(sorted(stripped), dtype=np.int64))
-    positions, values = [], []
-    for path, part in shards.groups(np.flatnonzero(mask)):
-        positions.append(part)
-        values.append(shards.read(path, part, ["content_sha256"])["content_sha256"].combine_chunks())
-    order = np.argsort(np.concatenate(positions), kind="stable")
-    replacement = pa.concat_arrays(values).take(pa.array(order))
-    return pc.replace_with_mask(sha, pa.array(mask), replacement)
+# hex digit -> its value; any other byte maps to something too (equal strings, equal prefixes)
+_HEX = np.array([int(chr(c), 16) if chr(c) in "0123456789abcdefABCDEF" else c & 15 for c in range(256)], dtype=np.uint64)
+PREFIX_CHARS = 16
 
 
-def corpus_evidence(read_paths: list[Path], accepted: pa.Table, stripped: set[int] | None = None,
-                    near: bool = True) -> Evidence:
-    """Exact and near duplicates of ``accepted`` (sorted by id; key columns, _shard, _row), read from
-    each shard's final file (``read_paths``; ``stripped``: the shards whose file the stripping changed)."""
+def _prefixes(array: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """(64-bit value of each string's first 16 hex digits, valid mask): equal strings, equal prefixes."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    array = array.cast(pa.string())
+    valid = np.asarray(pc.is_valid(array).to_numpy(zero_copy_only=False), dtype=bool)
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset : array.offset + len(array) + 1]
+    lengths = np.diff(offsets).astype(np.int64)
+    data = array.buffers()[2]
+    raw = np.frombuffer(data, dtype=np.uint8) if data is not None and len(data) else np.zeros(1, np.uint8)
+    prefix = np.zeros(len(array), dtype=np.uint64)
+    for j in range(PREFIX_CHARS):
+        inside = lengths > j
+        chars = raw[np.minimum(offsets[:-1].astype(np.int64) + j, len(raw) - 1)]
+        prefix = (prefix << np.uint64(4)) | np.where(inside, _HEX[chars], np.uint64(0))
+    return prefix, valid
+
+
+def _exact_pairs(shards: _Shards, n: int) -> np.ndarray:
+    """Pairs (first, other) of positions with equal ``content_sha256``, ``first`` the smallest of its
+    text: sorted by 64-bit prefix, then the full hashes of the few sharing a prefix compared."""
+    prefix = np.zeros(n, dtype=np.uint64)
+    valid = np.zeros(n, dtype=bool)
+    for path, part in shards.groups():
+        prefix[part], valid[part] = _prefixes(shards.read(path, part, ["content_sha256"])["content_sha256"])
+    order = np.argsort(prefix, kind="stable")
+    ranked, ok = prefix[order], valid[order]
+    del prefix
+    same = (ranked[1:] == ranked[:-1]) & ok[1:] & ok[:-1]
+    del ranked, ok
+    shared = np.zeros(n, dtype=bool)
+    shared[1:] |= same
+    shared[:-1] |= same
+    candidates = np.sort(order[shared])
+    del order, shared, same
+    if not len(candidates):
+        return np.zeros((0, 2), dtype=np.int64)
+    first: dict[str, int] = {}
+    pairs = []
+    found: dict[int, str] = {}
+    for path, part in shards.groups(candidates):
+        values = shards.read(path, part, ["content_sha256"])["content_sha256"].to_pylist()
+        found.update(zip(part.tolist(), values, strict=True))
+    for position in candidates.tolist():  # ascending: the first of each text is its smallest position
+        head = first.setdefault(found[position], position)
+        if head != position:
+            pairs.append((head, position))
+    return np.array(pairs, dtype=np.int64).reshape(-1, 2)
+
+
+def _near_pairs(shards: _Shards, n: int, spill_dir: Path | None) -> np.ndarray:
+    """Candidate pairs from the LSH bands (their signatures not compared yet).
+
+    The band keys of each shard's documents go to a temporary file, band after band, as its
+    signatures are read; the search then reads one band of every shard back at a time."""
+    valid = np.zeros(n, dtype=bool)
+    chunks: list[tuple[np.ndarray, int]] = []  # (positions, byte offset of the chunk's first band)
+    with tempfile.TemporaryFile(dir=spill_dir) as spill:
+        offset = 0
+        for positions, sigs in _signatures(shards, np.arange(n)):
+            keys = np.ascontiguousarray(band_keys(sigs).T)  # (BANDS, k): one band after another
+            spill.write(keys.tobytes())
+            chunks.append((positions, offset))
+            offset += keys.nbytes
+            valid[positions] = True
+        spill.flush()
+        index = np.flatnonzero(valid)
+        del valid
+        ranks = [(np.searchsorted(index, positions).astype(np.int32), start) for positions, start in chunks]
+        del chunks
+        descriptor = spill.fileno()
+
+        def columns() -> Iterator[np.ndarray]:
+            for band in range(BANDS):
+                column = np.empty(len(index), dtype=np.uint64)
+                for rank, start in ranks:
+                    size = len(rank) * 8
+                    column[rank] = np.frombuffer(_pread(descriptor, size, start + band * size), dtype=np.uint64)
+                yield column
+
+        return candidate_pairs_of_bands(columns(), index)
+
+
+def _pread(descriptor: int, size: int, offset: int) -> bytes:
+    data = os.pread(descriptor, size, offset)
+    while len(data) < size:  # a short read (large sizes on some systems)
+        more = os.pread(descriptor, size - len(data), offset + len(data))
+        if not more:
+            raise OSError(f"the band key file ended {size - len(data)} bytes early")
+        data += more
+    return data
+
+
+def corpus_evidence(read_paths: list[Path], accepted: pa.Table, near: bool = True,
+                    spill_dir: Path | None = None) -> Evidence:
+    """Exact and near duplicates of ``accepted`` (sorted by id; ``_shard``, ``_row``, ``date``), read
+    from each shard's final file (``read_paths``). ``spill_dir``: where the band keys are kept while
+    searched (default: beside the shard folders)."""
+    n = len(accepted)
     shards = _Shards(read_paths, accepted["_shard"].to_numpy(zero_copy_only=False),
                      accepted["_row"].to_numpy(zero_copy_only=False))
-    evidence = Evidence(sha=_final_sha(shards, accepted, stripped or set()))
-    pairs = [equal_runs(evidence.sha)]
-    if near and len(accepted):
-        keys = np.zeros((len(accepted), BANDS), dtype=np.uint64)
-        valid = np.zeros(len(accepted), dtype=bool)
-        for positions, sigs in _signatures(shards, np.arange(len(accepted))):
-            keys[positions] = band_keys(sigs)
-            valid[positions] = True
-        index = np.flatnonzero(valid)
-        candidates = candidate_pairs(keys[index], index)
-        del keys
+    pairs = [_exact_pairs(shards, n)]
+    if near and n:
+        candidates = _near_pairs(shards, n, spill_dir or (read_paths[0].parent.parent if read_paths else None))
 
         def signatures_of(nodes: np.ndarray) -> np.ndarray:
             out = np.zeros((len(nodes), NUM_PERM), dtype=np.uint32)
@@ -157,12 +239,7 @@ def corpus_evidence(read_paths: list[Path], accepted: pa.Table, stripped: set[in
             return out
 
         pairs.append(similar(candidates, signatures_of))
-    dates = accepted["date"].cast(pa.string())
-    heads = canonical_map(np.concatenate(pairs), lambda nodes: dates.take(pa.array(nodes)).to_pylist())
-    ids = accepted["id"]
-    if heads:
-        members = np.array(sorted(heads), dtype=np.int64)
-        member_ids = ids.take(pa.array(members)).to_pylist()
-        head_ids = ids.take(pa.array([heads[m] for m in members.tolist()], type=pa.int64())).to_pylist()
-        evidence.duplicate_of = dict(zip(member_ids, head_ids, strict=True))
-    return evidence
+    dates = accepted["date"]
+    heads = canonical_map(np.concatenate(pairs), lambda nodes: dates.take(pa.array(nodes)).cast(pa.string()).to_pylist())
+    members = np.array(sorted(heads), dtype=np.int64)
+    return Evidence(members, np.array([heads[m] for m in members.tolist()], dtype=np.int64))

@@ -1,6 +1,6 @@
 """Corpus-level merge stages over the shard outputs, without holding the documents in memory.
 
-A first pass reads only the key columns of every shard (id, text hash, date, …) and
+A first pass reads only the key columns of every shard (id, date, source, …) and
 decides everything corpus-wide: which records repeat an id (rejected, naming the first),
 which paragraphs are an outlet's repeated lines, which documents are exact or near duplicates
 (``masthead.engine.evidence``), which are dropped, the split of each document and the global
@@ -32,7 +32,11 @@ from masthead.engine.task import COVERED, DOCS, read_meta, reject_from_dict
 from masthead.errors import DUPLICATE_ID, Reject
 from masthead.splits import split_of
 
-KEY_COLUMNS = ["id", "content_sha256", "date", "source", "source_record", "language", "outlet", "_seq", "_filled"]
+# What the corpus-wide decisions read of every document, dictionary-encoded where values repeat
+# (the text hashes are read later, by the duplicate search, as 64-bit prefixes)
+KEY_COLUMNS = ["id", "date", "source", "language", "outlet", "_filled"]
+DICTIONARY_COLUMNS = ["date", "source", "language", "outlet"]
+SPLIT_CHUNK = 65_536
 BATCH_ROWS = 2048
 
 
@@ -104,7 +108,7 @@ class DocumentSet:
     order_row: np.ndarray
     split_names: list[str]
     split_codes: np.ndarray
-    duplicate_of: dict[int, str] = field(default_factory=dict)  # position in the order -> canonical id
+    duplicate_of: Mapping[int, str] = field(default_factory=dict)  # position in the order -> canonical id
     coverage_counts: dict[str, int] = field(default_factory=dict)
     language_tags: list[str] = field(default_factory=list)
 
@@ -154,6 +158,40 @@ class DocumentSet:
             yield from table.to_pylist()
 
 
+class PositionMap(Mapping[int, str]):
+    """Position -> string for some positions, held as a sorted ``int64`` array and an Arrow array
+    (no Python object per entry: a corpus can have hundreds of thousands of duplicates)."""
+
+    def __init__(self, positions: np.ndarray, values: pa.Array) -> None:
+        self._positions = np.asarray(positions, dtype=np.int64)
+        self._values = values
+
+    def _index(self, key: object) -> int | None:
+        if not isinstance(key, int | np.integer) or not len(self._positions):
+            return None
+        i = int(np.searchsorted(self._positions, key))
+        return i if i < len(self._positions) and self._positions[i] == key else None
+
+    def __getitem__(self, key: int) -> str:
+        i = self._index(key)
+        if i is None:
+            raise KeyError(key)
+        return str(self._values[i].as_py())
+
+    def get(self, key: int, default: Any = None) -> Any:
+        i = self._index(key)
+        return default if i is None else self._values[i].as_py()
+
+    def __contains__(self, key: object) -> bool:
+        return self._index(key) is not None
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._positions.tolist())
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+
 class RawTexts(Mapping[str, str]):
     """Raw text by document id (only when the build keeps it), read on first use."""
 
@@ -180,11 +218,16 @@ class RawTexts(Mapping[str, str]):
 
 
 def _keys(outputs: list[ShardOutput]) -> pa.Table:
+    """The key columns of every shard's documents, shard after shard in row order, with ``_shard``
+    and ``_row`` (about 25 bytes a document plus its id)."""
     tables = []
     for index, output in enumerate(outputs):
-        table = pq.read_table(output.docs_path, columns=KEY_COLUMNS, read_dictionary=["source", "language", "date"])
+        with pq.ParquetFile(output.docs_path, read_dictionary=DICTIONARY_COLUMNS) as file:
+            # one chunk per column: a work file's row groups are small, and a chunk per row group
+            # costs more memory in Arrow objects than the keys themselves
+            table = file.read(columns=KEY_COLUMNS, use_threads=False).combine_chunks()
         table = table.append_column("_shard", pa.array(np.full(len(table), index, dtype=np.int32)))
-        table = table.append_column("_row", pa.array(np.arange(len(table), dtype=np.int64)))
+        table = table.append_column("_row", pa.array(np.arange(len(table), dtype=np.int32)))
         tables.append(table)
     return pa.concat_tables(tables, promote_options="permissive") if tables else pa.table({})
 
@@ -193,27 +236,61 @@ def _where(row: dict[str, Any]) -> str:
     return row["source"] + (f":{row['source_record']}" if row["source_record"] is not None else "")
 
 
-def _duplicate_ids(keys: pa.Table) -> tuple[np.ndarray, list[tuple[int, int, Reject]]]:
-    """Mask of rows whose id an earlier record (in input order) already has, and their rejects."""
+def _rows_of(outputs: list[ShardOutput], shards: np.ndarray, rows: np.ndarray, columns: list[str]) -> list[dict[str, Any]]:
+    """``columns`` of the given (shard, row) documents, read from the work files, in the order given."""
+    found: dict[tuple[int, int], dict[str, Any]] = {}
+    for shard in np.unique(shards).tolist():
+        wanted = rows[shards == shard]
+        table = pq.read_table(outputs[shard].docs_path, columns=columns).take(pa.array(wanted))
+        found.update({(shard, row): values for row, values in zip(wanted.tolist(), table.to_pylist(), strict=True)})
+    return [found[(shard, row)] for shard, row in zip(shards.tolist(), rows.tolist(), strict=True)]
+
+
+def _duplicate_ids(keys: pa.Table, outputs: list[ShardOutput]) -> tuple[np.ndarray, list[tuple[int, int]],
+                                                                          list[tuple[int, int, Reject]]]:
+    """(rows of the accepted records in id order, (shard, row) of the records whose id an earlier
+    record already has, their rejects naming that record).
+
+    Input order is (shard, position in the shard): the key table's rows come shard after shard and
+    each work file is sorted by (id, position), so a stable sort by id puts the records of an id
+    in input order."""
     n = len(keys)
-    rejected = np.zeros(n, dtype=bool)
-    if n < 2:
-        return rejected, []
-    order = pc.sort_indices(keys, sort_keys=[("id", "ascending"), ("_shard", "ascending"), ("_seq", "ascending")])
-    ids = keys["id"].take(order)
-    same = np.concatenate([[False], pc.equal(ids.slice(1), ids.slice(0, n - 1)).to_numpy(zero_copy_only=False)])
+    order = pc.sort_indices(keys["id"]).to_numpy().astype(np.int64) if n else np.zeros(0, dtype=np.int64)
+    same = np.zeros(n, dtype=bool)
+    if n > 1:
+        ids = keys["id"].take(pa.array(order))
+        same[1:] = pc.fill_null(pc.equal(ids.slice(1), ids.slice(0, n - 1)), False).to_numpy(zero_copy_only=False)
+        del ids
     if not same.any():
-        return rejected, []
-    order_np = order.to_numpy()
-    first = np.maximum.accumulate(np.where(~same, np.arange(n), 0))
+        return order, [], []
+    positions = np.flatnonzero(same)
+    first = np.maximum.accumulate(np.where(~same, np.arange(n), 0))[positions]
+    rows, heads = order[positions], order[first]
+    shard = keys["_shard"].to_numpy(zero_copy_only=False)
+    row = keys["_row"].to_numpy(zero_copy_only=False)
+    columns = ["id", "source", "source_record", "_seq"]
+    records = _rows_of(outputs, shard[rows], row[rows], columns)
+    earlier = _rows_of(outputs, shard[heads], row[heads], columns)
     out = []
-    for position in np.nonzero(same)[0]:
-        row_index, first_index = int(order_np[position]), int(order_np[first[position]])
-        row, head = keys.slice(row_index, 1).to_pylist()[0], keys.slice(first_index, 1).to_pylist()[0]
-        rejected[row_index] = True
-        reject = Reject.of(DUPLICATE_ID, row["source"], row["source_record"], field="/id", id=row["id"], other=_where(head))
-        out.append((row["_shard"], row["_seq"], reject))
-    return rejected, out
+    for index, record, head in zip(rows.tolist(), records, earlier, strict=True):
+        reject = Reject.of(DUPLICATE_ID, record["source"], record["source_record"], field="/id", id=record["id"],
+                           other=_where(head))
+        out.append((int(shard[index]), record["_seq"], reject))
+    rejected = np.sort(rows)
+    return order[~same], list(zip(shard[rejected].tolist(), row[rejected].tolist(), strict=True)), out
+
+
+def _split_codes(ids: pa.Array | pa.ChunkedArray, splits: dict[str, float]) -> np.ndarray:
+    """Each id's split (index into ``splits``), a chunk of ids at a time."""
+    names = list(splits)
+    if len(names) < 2:
+        return np.zeros(len(ids), dtype=np.int8)
+    code = {name: i for i, name in enumerate(names)}
+    out = np.empty(len(ids), dtype=np.int8)
+    for start in range(0, len(ids), SPLIT_CHUNK):
+        chunk = ids.slice(start, SPLIT_CHUNK).to_pylist()
+        out[start : start + len(chunk)] = [code[split_of(i, splits)] for i in chunk]
+    return out
 
 
 def _notes_of_rows(outputs: list[ShardOutput], rows: list[tuple[int, int]]) -> Counter[tuple[str, str]]:
@@ -234,39 +311,38 @@ def merge(outputs: list[ShardOutput], schema: pa.Schema, splits: dict[str, float
     """Run the corpus-level stages (the stripping on ``run``'s workers); the documents stay on disk."""
     metas = [read_meta(o.folder) for o in outputs]
     keys = _keys(outputs)
-    rejected_ids, id_rejects = _duplicate_ids(keys)
-    accepted = keys.filter(pa.array(~rejected_ids)) if len(keys) else keys
-    dup_of: dict[str, str] = {}
+    accepted_rows, rejected_at, id_rejects = _duplicate_ids(keys, outputs)
+    accepted = keys.take(pa.array(accepted_rows))  # in id order: position = rank of the id
+    del keys, accepted_rows
+    members = heads = np.zeros(0, dtype=np.int64)
     if len(accepted):
-        accepted = accepted.take(pc.sort_indices(accepted, sort_keys=[("id", "ascending")]))
         docs_paths = [o.docs_path for o in outputs]
         read_paths = run_strip_stage(docs_paths, repeated_groups(docs_paths, accepted), run)
         for output, path in zip(outputs, read_paths, strict=True):
             output.read_path = path
-        changed = {index for index, path in enumerate(read_paths) if path != docs_paths[index]}
-        dup_of = corpus_evidence(read_paths, accepted, changed).duplicate_of
-    published = accepted
-    if drop_duplicates and dup_of:
-        published = accepted.filter(pc.invert(pc.is_in(accepted["id"], value_set=pa.array(list(dup_of), pa.string()))))
+        evidence = corpus_evidence(read_paths, accepted)
+        members, heads = evidence.members, evidence.heads
+    published: np.ndarray | None = None  # positions kept (None: all)
+    if drop_duplicates and len(members):
+        keep = np.ones(len(accepted), dtype=bool)
+        keep[members] = False
+        published = np.flatnonzero(keep)
     split_names = list(splits)
-    if len(published):
-        published = published.take(pc.sort_indices(published, sort_keys=[("id", "ascending")]))
-        ids = published["id"]
-        if len(split_names) > 1:
-            codes = np.array([split_names.index(split_of(i, splits)) for i in ids.to_pylist()], dtype=np.int8)
-        else:
-            codes = np.zeros(len(published), dtype=np.int8)
-        positions: dict[int, str] = {}
-        if dup_of and not drop_duplicates:
-            hit = pc.is_in(ids, value_set=pa.array(list(dup_of), pa.string())).to_numpy(zero_copy_only=False)
-            for position in np.nonzero(hit)[0]:
-                positions[int(position)] = dup_of[ids[int(position)].as_py()]
-        filled = published["_filled"].to_numpy(zero_copy_only=False).astype(np.int64)
+    count = len(accepted) if published is None else len(published)
+    if count:
+        def column(name: str) -> Any:
+            return accepted[name] if published is None else accepted[name].take(pa.array(published))
+
+        duplicate_of: Mapping[int, str] = {}
+        if len(members) and not drop_duplicates:  # positions in the published order are positions in id order
+            duplicate_of = PositionMap(members, accepted["id"].take(pa.array(heads)).combine_chunks())
+        filled = column("_filled").to_numpy(zero_copy_only=False).astype(np.int64)
         coverage = {name: int(np.count_nonzero(filled & (1 << bit))) for bit, name in enumerate(COVERED)}
+        del filled
         docs = DocumentSet(
-            outputs, schema, published["_shard"].to_numpy(zero_copy_only=False),
-            published["_row"].to_numpy(zero_copy_only=False), split_names, codes, positions, coverage,
-            [str(v) for v in pc.unique(published["language"].cast(pa.string())).to_pylist()],
+            outputs, schema, column("_shard").to_numpy(zero_copy_only=False),
+            column("_row").to_numpy(zero_copy_only=False), split_names, _split_codes(column("id"), splits),
+            duplicate_of, coverage, [str(v) for v in pc.unique(column("language").cast(pa.string())).to_pylist()],
         )
     else:
         empty = np.zeros(0, dtype=np.int64)
@@ -278,9 +354,8 @@ def merge(outputs: list[ShardOutput], schema: pa.Schema, splits: dict[str, float
         for name, reasons in meta["notes"].items():
             notes.setdefault(name, Counter()).update(reasons)
     if id_rejects:
-        rows = keys.filter(pa.array(rejected_ids)).select(["_shard", "_row"]).to_pylist()
-        for (name, reason), count in _notes_of_rows(outputs, [(r["_shard"], r["_row"]) for r in rows]).items():
-            notes[name][reason] -= count
+        for (name, reason), found in _notes_of_rows(outputs, rejected_at).items():
+            notes[name][reason] -= found
             if notes[name][reason] <= 0:
                 del notes[name][reason]
     ordered.sort(key=lambda item: (item[0], item[1]))
@@ -290,7 +365,7 @@ def merge(outputs: list[ShardOutput], schema: pa.Schema, splits: dict[str, float
         notes={k: v for k, v in notes.items() if v},
         input_records=sum(m["records"] for m in metas),
         accepted=len(accepted),
-        duplicates=len(dup_of),
-        dropped=len(accepted) - len(published),
+        duplicates=len(members),
+        dropped=len(accepted) - count,
         manifest_used={path for m in metas for path in m["manifest_used"]},
     )

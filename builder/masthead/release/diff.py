@@ -60,8 +60,8 @@ class DocumentDiff:
 
     @property
     def unchanged(self) -> int:
-        touched = set(self.added) | set(self.text_changed) | set(self.metadata_changed)
-        return self.documents - len(touched)
+        # added ids are never among the changed ones (those are on both sides): no set of every added id
+        return self.documents - len(self.added) - len(set(self.text_changed) | set(self.metadata_changed))
 
     def required_bump(self) -> str:
         """The smallest semantic-version part these changes need."""
