@@ -12,7 +12,9 @@ Every case runs as a subprocess on the same synthetic corpus (benchmarks/synth_c
 For each: wall time, documents/s, MB/s of raw input, peak RSS (the largest process, from
 wait4, and the whole process tree, sampled from /proc). Then the ratios side by side.
 ``--incremental``: full build with the cache, 1% of documents changed, rebuild.
-``--scaling``: --workers 1 against --workers 2.
+``--scaling``: --workers 1 against --workers 2, and the machine's own ceiling beside it: the
+same CPU-bound Python loop run once, then as ``workers`` copies at the same time (on shared or
+virtual cores, that is the most any parallel program can gain there).
 """
 
 from __future__ import annotations
@@ -108,6 +110,17 @@ def measure(name: str, argv: list[str], cwd: Path, env: dict[str, str] | None = 
     return Run(name, seconds, usage.ru_maxrss / 1024, peak[0] / 1024)
 
 
+LOOP = "import time; t = time.perf_counter(); sum(i * i for i in range(30_000_000)); print(time.perf_counter() - t)"
+
+
+def cpu_ceiling(copies: int) -> float:
+    """How much faster ``copies`` CPU-bound processes get through the work of one, run together."""
+    alone = float(subprocess.run([sys.executable, "-c", LOOP], capture_output=True, text=True, check=True).stdout)
+    procs = [subprocess.Popen([sys.executable, "-c", LOOP], stdout=subprocess.PIPE, text=True) for _ in range(copies)]
+    together = max(float(p.communicate()[0]) for p in procs)
+    return copies * alone / together
+
+
 def masthead_exe() -> str:
     return str(Path(sys.executable).with_name("masthead"))
 
@@ -137,6 +150,7 @@ def main() -> None:
     parser.add_argument("--incremental", action="store_true")
     parser.add_argument("--scaling", action="store_true")
     args = parser.parse_args()
+    ceiling = 1.0
     env = {"SOURCE_DATE_EPOCH": "1767225600", "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"}
     corpus = args.work / f"corpus-{args.docs}-{args.per_file}"
     if not corpus.is_dir():
@@ -160,6 +174,9 @@ def main() -> None:
                                args.work, env)
         print(line(runs["peer"], args.docs, megabytes), flush=True)
     if args.scaling:
+        ceiling = cpu_ceiling(args.workers)
+        print(f"machine ceiling: {args.workers} copies of a CPU loop at once run {ceiling:.2f}x the work of one "
+              "in the same time", flush=True)
         one = project(args.work, corpus, "one")
         runs["one"] = measure("masthead build (workers=1)", [masthead_exe(), "build", "--no-cache", "--workers", "1"],
                               one, env)
@@ -184,7 +201,8 @@ def main() -> None:
     if "peer" in runs:
         print(f"  peer / masthead time:  {runs['peer'].seconds / base:.2f}x (> 1: masthead faster)")
     if "one" in runs:
-        print(f"  speed-up 1 -> {args.workers} workers: {runs['one'].seconds / base:.2f}x")
+        print(f"  speed-up 1 -> {args.workers} workers: {runs['one'].seconds / base:.2f}x "
+              f"(machine ceiling {ceiling:.2f}x)")
     if "rebuild" in runs:
         print(f"  rebuild / full build:  {runs['rebuild'].seconds / runs['full'].seconds:.1%}")
     per_core = args.docs / base / max(1, min(args.workers, os.cpu_count() or 1))
