@@ -19,7 +19,7 @@ from masthead.insight.figures import FIGURES, render_figures
 from masthead.release.checksums import verify_checksums
 from synthetic_release import make_release, write_release
 
-FIGURE_NAMES = sorted(spec.name for spec, _ in FIGURES)
+FIGURE_NAMES = sorted(spec.name for spec, _, _ in FIGURES)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -169,6 +169,31 @@ def test_figures_are_byte_reproducible(synthetic_report: Path, tmp_path: Path) -
     render_figures(stats, tmp_path)
     for name in FIGURE_NAMES:
         assert (tmp_path / "figures" / name).read_bytes() == (synthetic_report / "figures" / name).read_bytes(), name
+
+
+def test_cached_figures_are_copied_only_while_their_stats_are_unchanged(
+    synthetic_report: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from masthead.insight import figures
+
+    stats = corpus_stats(synthetic_report)
+    drawn: list[str] = []
+    real = figures._draw
+    monkeypatch.setattr(figures, "_draw", lambda draw, given, path: (drawn.append(path.name), real(draw, given, path)))
+    cache = tmp_path / "cache"
+    render_figures(stats, tmp_path / "first", cache)
+    assert sorted(drawn) == FIGURE_NAMES and len(list(cache.iterdir())) == len(FIGURE_NAMES)
+    drawn.clear()
+    changed = {**stats, "lengths": {**stats["lengths"], "words": {**stats["lengths"]["words"], "max": 1}}}
+    render_figures(changed, tmp_path / "second", cache)
+    assert drawn == ["lengths.png"]  # only the figure whose stats changed is drawn again
+    for name in FIGURE_NAMES:  # and every file is what drawing it gives
+        assert (tmp_path / "second" / "figures" / name).read_bytes() == (
+            (tmp_path / "first" if name != "lengths.png" else tmp_path / "second") / "figures" / name).read_bytes()
+    render_figures(changed, tmp_path / "fresh")
+    assert (tmp_path / "fresh" / "figures" / "lengths.png").read_bytes() == (
+        tmp_path / "second" / "figures" / "lengths.png").read_bytes()
+    assert len(list(cache.iterdir())) == len(FIGURE_NAMES)  # the old lengths figure was pruned
 
 
 def test_an_empty_release_gets_no_data_figures(tmp_path: Path) -> None:

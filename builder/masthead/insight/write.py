@@ -38,17 +38,17 @@ def release_title(release: Path) -> str | None:
 
 
 def write_report(release: Path, out: Path | None = None, title: str | None = None,
-                 stats: dict[str, Any] | None = None) -> WrittenReport:
+                 stats: dict[str, Any] | None = None, figure_cache: Path | None = None) -> WrittenReport:
     """Compute the release's stats (unless given: a build counts them as it writes) and write
     ``report.html`` + ``figures/`` into ``out`` (default: the release folder itself, which the
     release writer does before the checksums). The page is headed by ``title``, else the title
-    in the release's CITATION.cff."""
+    in the release's CITATION.cff. ``figure_cache``: a folder of figures kept between builds."""
     stats = stats if stats is not None else corpus_stats(release)
     title = title or release_title(release)
     target = out if out is not None else release
     try:
         target.mkdir(parents=True, exist_ok=True)
-        figures = render_figures(stats, target)
+        figures = render_figures(stats, target, figure_cache)
         html = target / REPORT_HTML
         html.write_text(render_html(stats, figures, title), encoding="utf-8")
     except OSError as exc:

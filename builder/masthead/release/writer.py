@@ -140,9 +140,11 @@ def _write_files(
     checkpoint("manifest.written")
     # report.html + figures/ are computed from the Parquet and manifest just written; the card then
     # gets the figures and the coverage table (rewritten here, before the checksums cover both).
+    from masthead.engine.cache import state_dir
     from masthead.insight import card_section, write_report
 
-    insight = write_report(folder, title=info.title, stats=tally.stats(folder))  # counted as the data was written
+    insight = write_report(folder, title=info.title, stats=tally.stats(folder),  # counted as the data was written
+                           figure_cache=state_dir(settings) / "figures")
     # provenance per field (where each value came from), counted from the Parquet just written
     report.provenance = {name: dict(entry["provenance"]) for name, entry in insight.stats["coverage"].items()}
     manifest["provenance"] = report.provenance
