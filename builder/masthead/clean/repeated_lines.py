@@ -83,18 +83,20 @@ def count_repeated(passes: Callable[[], Iterable[tuple[np.ndarray, np.ndarray, n
     """:func:`find_repeated` over packed hashes: (document, group, hash) arrays of the repeated paragraphs.
 
     ``passes()`` yields (document index, group code, hash) arrays, one hash per paragraph; it is
-    called twice (a 2^22-bucket count first, so the exact count only holds hashes whose bucket
-    reaches their group's floor). ``sizes[g]`` is the number of documents of group ``g``."""
-    buckets = np.zeros(1 << 22, dtype=np.int64)
+    called twice (a bucket count first, at most 2^22 buckets, about 8 per document, so the exact
+    count only holds hashes whose bucket reaches their group's floor). ``sizes[g]`` is the number
+    of documents of group ``g``."""
+    bits = min(22, max(10, int(np.sum(sizes)).bit_length() + 3))
+    buckets = np.zeros(1 << bits, dtype=np.int64)
     for docs, groups, hashes in passes():
         _, groups, hashes = _per_document(docs, groups, hashes)
-        buckets += np.bincount(_bucket(groups, hashes), minlength=len(buckets))
+        buckets += np.bincount(_bucket(groups, hashes, bits), minlength=len(buckets))
     # a hash's bucket count bounds its count from above, so a bucket under its group's floor holds
     # no repeated line: filtered batch by batch, only the candidates are ever held together
     floors = np.maximum(min_docs, min_share * np.asarray(sizes, dtype=np.float64))
     kept = []
     for d, g, h in (_per_document(*batch) for batch in passes()):
-        m = buckets[_bucket(g, h)] >= floors[g]
+        m = buckets[_bucket(g, h, bits)] >= floors[g]
         if m.any():
             kept.append((d[m], g[m], h[m]))
     if not kept:
@@ -122,9 +124,9 @@ def _per_document(docs: np.ndarray, groups: np.ndarray, hashes: np.ndarray) -> t
     return docs[first], groups[first], hashes[first]
 
 
-def _bucket(groups: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+def _bucket(groups: np.ndarray, hashes: np.ndarray, bits: int) -> np.ndarray:
     mixed = hashes ^ (groups.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
-    return (mixed >> np.uint64(42)).astype(np.int64)
+    return (mixed >> np.uint64(64 - bits)).astype(np.int64)
 
 
 def group_of(doc: dict[str, Any]) -> str:
