@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -98,3 +99,21 @@ def test_adversarial_outlets_are_fast() -> None:
         REGISTRY.by_name(value)
         clean_title(value, lambda tail: False)
     assert time.perf_counter() - start < 1.0
+
+
+def test_a_registry_that_breaks_its_schema_is_refused_naming_the_place(tmp_path: Path) -> None:
+    import json
+
+    from masthead.errors import SchemaError
+    from masthead.normalize.outlets import _registry_at
+
+    bad = {"version": "1.0.0", "outlets": [{"name": "Good Outlet", "domains": ["good.example"]},
+                                           {"name": "Bad Outlet", "domains": "bad.example"}]}
+    path = tmp_path / "outlets.json"
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.raises(SchemaError, match=r"outlets\.json: the outlet registry does not match its schema at /outlets/1/domains"):
+        _registry_at(str(path))
+    good = {"version": "1.0.0", "outlets": [{"name": "Good Outlet", "domains": ["good.example"]}]}
+    path.write_text(json.dumps(good), encoding="utf-8")
+    _registry_at.cache_clear()
+    assert _registry_at(str(path)) is not None
