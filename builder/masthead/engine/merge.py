@@ -13,8 +13,10 @@ front to back with a small buffer.
 
 from __future__ import annotations
 
+import ctypes
 import json
-from collections import Counter
+import sys
+from collections import Counter, OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +40,7 @@ KEY_COLUMNS = ["id", "date", "source", "language", "outlet", "_filled"]
 DICTIONARY_COLUMNS = ["date", "source", "language", "outlet"]
 SPLIT_CHUNK = 65_536
 BATCH_ROWS = 4096  # documents per batch of the write pass (~20 MB of 5 KB articles)
+OPEN_FILES = 16  # shard files a pass keeps open (ids in shard order use one or two at a time)
 
 
 @dataclass
@@ -67,15 +70,43 @@ class MergeResult:
     manifest_used: set[str] = field(default_factory=set)
 
 
+class OpenFiles:
+    """The Parquet files a pass reads, at most ``size`` of them open (the least recently read closed).
+
+    An open work file holds its parsed metadata, ~2 MB for its many small row groups: a pass
+    over hundreds of shards cannot keep every one open (750 MB at a million documents)."""
+
+    def __init__(self, size: int = OPEN_FILES) -> None:
+        self._size = size
+        self._files: OrderedDict[Path, pq.ParquetFile] = OrderedDict()
+
+    def get(self, path: Path) -> pq.ParquetFile:
+        file = self._files.pop(path, None)
+        if file is None:
+            file = pq.ParquetFile(path)
+            while len(self._files) >= self._size:
+                self._files.popitem(last=False)[1].close()
+        self._files[path] = file
+        return file
+
+    def close(self, path: Path | None = None) -> None:
+        """Close ``path`` (None: every file)."""
+        for key in list(self._files) if path is None else [path]:
+            file = self._files.pop(key, None)
+            if file is not None:
+                file.close()
+
+
 class ShardCursor:
     """Reads one sorted shard file front to back; ``take`` wants ascending row numbers.
 
     One row group at a time (bounded in bytes when written, ``task.WORK_GROUP_BYTES``), without
     the Parquet reader's read-ahead, so a k-way merge over many shards holds about one row
-    group per shard."""
+    group per shard; the file is opened through ``files`` (shared by a pass's cursors)."""
 
-    def __init__(self, path: Path, columns: list[str]) -> None:
-        self._file = pq.ParquetFile(path)
+    def __init__(self, path: Path, columns: list[str], files: OpenFiles | None = None) -> None:
+        self._path = path
+        self._files = files or OpenFiles(1)
         self._columns = columns
         self._group = 0
         self._buffer: pa.Table | None = None
@@ -86,7 +117,7 @@ class ShardCursor:
         parts = [] if self._buffer is None else [self._buffer]
         end = self._offset + (0 if self._buffer is None else len(self._buffer))
         while end <= last:
-            group = self._file.read_row_group(self._group, columns=self._columns, use_threads=False)
+            group = self._files.get(self._path).read_row_group(self._group, columns=self._columns, use_threads=False)
             self._group += 1
             parts.append(group)
             end += group.num_rows
@@ -133,6 +164,8 @@ class DocumentSet:
         """(table, split codes) in id order, ``rows`` at a time, ``duplicate_of`` filled in."""
         names = columns or self.schema.names
         cursors: dict[int, ShardCursor] = {}
+        files = OpenFiles()
+        left = np.bincount(self.order_shard, minlength=len(self.outputs)) if len(self) else np.zeros(0, np.int64)
         for start in range(0, len(self), rows):
             shards = self.order_shard[start : start + rows]
             wanted = self.order_row[start : start + rows]
@@ -140,9 +173,13 @@ class DocumentSet:
             for shard in np.unique(shards):
                 mask = shards == shard
                 if int(shard) not in cursors:
-                    cursors[int(shard)] = ShardCursor(self.outputs[int(shard)].final_path, names)
+                    cursors[int(shard)] = ShardCursor(self.outputs[int(shard)].final_path, names, files)
                 pieces.append(cursors[int(shard)].take(wanted[mask]))
                 positions.append(np.nonzero(mask)[0])
+                left[shard] -= len(pieces[-1])
+                if not left[shard]:  # the shard's last document: its buffer and file are done with
+                    del cursors[int(shard)]
+                    files.close(self.outputs[int(shard)].final_path)
             table = pa.concat_tables(pieces)
             inverse = np.empty(len(shards), dtype=np.int64)
             inverse[np.concatenate(positions)] = np.arange(len(shards))
@@ -307,6 +344,20 @@ def _notes_of_rows(outputs: list[ShardOutput], rows: list[tuple[int, int]]) -> C
     return found
 
 
+def _return_free_memory() -> None:
+    """Give the memory the merge freed back to the system before the write pass: Arrow's and the C
+    library's allocators keep freed pages for reuse (~100 MB at a million documents), and the
+    write pass allocates other sizes, much of it in the other allocator."""
+    pa.default_memory_pool().release_unused()
+    if sys.platform.startswith("linux"):
+        try:
+            trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # glibc; absent on musl
+        except OSError:
+            return
+        if trim is not None:
+            trim(0)
+
+
 def merge(outputs: list[ShardOutput], schema: pa.Schema, splits: dict[str, float], drop_duplicates: bool,
           run: Runner = run_inline) -> MergeResult:
     """Run the corpus-level stages (the stripping on ``run``'s workers); the documents stay on disk."""
@@ -331,23 +382,25 @@ def merge(outputs: list[ShardOutput], schema: pa.Schema, splits: dict[str, float
     split_names = list(splits)
     count = len(accepted) if published is None else len(published)
     if count:
-        def column(name: str) -> Any:
-            return accepted[name] if published is None else accepted[name].take(pa.array(published))
-
+        table = accepted if published is None else accepted.select(
+            ["id", "language", "_filled", "_shard", "_row"]).take(pa.array(published))
         duplicate_of: Mapping[int, str] = {}
         if len(members) and not drop_duplicates:  # positions in the published order are positions in id order
             duplicate_of = PositionMap(members, accepted["id"].take(pa.array(heads)).combine_chunks())
-        filled = column("_filled").to_numpy(zero_copy_only=False).astype(np.int64)
+        filled = table["_filled"].to_numpy(zero_copy_only=False).astype(np.int64)
         coverage = {name: int(np.count_nonzero(filled & (1 << bit))) for bit, name in enumerate(COVERED)}
         del filled
         docs = DocumentSet(
-            outputs, schema, column("_shard").to_numpy(zero_copy_only=False),
-            column("_row").to_numpy(zero_copy_only=False), split_names, _split_codes(column("id"), splits),
-            duplicate_of, coverage, [str(v) for v in pc.unique(column("language").cast(pa.string())).to_pylist()],
+            outputs, schema, table["_shard"].to_numpy(zero_copy_only=False),
+            table["_row"].to_numpy(zero_copy_only=False), split_names, _split_codes(table["id"], splits),
+            duplicate_of, coverage, [str(v) for v in pc.unique(table["language"].cast(pa.string())).to_pylist()],
         )
+        del table
     else:
         empty = np.zeros(0, dtype=np.int64)
         docs = DocumentSet(outputs, schema, empty, empty, split_names, np.zeros(0, dtype=np.int8))
+    total = len(accepted)
+    del accepted, published
     ordered: list[tuple[int, int, Reject]] = list(id_rejects)
     notes: dict[str, Counter[str]] = {}
     for index, meta in enumerate(metas):
@@ -360,13 +413,16 @@ def merge(outputs: list[ShardOutput], schema: pa.Schema, splits: dict[str, float
             if notes[name][reason] <= 0:
                 del notes[name][reason]
     ordered.sort(key=lambda item: (item[0], item[1]))
-    return MergeResult(
+    result = MergeResult(
         docs=docs,
         rejects=[r for _, _, r in ordered],
         notes={k: v for k, v in notes.items() if v},
         input_records=sum(m["records"] for m in metas),
-        accepted=len(accepted),
+        accepted=total,
         duplicates=len(members),
-        dropped=len(accepted) - count,
+        dropped=total - count,
         manifest_used={path for m in metas for path in m["manifest_used"]},
     )
+    del metas, ordered
+    _return_free_memory()
+    return result

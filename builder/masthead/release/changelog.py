@@ -7,10 +7,11 @@ this release above the previous release's sections (cumulative, newest first).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
-from masthead.release.diff import DocumentDiff
+from masthead.release.diff import DocumentDiff, IdList
 
 CHANGES = "changes.json"
 CHANGELOG = "CHANGELOG.md"
@@ -23,7 +24,7 @@ def _value(value: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "…"
 
 
-def _ids(title: str, ids: list[str], lines: list[str]) -> None:
+def _ids(title: str, ids: Sequence[str], lines: list[str]) -> None:
     if not ids:
         return
     lines += ["", f"### {title} ({len(ids)})", ""]
@@ -70,11 +71,34 @@ def _previous_sections(previous_dir: Path | None) -> str:
 
 def write_changes(folder: Path, diff: DocumentDiff, version: str, released: str) -> None:
     """Write changes.json and the cumulative CHANGELOG.md into a release folder being built."""
-    data = {"version": version, "released": released, **{k: v for k, v in diff.as_dict().items() if k != "version"}}
+    data = {"version": version, "released": released,
+            **{k: v for k, v in diff.as_dict(id_lists=False).items() if k != "version"}}
     with (folder / CHANGES).open("w", encoding="utf-8") as handle:  # streamed: a first release lists every id
-        json.dump(data, handle, indent=2, ensure_ascii=False, sort_keys=False)  # the bytes of dump_json
+        _dump(data, handle)
         handle.write("\n")
     section = render_section(diff, version, released)
     older = _previous_sections(diff.previous_dir)
     text = f"{TITLE}\n\n{section}" + (f"\n{older}" if older else "")
     (folder / CHANGELOG).write_text(text, encoding="utf-8")
+
+
+def _dump(data: dict[str, Any], handle: TextIO) -> None:
+    """``json.dump(data, handle, indent=2, ensure_ascii=False)`` (the bytes of dump_json), with the
+    :class:`IdList` values written a chunk of ids at a time, never as one list of strings."""
+    if not data:
+        handle.write("{}")
+        return
+    handle.write("{")
+    for index, (key, value) in enumerate(data.items()):
+        handle.write(("," if index else "") + "\n  " + json.dumps(key, ensure_ascii=False) + ": ")
+        if not isinstance(value, IdList):
+            handle.write(json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  "))
+        elif not len(value):
+            handle.write("[]")
+        else:
+            separator = "["
+            for ids in value.lists():
+                handle.write(separator + ",".join("\n    " + json.dumps(i, ensure_ascii=False) for i in ids))
+                separator = ","
+            handle.write("\n  ]")
+    handle.write("\n}")

@@ -14,7 +14,8 @@ out not to be in strictly ascending id order is matched in memory instead (:func
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,60 @@ class FieldChange:
         return {"old": self.old, "new": self.new}
 
 
+class IdList(Sequence[str]):
+    """Document ids, read like a list of ``str`` but held as Arrow string arrays: a first release
+    adds every document, and a Python string per id would be the largest thing a build keeps."""
+
+    def __init__(self, ids: Iterable[str] = ()) -> None:
+        self._chunks: list[pa.Array] = []
+        self._ends: list[int] = []  # cumulative length after each chunk
+        self.extend(ids)
+
+    def extend(self, ids: pa.Array | pa.ChunkedArray | Iterable[str]) -> None:
+        if isinstance(ids, pa.ChunkedArray):
+            ids = ids.combine_chunks()
+        # own buffers (a concatenation copies), not a slice holding on to a whole batch's
+        ids = pa.concat_arrays([ids.cast(pa.string())]) if isinstance(ids, pa.Array) else pa.array(list(ids), pa.string())
+        if len(ids):
+            self._chunks.append(ids)
+            self._ends.append(len(self) + len(ids))
+
+    def append(self, doc_id: str) -> None:
+        self.extend([doc_id])
+
+    def __len__(self) -> int:
+        return self._ends[-1] if self._ends else 0
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("IdList index out of range")
+        chunk = bisect_right(self._ends, index)
+        return self._chunks[chunk][index - (self._ends[chunk - 1] if chunk else 0)].as_py()
+
+    def __iter__(self) -> Iterator[str]:
+        for ids in self.lists():
+            yield from ids
+
+    def lists(self) -> Iterator[list[str]]:
+        """The ids as a few lists of ``str``, one after another (one per array appended)."""
+        for chunk in self._chunks:
+            yield chunk.to_pylist()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, IdList | list | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"IdList({list(self)!r})"
+
+
 @dataclass
 class DocumentDiff:
     """The document-level changes from ``previous`` (None: no earlier release) to ``current``."""
@@ -52,8 +107,8 @@ class DocumentDiff:
     previous: str | None
     current: str | None
     documents: int
-    added: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
+    added: IdList = field(default_factory=IdList)
+    removed: IdList = field(default_factory=IdList)
     text_changed: list[str] = field(default_factory=list)
     metadata_changed: dict[str, list[FieldChange]] = field(default_factory=dict)
     previous_dir: Path | None = None  # the earlier release's folder (for the cumulative changelog)
@@ -93,14 +148,16 @@ class DocumentDiff:
             "unchanged": self.unchanged,
         }
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, id_lists: bool = True) -> dict[str, Any]:
+        """The diff as JSON data; ``id_lists=False`` leaves ``added`` and ``removed`` as :class:`IdList`
+        (for a streamed dump)."""
         return {
             "previous": self.previous,
             "version": self.current,
             "bump": self.required_bump() if self.previous is not None else None,
             "summary": self.summary(),
-            "added": self.added,
-            "removed": self.removed,
+            "added": list(self.added) if id_lists else self.added,
+            "removed": list(self.removed) if id_lists else self.removed,
             "text_changed": self.text_changed,
             "metadata_changed": [
                 {"id": doc_id, "fields": {c.field: c.as_dict() for c in changes}}
@@ -118,11 +175,11 @@ def diff_rows(
     """Compare documents by id. ``old=None`` means there is no earlier release."""
     new_by_id = {row["id"]: row for row in new}
     if old is None:
-        return DocumentDiff(previous=None, current=current, documents=len(new_by_id), added=sorted(new_by_id))
+        return DocumentDiff(previous=None, current=current, documents=len(new_by_id), added=IdList(sorted(new_by_id)))
     old_by_id = {row["id"]: row for row in old}
     result = DocumentDiff(previous=previous, current=current, documents=len(new_by_id))
-    result.added = sorted(new_by_id.keys() - old_by_id.keys())
-    result.removed = sorted(old_by_id.keys() - new_by_id.keys())
+    result.added = IdList(sorted(new_by_id.keys() - old_by_id.keys()))
+    result.removed = IdList(sorted(old_by_id.keys() - new_by_id.keys()))
     for doc_id in sorted(new_by_id.keys() & old_by_id.keys()):
         _compare_rows(old_by_id[doc_id], new_by_id[doc_id], result)
     return result
@@ -207,7 +264,7 @@ def diff_tables(old: Tables | None, new: Tables, previous: str | None = None, cu
     try:
         if old is None:
             for table in _ascending(new()):
-                result.added.extend(table["id"].to_pylist())
+                result.added.extend(table["id"])
             result.documents = len(result.added)
             return result
         _join(_Side(_ascending(old())), _Side(_ascending(new())), result)
@@ -281,17 +338,17 @@ def _join(old: _Side, new: _Side, result: DocumentDiff) -> None:
         after = new.take_upto(bound) if has_new else None
         if after is None:
             assert before is not None
-            result.removed.extend(before["id"].to_pylist())
+            result.removed.extend(before["id"])
             continue
         result.documents += after.num_rows
         if before is None:
-            result.added.extend(after["id"].to_pylist())
+            result.added.extend(after["id"])
             continue
         old_ids, new_ids = before["id"].combine_chunks(), after["id"].combine_chunks()
         found = pc.index_in(new_ids, value_set=old_ids)
         matched = pc.is_valid(found)
-        result.added.extend(new_ids.filter(pc.invert(matched)).to_pylist())
-        result.removed.extend(old_ids.filter(pc.invert(pc.is_in(old_ids, value_set=new_ids))).to_pylist())
+        result.added.extend(new_ids.filter(pc.invert(matched)))
+        result.removed.extend(old_ids.filter(pc.invert(pc.is_in(old_ids, value_set=new_ids))))
         if not pc.any(matched).as_py():
             continue
         before = before.take(found.filter(matched))

@@ -1,0 +1,94 @@
+"""The merge's compact forms give the same answers as the plain ones they replace."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from masthead.dedup import NEIGHBOURS, candidate_pairs
+from masthead.engine.evidence import corpus_evidence
+from masthead.engine.merge import PositionMap
+from masthead.release.changelog import _dump
+from masthead.release.diff import DocumentDiff, FieldChange, IdList
+
+
+def _plain_candidate_pairs(keys: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """Every band's pairs concatenated, then made unique (what candidate_pairs did before)."""
+    found = []
+    for band in range(keys.shape[1] if len(keys) else 0):
+        order = np.argsort(keys[:, band], kind="stable")
+        column, members = keys[order, band], index[order]
+        new = np.concatenate([[True], column[1:] != column[:-1]])
+        shared = ~new | np.concatenate([~new[1:], [False]])
+        column, members, new = column[shared], members[shared], new[shared]
+        first = members[np.maximum.accumulate(np.where(new, np.arange(len(new)), 0))]
+        found.append(np.stack([first[~new], members[~new]], axis=1))
+        for step in range(1, NEIGHBOURS + 1):
+            same = column[step:] == column[:-step]
+            found.append(np.stack([members[:-step][same], members[step:][same]], axis=1))
+    pairs = np.sort(np.concatenate(found).astype(np.int64), axis=1) if found else np.zeros((0, 2), np.int64)
+    return np.unique(pairs[pairs[:, 0] != pairs[:, 1]], axis=0)
+
+
+def test_band_by_band_candidates_are_the_plain_ones() -> None:
+    rng = np.random.default_rng(3)
+    for _ in range(60):
+        n = int(rng.integers(0, 300))
+        keys = rng.integers(0, int(rng.integers(1, 40)), size=(n, 16)).astype(np.uint64)
+        index = np.sort(rng.choice(5 * n + 1, size=n, replace=False)).astype(np.int64)
+        assert np.array_equal(candidate_pairs(keys, index), _plain_candidate_pairs(keys, index).reshape(-1, 2))
+
+
+def _evidence(tmp_path: Path, shas: list[str | None], dates: list[str | None]) -> dict[int, int]:
+    """corpus_evidence over one shard file holding ``shas`` (no signatures): position -> head."""
+    path = tmp_path / "docs.parquet"
+    pq.write_table(pa.table({"content_sha256": pa.array(shas, pa.string()),
+                             "_minhash": pa.array([b""] * len(shas), pa.binary())}), path, row_group_size=3)
+    accepted = pa.table({"_shard": np.zeros(len(shas), np.int32), "_row": np.arange(len(shas), dtype=np.int32),
+                         "date": pa.array(dates, pa.string()).dictionary_encode()})
+    found = corpus_evidence([path], accepted, spill_dir=tmp_path)
+    return dict(zip(found.members.tolist(), found.heads.tolist(), strict=True))
+
+
+def test_exact_duplicates_compare_whole_hashes_not_their_prefixes(tmp_path: Path) -> None:
+    a, b = "0123456789abcdef" + "0" * 48, "0123456789abcdef" + "1" * 48  # same 64-bit prefix
+    shas = [a, b, a, None, None, "short", "short", "shorT", "0123456789ABCDEF" + "0" * 48, b]
+    dates = ["2018-01-02", None, "2018-01-01", None, None, None, None, None, None, "2017-05-05"]
+    assert _evidence(tmp_path, shas, dates) == {0: 2, 1: 9, 6: 5}
+
+
+def test_position_map_reads_like_the_dict_it_replaces() -> None:
+    plain = {3: "a", 7: "b", 8: "c"}
+    compact = PositionMap(np.array(sorted(plain)), pa.array([plain[k] for k in sorted(plain)]))
+    assert dict(compact) == plain and len(compact) == 3 and 7 in compact and 4 not in compact
+    assert [compact.get(i) for i in range(10)] == [plain.get(i) for i in range(10)]
+    assert not PositionMap(np.zeros(0, np.int64), pa.array([], pa.string()))
+
+
+def test_changes_json_streams_the_same_bytes_as_json_dump() -> None:
+    rng = random.Random(5)
+
+    def some_id() -> str:
+        return "".join(rng.choice('ab\u00e9\u4e2d"\\\n/ 0') for _ in range(rng.randint(1, 9)))
+
+    for _ in range(100):
+        diff = DocumentDiff(previous=rng.choice([None, "1.0.0"]), current="1.1.0", documents=rng.randint(0, 9))
+        for _ in range(rng.randint(0, 3)):
+            diff.added.extend(pa.array([some_id() for _ in range(rng.randint(0, 4))]))
+        diff.removed.extend([some_id() for _ in range(rng.randint(0, 3))])
+        diff.text_changed = [some_id() for _ in range(rng.randint(0, 2))]
+        diff.metadata_changed = {some_id(): [FieldChange("title", some_id(), {"a": [1, 2.5, None]})]
+                                 for _ in range(rng.randint(0, 2))}
+        head = {"version": "1.1.0", "released": "2026-01-01"}
+        plain, streamed = io.StringIO(), io.StringIO()
+        json.dump({**head, **diff.as_dict()}, plain, indent=2, ensure_ascii=False)
+        _dump({**head, **diff.as_dict(id_lists=False)}, streamed)
+        assert streamed.getvalue() == plain.getvalue()
+        assert diff.added == list(diff.added) == [diff.added[i] for i in range(len(diff.added))]
+    assert IdList(["x", "y"])[-1] == "y" and IdList(["x", "y", "z"])[1:] == ["y", "z"]
