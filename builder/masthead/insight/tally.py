@@ -59,7 +59,8 @@ class LengthTally:
         self.parts: list[pa.Array] = []
 
     def add(self, lengths: pa.Array) -> None:
-        self.parts.append(pc.fill_null(lengths, 0).cast(pa.int64()))
+        # int32: a build keeps every document's two lengths until the report (8 bytes a document, not 16)
+        self.parts.append(pc.fill_null(lengths, 0).cast(pa.int32()))
 
     def summary(self) -> dict[str, Any]:
         import numpy as np
