@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from masthead.insight import corpus_stats, write_report
-from masthead.insight.figures import FIGURES, render_figures
+from masthead.insight.render import FIGURES, render_figures
 from masthead.release.checksums import verify_checksums
 from synthetic_release import make_release, write_release
 
@@ -174,12 +174,12 @@ def test_figures_are_byte_reproducible(synthetic_report: Path, tmp_path: Path) -
 def test_cached_figures_are_copied_only_while_their_stats_are_unchanged(
     synthetic_report: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from masthead.insight import figures
+    from masthead.insight import render
 
     stats = corpus_stats(synthetic_report)
     drawn: list[str] = []
-    real = figures._draw
-    monkeypatch.setattr(figures, "_draw", lambda draw, given, path: (drawn.append(path.name), real(draw, given, path)))
+    real = render._draw
+    monkeypatch.setattr(render, "_draw", lambda draw, given, path: (drawn.append(path.name), real(draw, given, path)))
     cache = tmp_path / "cache"
     render_figures(stats, tmp_path / "first", cache)
     assert sorted(drawn) == FIGURE_NAMES and len(list(cache.iterdir())) == len(FIGURE_NAMES)

@@ -8,8 +8,9 @@ from typing import Any
 
 from masthead.errors import OutputError
 from masthead.insight.card import REPORT_HTML
-from masthead.insight.figures import FigureFile, render_figures
+from masthead.insight.figures import FigureFile
 from masthead.insight.html import render_html
+from masthead.insight.render import render_figures
 from masthead.insight.stats import corpus_stats
 from masthead.release.layout import CITATION
 
