@@ -78,7 +78,7 @@ def test_work_row_groups_are_bounded_in_bytes_and_read_one_at_a_time(tmp_path: P
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from masthead.engine.merge import ShardCursor
+    from masthead.engine.documents import ShardCursor
     from masthead.engine.task import WORK_GROUP_BYTES, WORK_ROW_GROUP, work_row_group
 
     long = pa.table({"id": [f"{i:04d}" for i in range(300)], "text": ["x" * 10_000] * 300})

@@ -12,8 +12,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from masthead.dedup import NEIGHBOURS, candidate_pairs
+from masthead.engine.documents import PositionMap
 from masthead.engine.evidence import corpus_evidence
-from masthead.engine.merge import PositionMap
 from masthead.release.changelog import _dump
 from masthead.release.diff import DocumentDiff, FieldChange, IdList
 

@@ -28,7 +28,7 @@ from masthead.release.checksums import file_sha256
 from masthead.settings import Settings
 
 if TYPE_CHECKING:  # the engine (pyarrow, the pipeline) is imported when a build runs, not at start-up
-    from masthead.engine.merge import DocumentSet
+    from masthead.engine.documents import DocumentSet
     from masthead.engine.shards import Shard
     from masthead.engine.task import ShardJob
 
@@ -173,7 +173,8 @@ def _size(path: Path) -> int:
 def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_text: bool = False) -> Collected:
     from masthead.context import StepContext
     from masthead.engine import cache as shard_cache
-    from masthead.engine.merge import RawTexts, ShardOutput, merge
+    from masthead.engine.documents import RawTexts, ShardOutput
+    from masthead.engine.merge import merge
     from masthead.engine.shards import plan_shards
     from masthead.engine.task import ShardJob, is_done
     from masthead.readers.manifest import read_manifest

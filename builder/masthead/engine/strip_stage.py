@@ -90,6 +90,7 @@ def strip_shard(docs_path: str, out_path: str, repeated: dict[str, frozenset[str
     from masthead.clean.repeated_lines import strip_repeated
     from masthead.dedup import signature
     from masthead.engine.task import remove_dead_temps, write_work_file
+    from masthead.memory import return_free_memory
 
     target = Path(out_path)
     remove_dead_temps(target.parent)  # of a stripping killed part-way
@@ -119,6 +120,8 @@ def strip_shard(docs_path: str, out_path: str, repeated: dict[str, frozenset[str
         index = table.schema.get_field_index(name)
         table = table.set_column(index, table.schema.field(index), pa.array(values, table.schema.field(index).type))
     write_work_file(table, target)
+    del table
+    return_free_memory()  # as after a shard: the worker's memory stays that of one shard
     return len(changed)
 
 

@@ -27,6 +27,7 @@ from masthead.context import StepContext
 from masthead.engine.shards import Shard
 from masthead.errors import Reject
 from masthead.faults import checkpoint
+from masthead.memory import return_free_memory
 from masthead.processes import pid_alive
 from masthead.readers import read_input
 from masthead.readers.manifest import Manifest
@@ -129,6 +130,8 @@ def run_shard(shard: Shard, job: ShardJob, folder: Path) -> int:
     fsync_path(folder)
     checkpoint("shard.done-before")
     (folder / DONE).touch()
+    del docs, table
+    return_free_memory()  # a worker runs many shards: without this its memory keeps growing
     return seq
 
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import datasets
 
     from masthead.collect import ProgressFn
-    from masthead.engine.merge import DocumentSet
+    from masthead.engine.documents import DocumentSet
     from masthead.insight.stats import ReleaseTally
     from masthead.release.hf import HfSplitWriter
 
