@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from masthead.errors import MastheadError
 from masthead.faults import checkpoint
 
 PREFIX = "stripped-"
@@ -91,6 +92,7 @@ def strip_shard(docs_path: str, out_path: str, repeated: dict[str, frozenset[str
     from masthead.dedup import signature
     from masthead.engine.task import remove_dead_temps, write_work_file
     from masthead.memory import return_free_memory
+    from masthead.words import word_count
 
     target = Path(out_path)
     remove_dead_temps(target.parent)  # of a stripping killed part-way
@@ -112,7 +114,7 @@ def strip_shard(docs_path: str, out_path: str, repeated: dict[str, frozenset[str
         marker = _nothing_marker(target)
         marker.touch()
         return 0
-    derived = {"_minhash": signature, "_words": lambda text: len(text.split())}
+    derived = {"_minhash": signature, "_words": word_count}
     for name in ("text", "cleaning", "content_sha256", *derived):
         values = table[name].to_pylist()
         for row, doc in changed.items():
@@ -138,6 +140,6 @@ def run_strip_stage(docs_paths: list[Path], repeated: dict[int, dict[str, frozen
     for index, docs_path in enumerate(docs_paths):
         found = read_path(docs_path, repeated.get(index))
         if found is None:  # pragma: no cover - the stage just wrote it
-            raise RuntimeError(f"{docs_path.parent}: the stripping stage left no output")
+            raise MastheadError(f"{docs_path.parent}: the stripping stage left no output; run the build again")
         out.append(found)
     return out

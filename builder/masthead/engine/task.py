@@ -78,6 +78,7 @@ def run_shard(shard: Shard, job: ShardJob, folder: Path) -> int:
     from masthead.dedup import signature
     from masthead.engine.columns import work_schema
     from masthead.pipeline import process_record
+    from masthead.words import word_count
 
     manifest = Manifest(source=job.manifest_source, rows=dict(shard.manifest_rows))
     docs: list[dict[str, Any]] = []
@@ -97,7 +98,7 @@ def run_shard(shard: Shard, job: ShardJob, folder: Path) -> int:
                 doc["_filled"] = filled_mask(doc)
                 doc["_minhash"] = signature(doc["text"])
                 doc["_para"] = packed_hashes(doc["text"])  # repeated-line evidence (merge stage)
-                doc["_words"] = len(doc["text"].split())  # the report's word count, counted where the text is
+                doc["_words"] = word_count(doc["text"])  # the report's word count, counted where the text is
                 if job.keep_raw_text:
                     doc["_raw_text"] = result.raw_text
                 for name, reason in result.notes:

@@ -31,6 +31,7 @@ from masthead.insight.tally import (
 )
 from masthead.release.layout import DATA, REJECTS
 from masthead.release.manifest import read_manifest_json
+from masthead.words import word_count
 
 TOP_OUTLETS = 15
 TOP_LANGUAGES = 10
@@ -62,9 +63,9 @@ def iter_batches(folder: Path) -> Any:
 
 
 def word_counts(texts: pa.Array) -> pa.Array:
-    """``len(text.split())`` of each text (null stays null). str.split in Python is exactly the
-    definition, and measured on 100k releases it is 2.5x faster than a regex over the column."""
-    return pa.array([None if text is None else len(text.split()) for text in texts.to_pylist()], pa.int64())
+    """:func:`word_count` of each text (null stays null); measured on 100k releases, Python's
+    str.split is 2.5x faster than a regex over the column."""
+    return pa.array([None if text is None else word_count(text) for text in texts.to_pylist()], pa.int64())
 
 
 def reject_counts(folder: Path) -> Counter[str]:
