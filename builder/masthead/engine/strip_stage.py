@@ -3,14 +3,14 @@
 The merge decides which paragraphs are an outlet's repeated lines (a corpus-wide count,
 :func:`masthead.engine.evidence.repeated_groups`); this stage applies that decision shard by
 shard on the engine's workers: every document of a group with repeated lines loses them, and
-gets a new ``cleaning`` record, ``content_sha256``, MinHash signature and word count. The result is a
-copy of the shard's work file, ``stripped-<digest>.parquet``, beside it, named after the
-repeated lines it applied, so a rebuild whose decision for a shard is unchanged reuses the
-file (it lives in the shard's cache entry). A shard where nothing changes gets an empty
-``stripped-<digest>.none`` marker and is read from its own work file.
+gets a new ``cleaning`` record, ``content_sha256`` and word count. Every document gets its
+MinHash signature here, of its final text: computed once, never for a text that is then
+stripped. The result is the shard's final file, ``stripped-<digest>.parquet``, beside its
+work file, named after the repeated lines it applied, so a rebuild whose decision for a shard
+is unchanged reuses the file (it lives in the shard's cache entry).
 
-Everything after this stage (duplicates, the release, the diff) reads the stripped files:
-the text is stripped exactly once per build, in parallel.
+Everything after this stage (duplicates, the release, the diff) reads the final files:
+the text is stripped and signed exactly once per build, in parallel.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from masthead.faults import checkpoint
 
 PREFIX = "stripped-"
 DONE_SUFFIX = ".parquet"
-NOTHING_SUFFIX = ".none"
 STRIP_READS = ["text", "cleaning", "content_sha256", "_para"]
 
 Call = tuple[Any, Callable[..., Any], tuple[Any, ...]]  # (key, picklable function, arguments)
@@ -60,29 +59,19 @@ def digest(repeated: dict[str, frozenset[str]]) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:24]
 
 
-def stripped_path(folder: Path, repeated: dict[str, frozenset[str]]) -> Path:
-    return folder / f"{PREFIX}{digest(repeated)}{DONE_SUFFIX}"
-
-
-def _nothing_marker(path: Path) -> Path:
-    return path.with_suffix(NOTHING_SUFFIX)
+def stripped_path(folder: Path, repeated: dict[str, frozenset[str]] | None) -> Path:
+    return folder / f"{PREFIX}{digest(repeated or {})}{DONE_SUFFIX}"
 
 
 def read_path(docs_path: Path, repeated: dict[str, frozenset[str]] | None) -> Path | None:
     """The file to read the shard's final documents from, or None when the stage has not run yet."""
-    if not repeated:
-        return docs_path
     path = stripped_path(docs_path.parent, repeated)
-    if path.is_file():
-        return path
-    if _nothing_marker(path).is_file():
-        return docs_path
-    return None
+    return path if path.is_file() else None
 
 
 def strip_shard(docs_path: str, out_path: str, repeated: dict[str, frozenset[str]]) -> int:
     """Write ``out_path``: the work file ``docs_path`` with the repeated lines of ``repeated``'s
-    groups removed (or its ``.none`` marker when no document changes). Returns the documents changed.
+    groups removed and every document's MinHash signature. Returns the documents changed.
 
     A pure function of its arguments and the file, so any engine can run it."""
     import pyarrow as pa
@@ -110,28 +99,30 @@ def strip_shard(docs_path: str, out_path: str, repeated: dict[str, frozenset[str
             if result is not doc:
                 changed[row] = result
     checkpoint("strip.shard")
-    if not changed:
-        marker = _nothing_marker(target)
-        marker.touch()
-        return 0
-    derived = {"_minhash": signature, "_words": word_count}
-    for name in ("text", "cleaning", "content_sha256", *derived):
+    for name in ("text", "cleaning", "content_sha256", "_words") if changed else ():
         values = table[name].to_pylist()
         for row, doc in changed.items():
-            values[row] = derived[name](doc["text"]) if name in derived else doc[name]
-        index = table.schema.get_field_index(name)
-        table = table.set_column(index, table.schema.field(index), pa.array(values, table.schema.field(index).type))
+            values[row] = word_count(doc["text"]) if name == "_words" else doc[name]
+        table = _replace(table, name, values)
+    table = _replace(table, "_minhash", [signature(text) for text in table["text"].to_pylist()])
     write_work_file(table, target)
     del table
     return_free_memory()  # as after a shard: the worker's memory stays that of one shard
     return len(changed)
 
 
+def _replace(table: Any, name: str, values: list[Any]) -> Any:
+    import pyarrow as pa
+
+    index = table.schema.get_field_index(name)
+    return table.set_column(index, table.schema.field(index), pa.array(values, table.schema.field(index).type))
+
+
 def run_strip_stage(docs_paths: list[Path], repeated: dict[int, dict[str, frozenset[str]]], run: Runner) -> list[Path]:
     """Every shard's final file (stripping those not done yet on ``run``'s workers), by shard index."""
     paths: list[Path | None] = [read_path(path, repeated.get(index)) for index, path in enumerate(docs_paths)]
-    todo = [(index, strip_shard, (str(docs_paths[index]), str(stripped_path(docs_paths[index].parent, repeated[index])),
-                                  repeated[index]))
+    todo = [(index, strip_shard, (str(docs_paths[index]), str(stripped_path(docs_paths[index].parent, repeated.get(index))),
+                                  repeated.get(index) or {}))
             for index, path in enumerate(paths) if path is None]
     if todo:
         run(todo, lambda index, _changed: None)

@@ -4,8 +4,9 @@
 on each record and writes the results into the shard's output folder:
 
 - ``docs.parquet``: the documents, sorted by (id, position), plus private columns
-  (``_seq`` position of the record in the shard, ``_notes``, ``_filled``, ``_minhash`` MinHash
-  signature, ``_para`` packed paragraph hashes, ``_raw_text``);
+  (``_seq`` position of the record in the shard, ``_notes``, ``_filled``, ``_para`` packed
+  paragraph hashes, ``_raw_text``; ``_minhash`` stays empty: the stripping stage computes the
+  signature once, of the final text, :mod:`masthead.engine.strip_stage`);
 - ``meta.json``: record count, rejects (with their position), note counts, manifest rows used;
 - ``done``: an empty completion marker, written last. A folder without it is redone.
 
@@ -75,7 +76,6 @@ def run_shard(shard: Shard, job: ShardJob, folder: Path) -> int:
     """Process ``shard`` into ``folder`` (marker last); returns the number of input records."""
     import pyarrow as pa
 
-    from masthead.dedup import signature
     from masthead.engine.columns import work_schema
     from masthead.pipeline import process_record
     from masthead.words import word_count
@@ -96,7 +96,7 @@ def run_shard(shard: Shard, job: ShardJob, folder: Path) -> int:
                 doc["_seq"] = seq
                 doc["_notes"] = json.dumps(result.notes) if result.notes else None
                 doc["_filled"] = filled_mask(doc)
-                doc["_minhash"] = signature(doc["text"])
+                doc["_minhash"] = None  # of the final text, in the stripping stage
                 doc["_para"] = packed_hashes(doc["text"])  # repeated-line evidence (merge stage)
                 doc["_words"] = word_count(doc["text"])  # the report's word count, counted where the text is
                 if job.keep_raw_text:
