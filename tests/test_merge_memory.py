@@ -71,6 +71,19 @@ def test_position_map_reads_like_the_dict_it_replaces() -> None:
     assert not PositionMap(np.zeros(0, np.int64), pa.array([], pa.string()))
 
 
+def test_position_map_slices_are_the_lookups_of_each_position() -> None:
+    rng = random.Random(3)
+    for _ in range(300):
+        positions = sorted(rng.sample(range(200), rng.randint(0, 50)))
+        plain = {p: f"id{rng.randint(0, 9)}" for p in positions}
+        compact = PositionMap(np.array(positions, dtype=np.int64), pa.array([plain[p] for p in positions]))
+        start, stop = sorted((rng.randint(0, 210), rng.randint(0, 210)))
+        sliced = compact.values_between(start, stop)
+        expected = [plain.get(i) for i in range(start, stop)]
+        assert (sliced.to_pylist() if sliced is not None else [None] * (stop - start)) == expected
+        assert (sliced is None) == all(v is None for v in expected)
+
+
 def test_changes_json_streams_the_same_bytes_as_json_dump() -> None:
     rng = random.Random(5)
 

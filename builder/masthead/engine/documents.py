@@ -156,15 +156,23 @@ class DocumentSet:
             inverse[np.concatenate(positions)] = np.arange(len(shards))
             table = table.take(pa.array(inverse))
             if self.duplicate_of and "duplicate_of" in names:
-                dups = [self.duplicate_of.get(i) for i in range(start, start + len(shards))]
-                if any(d is not None for d in dups):
+                dups = _values_between(self.duplicate_of, start, start + len(shards))
+                if dups is not None:
                     index = names.index("duplicate_of")
-                    table = table.set_column(index, table.schema.field(index), pa.array(dups, pa.string()))
+                    table = table.set_column(index, table.schema.field(index), dups)
             yield table.combine_chunks(), self.split_codes[start : start + rows]
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for table, _ in self.batches():
             yield from table.to_pylist()
+
+
+def _values_between(mapping: Mapping[int, str], start: int, stop: int) -> pa.Array | None:
+    """The values of positions ``start`` to ``stop`` (null where absent), None when all are absent."""
+    if isinstance(mapping, PositionMap):
+        return mapping.values_between(start, stop)
+    values = [mapping.get(i) for i in range(start, stop)]
+    return pa.array(values, pa.string()) if any(v is not None for v in values) else None
 
 
 class PositionMap(Mapping[int, str]):
@@ -186,6 +194,16 @@ class PositionMap(Mapping[int, str]):
         if i is None:
             raise KeyError(key)
         return str(self._values[i].as_py())
+
+    def values_between(self, start: int, stop: int) -> pa.Array | None:
+        """As :func:`_values_between`: one search and one ``take`` instead of a lookup per position."""
+        lo, hi = np.searchsorted(self._positions, [start, stop]).tolist()
+        if lo == hi:
+            return None
+        index = np.full(stop - start, -1, dtype=np.int64)
+        index[self._positions[lo:hi] - start] = np.arange(lo, hi)
+        taken = self._values.take(pa.array(index, mask=index < 0))
+        return taken.cast(pa.string()) if taken.type != pa.string() else taken
 
     def get(self, key: int, default: Any = None) -> Any:
         i = self._index(key)
