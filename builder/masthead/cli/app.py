@@ -10,11 +10,62 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from masthead import __version__
 from masthead.errors import MastheadError
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Defaults:
+    """Typer's coercion of one parameter, built (a pydantic ``TypeAdapter``) only for a value that needs it.
+
+    Typer converts every parameter through a pydantic adapter, omitted options included, and
+    pydantic alone takes about 70 ms to import, a sixth of `masthead validate` on a few documents.
+    An omitted option (None) and a plain string given to a ``str`` parameter come out of that
+    adapter unchanged, so they are returned as they are; any other value goes to Typer's own
+    coercion, built then as before (same values, same error messages). ``tests/test_startup.py``
+    checks both shortcuts against Typer's answer for every parameter of every command.
+    """
+
+    def __init__(self) -> None:
+        self.typer_coercion: Any = None
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        if not (param.multiple or param.nargs == -1):
+            if value is None:
+                return None
+            descriptor = param.type_descriptor
+            if (type(value) is str and descriptor.annotation is str and descriptor.file_annotation is None
+                    and descriptor.parameter_info.parser is None):
+                return value
+        if self.typer_coercion is None:
+            from typer._coercion import build_runtime_param
+
+            self.typer_coercion = build_runtime_param(param.type_descriptor)
+        return self.typer_coercion.coerce(value, param=param, ctx=ctx)
+
+
+class _DeferredCoercion:
+    """For a Typer command or group: its parameters (the help option too) coerce through :class:`_Defaults`."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            # a Typer without the pydantic coercion (no _runtime_param) is left as it is
+            if getattr(param, "_runtime_param", False) is None and hasattr(param, "type_descriptor"):
+                param._runtime_param = _Defaults()
+        return params
+
+
+class _Group(_DeferredCoercion, TyperGroup):
+    pass
+
+
+class _Command(_DeferredCoercion, TyperCommand):
+    pass
+
 
 app = typer.Typer(
     name="masthead",
@@ -23,6 +74,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    cls=_Group,
 )
 
 _state = {"debug": False}
@@ -73,7 +125,7 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
                 )
                 raise typer.Exit(INTERNAL_ERROR) from None
 
-        app.command(*args, **kwargs)(guarded)
+        app.command(*args, cls=_Command, **kwargs)(guarded)
         return guarded  # type: ignore[return-value]
 
     return decorate

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import select
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from masthead.engine.strip_stage import Call, Done
 from masthead.errors import WorkerError
 from masthead.processes import pid_alive
+
+if TYPE_CHECKING:  # the pool's modules load when a pool starts: one shard runs in this process without them
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 
 def default_workers() -> int:
@@ -65,6 +65,9 @@ class LocalPool:
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             # forkserver: workers start from a clean interpreter, never a copy of a threaded parent
             method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context(method),
@@ -76,6 +79,9 @@ class LocalPool:
             for key, fn, args in calls:
                 done(key, fn(*args))
             return
+        from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures.process import BrokenProcessPool
+
         pool = self._executor()
         pending: dict[Future[Any], Any] = {}
         queue = list(calls)
