@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from masthead import __version__
-from masthead.collect import Collected, ProgressFn, collect, fingerprint, input_files
+from masthead.collect import Collected, ProgressFn, collect, fingerprint, hash_memo, input_files
 from masthead.corpusinfo import read_corpus_info
 from masthead.errors import OutputError, ReleaseExistsError, StrictModeError
 from masthead.faults import checkpoint
@@ -65,7 +65,7 @@ def input_fingerprint(settings: Settings) -> str:
     info_file = settings.citation_path
     return fingerprint({
         "masthead": __version__,
-        "inputs": input_files(settings.raw),
+        "inputs": input_files(settings.raw, hash_memo(settings)),
         "settings": settings.as_manifest(),
         "schemas": [schema_id(document_schema(settings.schema_dir)), schema_id(raw_record_schema(settings.schema_dir))],
         "citation": info_file.read_text(encoding="utf-8") if info_file else None,

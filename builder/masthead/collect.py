@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from masthead.errors import ConfigError, MastheadError, Reject
 from masthead.faults import checkpoint
+from masthead.input_hashes import MEMO_FILE, HashMemo
 from masthead.readers import list_inputs
 from masthead.readers.manifest import find_manifest
 from masthead.release.checksums import file_sha256
@@ -80,7 +81,14 @@ def _sha256(path: str, size: int, mtime_ns: int) -> str:
     return file_sha256(Path(path))
 
 
-def input_files(raw: Path) -> list[dict[str, Any]]:
+def hash_memo(settings: Settings) -> HashMemo:
+    """Where a build remembers its inputs' hashes (:mod:`masthead.input_hashes`); none with ``--no-cache``."""
+    from masthead.engine.cache import state_dir
+
+    return HashMemo(state_dir(settings) / MEMO_FILE if settings.cache else None)
+
+
+def input_files(raw: Path, memo: HashMemo | None = None) -> list[dict[str, Any]]:
     """Path, size and SHA-256 of every input file (the manifest included), sorted by path."""
     names = list_inputs(raw)
     manifest = find_manifest(raw)
@@ -91,9 +99,14 @@ def input_files(raw: Path) -> list[dict[str, Any]]:
         path = raw / name
         if path.is_file() and not path.is_symlink():
             stat = path.stat()
-            files.append({"path": name, "bytes": stat.st_size, "sha256": _sha256(str(path), stat.st_size, stat.st_mtime_ns)})
+            digest = (memo.sha256(path, stat, lambda p, s=stat: _sha256(str(p), s.st_size, s.st_mtime_ns))
+                      if memo is not None
+                      else _sha256(str(path), stat.st_size, stat.st_mtime_ns))
+            files.append({"path": name, "bytes": stat.st_size, "sha256": digest})
         else:
             files.append({"path": name, "bytes": None, "sha256": None})
+    if memo is not None:
+        memo.save()
     return files
 
 
@@ -180,7 +193,7 @@ def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_tex
     from masthead.readers.manifest import read_manifest
     from masthead.schema import arrow_schema, document_schema
 
-    inputs = input_files(settings.raw)
+    inputs = input_files(settings.raw, hash_memo(settings))
     manifest = read_manifest(settings.raw, settings.max_file_bytes)
     sources = list_inputs(settings.raw)
     job = ShardJob(settings.raw, settings.max_file_bytes, StepContext.from_settings(settings), keep_raw_text,
