@@ -54,18 +54,36 @@ def _long_enough(key: bytes) -> bool:
     return len(key) >= MIN_CHARS and (key.isascii() or len(key.decode("utf-8")) >= MIN_CHARS)
 
 
-def paragraph_hashes(text: str) -> list[str]:
-    """One short hash per paragraph of ``text`` (paragraphs split by a blank line), in order."""
-    out = []
+# _ASCII_KEY with the newline kept, so that a whole text is translated once and still splits into paragraphs
+_ASCII_KEY_LINES = _ASCII_KEY[:10] + b"\n" + _ASCII_KEY[11:]
+_NONE = b"\0" * 8
+
+
+def _ascii_keys(text: str) -> list[bytes]:
+    """``_key_bytes`` of each paragraph of an ASCII text, the text translated in one pass (a newline left
+    in a paragraph splits words as the space it would have become does)."""
+    return [b" ".join(paragraph.split()) for paragraph in text.encode("ascii").translate(_ASCII_KEY_LINES).split(b"\n\n")]
+
+
+def _digests(text: str) -> list[bytes | None]:
+    """The first 8 bytes of each paragraph's SHA-1 (``None`` for a paragraph too short to count)."""
+    if text.isascii():
+        return [hashlib.sha1(key).digest()[:8] if len(key) >= MIN_CHARS else None for key in _ascii_keys(text)]
+    out: list[bytes | None] = []
     for paragraph in text.split("\n\n"):
         key = _key_bytes(paragraph)
-        out.append(hashlib.sha1(key).hexdigest()[:16] if _long_enough(key) else "")
+        out.append(hashlib.sha1(key).digest()[:8] if _long_enough(key) else None)
     return out
+
+
+def paragraph_hashes(text: str) -> list[str]:
+    """One short hash per paragraph of ``text`` (paragraphs split by a blank line), in order."""
+    return [digest.hex() if digest is not None else "" for digest in _digests(text)]
 
 
 def packed_hashes(text: str) -> bytes:
     """:func:`paragraph_hashes` as little-endian uint64 values (0 for a paragraph too short to count)."""
-    return np.array([int(h, 16) if h else 0 for h in paragraph_hashes(text)], dtype="<u8").tobytes()
+    return b"".join(digest[::-1] if digest is not None else _NONE for digest in _digests(text))
 
 
 def unpacked_hashes(packed: bytes) -> list[str]:

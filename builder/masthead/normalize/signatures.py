@@ -118,8 +118,20 @@ _START_GATE = re.compile(
 def _may_hold_signature(line: str) -> bool:
     """False when no pattern here can match ``_cut(line)``: the anchored ones need ``_START_GATE``,
     the others a literal without spaces ("contributed", "appears", "Bloomberg")."""
-    return (_START_GATE.match(line) is not None or "contributed" in line or "appears" in line
-            or "bloomberg" in fold(line[: MAX_LINE * 2]))
+    return _START_GATE.match(line) is not None or _holds_literal(line[: MAX_LINE * 2])
+
+
+def _holds_literal(text: str) -> bool:
+    """Whether ``text`` holds a literal the unanchored patterns need. Looked up once in a whole text, it
+    answers for all its lines: a line's literal is the text's (``fold`` maps character by character)."""
+    return "contributed" in text or "appears" in text or "bloomberg" in fold(text)
+
+
+def _gated(lines: list[str], literal: bool) -> list[str]:
+    """The lines that pass ``_may_hold_signature``, ``literal`` being ``_holds_literal`` of their text."""
+    if literal:
+        return [line for line in lines if _may_hold_signature(line)]
+    return [line for line in lines if _START_GATE.match(line) is not None]
 
 
 def _credit(line: str, bylines: list[str], contributors: list[str], outlets: list[str]) -> None:
@@ -163,8 +175,9 @@ def find_signatures(texts: Iterable[str], removed_lines: Iterable[str] = ()) -> 
     candidates: list[tuple[str, bool]] = []
     for text in texts:
         head, tail = _head_and_tail(text)
-        candidates.extend((_cut(line), True) for line in head if _may_hold_signature(line))
-        candidates.extend((_cut(line), False) for line in tail if _may_hold_signature(line))
+        literal = _holds_literal(text)
+        candidates.extend((_cut(line), True) for line in _gated(head, literal))
+        candidates.extend((_cut(line), False) for line in _gated(tail, literal))
     candidates.extend((_cut(line), True) for text in removed_lines for line in text.split("\n")
                       if line.strip() and _may_hold_signature(line))
     for line, near_top in candidates:

@@ -1,0 +1,180 @@
+"""Fast paths give what the plain definitions give: each faster algorithm against the one it replaced.
+
+The reference implementations below are the code as it was before the fast path (kept here, not in the
+package): random and edge-case strings (ASCII and not, every ASCII whitespace, runs of blank lines,
+separators, digits, casefolding oddities) must give the same values, byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from masthead.clean.repeated_lines import _ASCII_KEY, packed_hashes, paragraph_hashes
+from masthead.dedup import signature, word_hashes
+from masthead.normalize.signatures import _head_and_tail, _may_hold_signature, find_signatures
+from masthead.words import word_count
+
+# Characters that exercise the edges: every ASCII whitespace (str.split's and bytes.split's differ), the
+# letters Python's re and str.lower fold specially, punctuation, digits, quotes and accents.
+EDGE_CHARS = (
+    " \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u2028\u3000"
+    "aAzZ09_-.'’,;:!?()/|@©"
+    "ıİſKßÉéΣς\u0307"
+    "\0"
+)
+EDGE_TEXT = st.text(alphabet=st.sampled_from(EDGE_CHARS) | st.characters(codec="utf-8"), max_size=300)
+ASCII_TEXT = st.text(alphabet=st.characters(max_codepoint=127), max_size=600)
+PROSE = st.lists(
+    st.sampled_from(["Moscow", "said", "the", "2018", "U.S.", "talks", "Credit", "—", "\n", "\n\n", "\n\n\n", "  ",
+                     "Bloomberg", "contributed", "reporting.", "By", "Jane Doe", "appears", "This", "article"]),
+    max_size=80,
+).map(" ".join)
+ANY_TEXT = EDGE_TEXT | ASCII_TEXT | PROSE
+
+
+# -- reference implementations (before the fast paths) ------------------------------------------------
+
+
+def reference_word_count(text: str) -> int:
+    return len(text.split())
+
+
+_DIGIT = re.compile(r"\d")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _reference_key(paragraph: str) -> bytes:
+    if paragraph.isascii():
+        return b" ".join(paragraph.encode("ascii").translate(_ASCII_KEY).split())
+    text = unicodedata.normalize("NFKC", paragraph).casefold()
+    return _NOT_WORD.sub(" ", _DIGIT.sub("0", text)).strip().encode("utf-8")
+
+
+def reference_paragraph_hashes(text: str) -> list[str]:
+    out = []
+    for paragraph in text.split("\n\n"):
+        key = _reference_key(paragraph)
+        long_enough = len(key) >= 10 and (key.isascii() or len(key.decode("utf-8")) >= 10)
+        out.append(hashlib.sha1(key).hexdigest()[:16] if long_enough else "")
+    return out
+
+
+def reference_packed_hashes(text: str) -> bytes:
+    return np.array([int(h, 16) if h else 0 for h in reference_paragraph_hashes(text)], dtype="<u8").tobytes()
+
+
+# -- tables of edge cases --------------------------------------------------------------------------------
+
+CASES = [
+    "", " ", "\n", "\n\n", "\n\n\n", "a", "a b", " a ", "a\n\nb", "a\n\n\nb", "x\x1cy", "x\x1fy\x0bz",
+    "word\tword\rword\x0cword", "Hello, World! 2024\nnext line here\n\nÜber alles 12345 ok",
+    "  lots   of  spaces here ok  \n\n\n\n  and  more  ", "İstanbul ıı ſs K", "a" * 300, "ab " * 120,
+    "Subscribe to our newsletter\n\nSUBSCRIBE to our newsletter!\n\nsubscribe  to our NEWSLETTER...",
+    "é" * 20 + "\n\n" + "0123456789" + "\n\n" + "a_b_c_d_e_f_g",
+    "First paragraph of some length.\nSecond line of it.\n\nAnother paragraph, 42 words long.",
+]
+
+
+@pytest.mark.parametrize("text", CASES)
+def test_table_word_count(text: str) -> None:
+    assert word_count(text) == reference_word_count(text)
+    long = (text + " ") * 40  # past the length where the numpy count takes over
+    assert word_count(long) == reference_word_count(long)
+
+
+def test_word_count_every_ascii_character() -> None:
+    for code in range(128):
+        text = f"ab{chr(code)}cd " * 60
+        assert word_count(text) == reference_word_count(text), code
+        text = chr(code) * 300
+        assert word_count(text) == reference_word_count(text), code
+
+
+@pytest.mark.parametrize("text", CASES)
+def test_table_paragraph_hashes(text: str) -> None:
+    assert paragraph_hashes(text) == reference_paragraph_hashes(text)
+    assert packed_hashes(text) == reference_packed_hashes(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(ANY_TEXT)
+def test_word_count_matches_split(text: str) -> None:
+    assert word_count(text) == reference_word_count(text)
+    assert word_count(text * 20) == reference_word_count(text * 20)
+
+
+@settings(max_examples=400, deadline=None)
+@given(ANY_TEXT)
+def test_paragraph_hashes_match_reference(text: str) -> None:
+    assert paragraph_hashes(text) == reference_paragraph_hashes(text)
+    assert packed_hashes(text) == reference_packed_hashes(text)
+
+
+# -- credit lines: the whole-text literal gate ---------------------------------------------------------
+
+
+def reference_find_signatures(text: str, removed: list[str]) -> tuple[tuple[str, ...], ...]:
+    """find_signatures with every line gated on its own (``_may_hold_signature``)."""
+    from masthead.normalize import signatures as sig
+
+    head, tail = _head_and_tail(text)
+    candidates = [(sig._cut(line), True) for line in head if _may_hold_signature(line)]
+    candidates += [(sig._cut(line), False) for line in tail if _may_hold_signature(line)]
+    candidates += [(sig._cut(line), True) for r in removed for line in r.split("\n") if line.strip() and _may_hold_signature(line)]
+    bylines: list[str] = []
+    contributors: list[str] = []
+    outlets: list[str] = []
+    dates: list[str] = []
+    seen: set[str] = set()
+    for line, near_top in candidates:
+        if line in seen:
+            continue
+        seen.add(line)
+        if near_top:
+            if (match := sig.BYLINE.match(line)) is not None:
+                bylines.append(match["names"])
+            if (dated := sig.DATED.match(line)) is not None:
+                dates.append(dated["date"])
+        sig._credit(line, bylines, contributors, outlets)
+    return tuple(bylines), tuple(contributors), tuple(outlets), tuple(dates)
+
+
+SIGNATURE_LINES = [
+    "This article was written by Jane Doe and John Roe from The Washington Post.",
+    "Jane Doe reported from Moscow, and John Roe from New York.",
+    "Ann Lee contributed reporting.", "Before it's here, it's on the BLOOMBERG Terminal.",
+    "A version of this article appears in print on July 17, 2018, of the New York edition with the headline: X",
+    "By Jane Doe", "Published July 14, 2018", "Copyright 2018 The Associated Press. All rights reserved.",
+    "More from Foreign Policy", "plain prose without any credit in it at all.",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(SIGNATURE_LINES) | PROSE | EDGE_TEXT, max_size=40), st.lists(PROSE, max_size=3))
+def test_find_signatures_matches_line_by_line_gate(lines: list[str], removed: list[str]) -> None:
+    text = "\n".join(lines)
+    found = find_signatures([text], removed)
+    assert (found.bylines, found.contributors, found.outlets, found.dates) == reference_find_signatures(text, removed)
+
+
+# -- MinHash -------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(ANY_TEXT)
+def test_word_hashes_of_words(text: str) -> None:
+    """word_hashes hashes exactly the ``[^\\W_]+`` words of the casefolded text (equal words, equal hashes)."""
+    words = re.findall(r"[^\W_]+", text.casefold())
+    hashes = word_hashes(text)
+    assert len(hashes) == len(words)
+    by_word: dict[str, int] = {}
+    for word, value in zip(words, hashes.tolist(), strict=True):
+        assert by_word.setdefault(word, value) == value
+    assert signature(text) == (signature(" ".join(words)) if words else b"")
