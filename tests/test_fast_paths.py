@@ -178,3 +178,77 @@ def test_word_hashes_of_words(text: str) -> None:
     for word, value in zip(words, hashes.tolist(), strict=True):
         assert by_word.setdefault(word, value) == value
     assert signature(text) == (signature(" ".join(words)) if words else b"")
+
+
+# -- layout: counting words only as far as needed, splitting lines --------------------------------------
+
+
+def reference_words_at_least(text: str, count: int, prefix: int) -> int:
+    word = re.compile(r"[^\W_][\w'’.-]*")
+    found = len(word.findall(text[:prefix]))
+    return found if found >= count or len(text) <= prefix else len(word.findall(text[:2000]))
+
+
+WORDY = st.lists(st.sampled_from(["word", "U.S.", "it's", "Moscow’s", "-", "--", "_", "__x", "x_", "...", "a-b",
+                                  "'", "’", "1,000", "é", "ß", " ", "  ", "\n", ".", "!"]), max_size=400).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(WORDY | EDGE_TEXT, st.sampled_from([(5, 100), (25, 400), (8, 50), (1, 3)]))
+def test_words_at_least_matches_findall(text: str, count_prefix: tuple[int, int]) -> None:
+    from masthead.clean.layout import _words_at_least
+
+    count, prefix = count_prefix
+    reference = reference_words_at_least(text, count, prefix)
+    fast = _words_at_least(text, count, prefix)
+    assert (fast >= count) == (reference >= count)
+    if reference < count:
+        assert fast == reference
+
+
+def reference_split_lines(text: str) -> list[tuple[str, int]]:
+    return [(line, para) for para, block in enumerate(text.split("\n\n")) for line in block.split("\n") if line.strip()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANY_TEXT)
+def test_split_lines_matches_reference(text: str) -> None:
+    from masthead.clean.layout import split_lines
+
+    assert [(line.text, line.para) for line in split_lines(text)] == reference_split_lines(text)
+
+
+# -- line rules: the needles only skip lines their pattern cannot match -------------------------------
+
+
+def reference_match_rule(line: str, where: str) -> str | None:
+    """``match_rule`` without any prefilter: each rule's length limit and patterns, in order."""
+    from masthead.clean import rules
+
+    for rule in rules._RULES_FOR[where]:
+        if rule.max_len is not None and len(line) > rule.max_len:
+            continue
+        if rule.pattern.search(line) is not None and (rule.also is None or rule.also.search(line) is not None):
+            return rule.id
+    return None
+
+
+RULE_FRAGMENTS = [
+    "This article", "this story", "THIS REPORT", "This ", "was written by", "originally appeared", "first appeared",
+    "was originally published", "was produced by", "was legally licensed through", "Legally Licensed", "article",
+    "Privacy", "personal data", "cookies", "Credit", "Bloomberg Terminal", "it's on the bloomberg terminal", "@handle",
+    "Twitter: @x", "Jane Doe", " is a reporter", "reported from", "contributed reporting", "With assistance by",
+    " ", "  ", ".", "İ", "ı", "ſ", "Story", "REPORT", "in", "the", "news",
+]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(RULE_FRAGMENTS), max_size=12).map("".join) | EDGE_TEXT,
+       st.sampled_from(["edge", "anywhere", "end", "after-anywhere"]))
+def test_match_rule_matches_unfiltered(line: str, where: str) -> None:
+    from masthead.clean.rules import ANYWHERE, match_rule
+
+    found = match_rule(line, where)
+    if where == "after-anywhere" and reference_match_rule(line, ANYWHERE) is not None:
+        return  # defined only for lines no anywhere rule matches
+    assert (found.id if found else None) == reference_match_rule(line, where)

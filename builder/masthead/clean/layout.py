@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from masthead.clean.headline import contains_text, same_text
 from masthead.clean.rules import AFTER_ANYWHERE, ANYWHERE, END, RULE_BY_ID, match_rule
@@ -49,7 +50,11 @@ class Layout:
 def split_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     for para, block in enumerate(text.split("\n\n")):
-        lines.extend(Line(line, para) for line in block.split("\n") if line.strip())
+        if "\n" not in block:  # most paragraphs are one line
+            if block.strip():
+                lines.append(Line(block, para))
+        else:
+            lines.extend(Line(line, para) for line in block.split("\n") if line.strip())
     return lines
 
 
@@ -68,11 +73,20 @@ def words(text: str) -> int:
     return len(_WORD.findall(text[:2000]))
 
 
+@lru_cache(maxsize=8)
+def _at_least(count: int) -> re.Pattern[str]:
+    """Matches where ``_WORD.findall`` finds at least ``count`` words: what ``findall`` skips between
+    words (``[\\W_]``, which cannot start one) then a word, ``count`` times; possessive, so a word is
+    never split to find more, and it stops at the ``count``-th word without building a list."""
+    return re.compile(r"(?:[\W_]*+[^\W_][\w'’.-]*+)" + f"{{{count}}}")
+
+
 def _words_at_least(text: str, count: int, prefix: int) -> int:
     """``words(text)``, or a number of at least ``count`` when the first ``prefix`` characters already
     hold that many words (a prefix never holds more words than the whole: long body lines stop early)."""
-    found = len(_WORD.findall(text[:prefix]))
-    return found if found >= count or len(text) <= prefix else words(text)
+    if _at_least(count).match(text, 0, prefix) is not None:
+        return count
+    return len(_WORD.findall(text[:prefix])) if len(text) <= prefix else words(text)
 
 
 def is_fragment(text: str) -> bool:

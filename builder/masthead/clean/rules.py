@@ -139,7 +139,7 @@ RULES: tuple[Rule, ...] = (
     Rule("syndication", "syndication", END,
          _re(r"^this (?:article|story|report) (?:was (?:written|produced|reported) by|originally appeared|"
              r"first appeared|was originally published)\b|\bwas legally licensed through\b"),
-         max_len=600, needles=("this ", "legally licensed")),
+         max_len=600, needles=("this article ", "this story ", "this report ", "legally licensed")),
     Rule("sign-off-reported", "sign-off", END,
          _cs(r"^(?:[—–-]\s?)?(?:[A-Z][\w.'’-]{0,30} ){1,4}(?:reported from|contributed (?:reporting|to this report))\b"),
          max_len=400),
