@@ -80,6 +80,22 @@ def test_a_full_disk_while_writing_files_leaves_nothing(
     assert sorted(p.name for p in (project / "dist" / "test-corpus").iterdir()) == []
 
 
+def test_a_full_disk_in_the_hf_writer_thread_fails_the_build_and_leaves_nothing(
+    make_project: Callable[..., Path], run_cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from masthead.release.hf import HfSplitWriter
+
+    project = make_project({f"a{i}.txt": f"Article {i} about the summit." for i in range(3)})
+
+    def full(self: HfSplitWriter, table: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(self.folder))
+
+    monkeypatch.setattr(HfSplitWriter, "_add", full)
+    result = run_cli("build", "--workers", "1", cwd=project)
+    assert result.exit_code != 0 and "No space left on device" in result.output
+    assert sorted(p.name for p in (project / "dist" / "test-corpus").iterdir()) == []
+
+
 def test_the_package_never_unpickles_or_evaluates() -> None:
     hits = [
         f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}"

@@ -10,8 +10,9 @@ build was run.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -143,6 +144,18 @@ class SplitWriter:
         return self.result
 
 
+@contextmanager
+def _abort_on_error(writers: list[SplitWriter]) -> Iterator[None]:
+    """On an error, stop the ``hf/`` threads too (the release folder is then removed)."""
+    try:
+        yield
+    except BaseException:
+        for writer in writers:
+            if writer.hf is not None:
+                writer.hf.abort()
+        raise
+
+
 def write_data(
     folder: Path,
     docs: DocumentSet,
@@ -181,7 +194,7 @@ def write_data(
     # One writer thread encodes, compresses and writes (pyarrow releases the GIL) while this thread
     # reads the next documents and counts them: in order, a few batches ahead, so the bytes and
     # the memory bound are those of a single thread.
-    with ThreadPoolExecutor(max_workers=1) as writing:
+    with ThreadPoolExecutor(max_workers=1) as writing, _abort_on_error(writers):
         queued: deque[Future[None]] = deque()
         for table, codes in docs.batches(columns=[*names, WORDS] if tally is not None else None):
             parts = [table if len(writers) == 1 else table.filter(pa.array(codes == code)) for code in range(len(writers))]
