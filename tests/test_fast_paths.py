@@ -252,3 +252,61 @@ def test_match_rule_matches_unfiltered(line: str, where: str) -> None:
     if where == "after-anywhere" and reference_match_rule(line, ANYWHERE) is not None:
         return  # defined only for lines no anywhere rule matches
     assert (found.id if found else None) == reference_match_rule(line, where)
+
+
+# -- bylines: pieces classified once per name (cached), as the whole byline did ------------------------
+
+
+def reference_parse_byline(value: str, is_agency, is_outlet):  # type: ignore[no-untyped-def]
+    """parse_byline's piece loop as it was written inline (before ``classify_piece``)."""
+    from masthead.normalize import authors as A
+
+    authors: list[str] = []
+    agencies: list[str] = []
+    dropped: list[str] = []
+    text = value[: A.MAX_BYLINE]
+    for piece in A._SPLIT.split(text):
+        piece = A._PREFIX.sub("", A._clean(piece))
+        piece = A._clean(piece)
+        if not piece or not A._LETTER.search(piece):
+            if piece:
+                dropped.append(piece)
+            continue
+        name = A.repair_case(A.strip_title(piece))
+        if is_agency(piece):
+            agencies.append(A.repair_case(piece))
+        elif A.is_title(piece):
+            dropped.append(piece)
+        elif name != A.repair_case(piece) and A.looks_like_name(name):
+            authors.append(name)
+        elif A.is_desk(piece) or is_outlet(piece):
+            agencies.append(A.repair_case(piece))
+        elif A.looks_like_name(name):
+            authors.append(name)
+        else:
+            dropped.append(piece)
+    return A._unique(authors), A._unique(agencies), tuple(dropped)
+
+
+BYLINE_PIECES = ["By ", "Jane Doe", "JOHN ROE", "mary o'neil", "Staff Writer", "AP", "Reuters", "The Washington Post",
+                 " and ", ", ", " & ", "; ", "Associated Press", "Washington Post Staff", "Dr. Ann Lee", "ed smith jr.",
+                 "İlker Ağca", "1234", "—", " ", "Gear Team", "Moscow Bureau"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(BYLINE_PIECES), min_size=1, max_size=8).map("".join),
+       st.sampled_from([None, "washingtonpost", "janedoe"]))
+def test_bylines_cached_by_piece_match_reference(value: str, outlet_key: str | None) -> None:
+    from masthead.normalize import _byline, _is_outlet, load_registry
+    from masthead.normalize.authors import parse_byline
+
+    registry = load_registry(None)
+
+    def is_outlet(name: str) -> bool:
+        return _is_outlet(registry, name, outlet_key)
+
+    found = _byline(registry, value, outlet_key)
+    plain = parse_byline(value, registry.is_agency, is_outlet)
+    assert found == plain
+    if not any(literal in value.casefold() for literal in ("reporting", "assistance", "contribution", "(", "[", "@", "://", "www.")):
+        assert (found.authors, found.agencies, found.dropped) == reference_parse_byline(value, registry.is_agency, is_outlet)

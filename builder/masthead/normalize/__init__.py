@@ -18,7 +18,7 @@ from typing import Any
 
 from masthead.clean import Cleaned
 from masthead.context import StepContext
-from masthead.normalize.authors import MAX_BYLINE, Byline, parse_byline
+from masthead.normalize.authors import MAX_BYLINE, Byline, classify_piece, parse_byline
 from masthead.normalize.dates import ParsedDate, Unparsed, anchor_of, implausible, parse_date
 from masthead.normalize.outlets import MAX_NAME, Outlet, Registry, compact_key, domain_label, host_of, load_registry
 from masthead.normalize.page_meta import PageMeta, page_meta
@@ -192,12 +192,29 @@ def _bylines(src: _Sources) -> list[tuple[object, str]]:
     return out
 
 
+def _is_outlet(registry: Registry, name: str, outlet_key: str | None) -> bool:
+    return registry.by_name(name) is not None or (outlet_key is not None and compact_key(name) == outlet_key)
+
+
 @lru_cache(maxsize=4096)  # bylines repeat across a corpus (staff writers, agencies)
 def _cached_byline(registry: Registry, value: str | tuple[str, ...], outlet_key: str | None) -> Byline:
     def is_outlet(name: str) -> bool:
-        return registry.by_name(name) is not None or (outlet_key is not None and compact_key(name) == outlet_key)
+        return _is_outlet(registry, name, outlet_key)
 
-    return parse_byline(value, registry.is_agency, is_outlet)
+    def classify(piece: str) -> tuple[str, str] | None:
+        if len(piece) > _PIECE_KEPT:
+            return classify_piece(piece, registry.is_agency, is_outlet)
+        return _cached_piece(registry, piece, outlet_key)
+
+    return parse_byline(value, registry.is_agency, is_outlet, classify)
+
+
+_PIECE_KEPT = 200  # longer pieces of a byline are not names: classified, not kept
+
+
+@lru_cache(maxsize=8192)  # names recur far more often than whole bylines ("A and B", "B, C")
+def _cached_piece(registry: Registry, piece: str, outlet_key: str | None) -> tuple[str, str] | None:
+    return classify_piece(piece, registry.is_agency, lambda name: _is_outlet(registry, name, outlet_key))
 
 
 def _byline(registry: Registry, value: str | list[Any], outlet_key: str | None) -> Byline:

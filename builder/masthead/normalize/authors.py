@@ -176,8 +176,10 @@ def _no_agency(name: str) -> bool:
 
 
 def parse_byline(value: str | Iterable[str], is_agency: AgencyTest = _no_agency,
-                 is_outlet: AgencyTest = _no_agency) -> Byline:
-    """Split and clean one byline (a string or a list of names)."""
+                 is_outlet: AgencyTest = _no_agency,
+                 classify: Callable[[str], tuple[str, str] | None] | None = None) -> Byline:
+    """Split and clean one byline (a string or a list of names). ``classify``: ``classify_piece`` with
+    these two tests, when the caller keeps one (cached)."""
     parts = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)]
     authors: list[str] = []
     contributors: list[str] = []
@@ -205,27 +207,38 @@ def parse_byline(value: str | Iterable[str], is_agency: AgencyTest = _no_agency,
                     agencies.append(_clean(inner))
             text = _BRACKETS.sub(" ", text)
         for piece in _SPLIT.split(text):
-            piece = _PREFIX.sub("", _clean(piece))
-            piece = _clean(piece)
-            if not piece or not _LETTER.search(piece):
-                if piece:
-                    dropped.append(piece)
-                continue
-            name = repair_case(strip_title(piece))
-            if is_agency(piece):
-                agencies.append(repair_case(piece))
-            elif is_title(piece):
-                dropped.append(piece)
-            elif name != repair_case(piece) and looks_like_name(name):  # "Jane Doe Staff Writer"
-                authors.append(name)
-            elif is_desk(piece) or is_outlet(piece):
-                agencies.append(repair_case(piece))
-            elif looks_like_name(name):
-                authors.append(name)
-            else:
-                dropped.append(piece)
+            found = classify(piece) if classify is not None else classify_piece(piece, is_agency, is_outlet)
+            if found is not None:
+                (authors if found[0] == AUTHOR else agencies if found[0] == AGENCY else dropped).append(found[1])
     return Byline(_unique(authors), _unique(c for c in contributors if c not in authors), _unique(agencies),
                   tuple(dropped))
+
+
+AUTHOR, AGENCY, DROPPED = "author", "agency", "dropped"
+
+
+def classify_piece(piece: str, is_agency: AgencyTest = _no_agency,
+                   is_outlet: AgencyTest = _no_agency) -> tuple[str, str] | None:
+    """One piece of a split byline: (AUTHOR, name), (AGENCY, name), (DROPPED, text) or None (nothing).
+
+    A function of the piece and the two tests only, so a caller may cache it by piece (names recur far
+    more often than whole bylines)."""
+    piece = _PREFIX.sub("", _clean(piece))
+    piece = _clean(piece)
+    if not piece or not _LETTER.search(piece):
+        return (DROPPED, piece) if piece else None
+    name = repair_case(strip_title(piece))
+    if is_agency(piece):
+        return AGENCY, repair_case(piece)
+    if is_title(piece):
+        return DROPPED, piece
+    if name != repair_case(piece) and looks_like_name(name):  # "Jane Doe Staff Writer"
+        return AUTHOR, name
+    if is_desk(piece) or is_outlet(piece):
+        return AGENCY, repair_case(piece)
+    if looks_like_name(name):
+        return AUTHOR, name
+    return DROPPED, piece
 
 
 def _people(text: str, dropped: list[str]) -> list[str]:
