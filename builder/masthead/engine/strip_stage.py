@@ -27,6 +27,7 @@ from masthead.faults import checkpoint
 PREFIX = "stripped-"
 DONE_SUFFIX = ".parquet"
 STRIP_READS = ["text", "cleaning", "content_sha256", "_para"]
+READ_GROUPS = 8  # row groups (~256 KB each, task.WORK_GROUP_BYTES) read and stripped at a time
 
 Call = tuple[Any, Callable[..., Any], tuple[Any, ...]]  # (key, picklable function, arguments)
 Done = Callable[[Any, Any], None]  # done(key, result)
@@ -73,22 +74,38 @@ def strip_shard(docs_path: str, out_path: str, repeated: dict[str, frozenset[str
     """Write ``out_path``: the work file ``docs_path`` with the repeated lines of ``repeated``'s
     groups removed and every document's MinHash signature. Returns the documents changed.
 
-    A pure function of its arguments and the file, so any engine can run it."""
-    import pyarrow as pa
+    Streamed, ``READ_GROUPS`` row groups at a time, so a worker holds a few hundred documents
+    however large the shard. A pure function of its arguments and the file, so any engine can run it."""
     import pyarrow.parquet as pq
 
-    from masthead.clean.repeated_lines import strip_repeated
-    from masthead.dedup import signature
-    from masthead.engine.task import remove_dead_temps, write_work_file
+    from masthead.engine.task import remove_dead_temps, work_file_writer
     from masthead.memory import return_free_memory
-    from masthead.words import word_count
 
     target = Path(out_path)
     remove_dead_temps(target.parent)  # of a stripping killed part-way
     for stale in target.parent.glob(f"{PREFIX}*"):  # another decision's file: never read again
         if stale.name != target.name and ".tmp-" not in stale.name:
             stale.unlink(missing_ok=True)
-    table = pq.read_table(docs_path)
+    changed = 0
+    with pq.ParquetFile(docs_path) as source, work_file_writer(target, source.schema_arrow) as write:
+        for first in range(0, source.num_row_groups, READ_GROUPS):
+            groups = range(first, min(first + READ_GROUPS, source.num_row_groups))
+            table, count = _strip_table(source.read_row_groups(groups, use_threads=False), repeated)
+            write(table)
+            changed += count
+        checkpoint("strip.shard")
+    return_free_memory()  # as after a shard: the worker's memory stays that of one shard
+    return changed
+
+
+def _strip_table(table: Any, repeated: dict[str, frozenset[str]]) -> tuple[Any, int]:
+    """``table`` with its documents' repeated lines removed and every signature filled in."""
+    import pyarrow as pa
+
+    from masthead.clean.repeated_lines import strip_repeated
+    from masthead.dedup import signature
+    from masthead.words import word_count
+
     groups = group_names(table).to_pylist()
     rows = [i for i, group in enumerate(groups) if group in repeated]
     changed: dict[int, dict[str, Any]] = {}
@@ -98,17 +115,12 @@ def strip_shard(docs_path: str, out_path: str, repeated: dict[str, frozenset[str
             result = strip_repeated(doc, repeated[groups[row]], doc["_para"])
             if result is not doc:
                 changed[row] = result
-    checkpoint("strip.shard")
     for name in ("text", "cleaning", "content_sha256", "_words") if changed else ():
         values = table[name].to_pylist()
         for row, doc in changed.items():
             values[row] = word_count(doc["text"]) if name == "_words" else doc[name]
         table = _replace(table, name, values)
-    table = _replace(table, "_minhash", [signature(text) for text in table["text"].to_pylist()])
-    write_work_file(table, target)
-    del table
-    return_free_memory()  # as after a shard: the worker's memory stays that of one shard
-    return len(changed)
+    return _replace(table, "_minhash", [signature(text) for text in table["text"].to_pylist()]), len(changed)
 
 
 def _replace(table: Any, name: str, values: list[Any]) -> Any:
