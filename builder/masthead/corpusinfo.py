@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from masthead.errors import ConfigError
 
 
@@ -56,6 +54,8 @@ def read_corpus_info(path: Path | None, fallback_title: str) -> CorpusInfo:
             authors=[{"name": "Unknown (no CITATION.cff in the corpus project)"}],
             abstract="",
         )
+    import yaml  # here: a command that never reads CITATION.cff starts without it
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:

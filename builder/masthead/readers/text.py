@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
-
-import yaml
 
 from masthead.errors import BAD_FRONT_MATTER, Reject
 from masthead.readers.decode import Decoded, lone_surrogate
@@ -15,19 +14,25 @@ from masthead.records import FRONT_MATTER, GIVEN, RawRecord
 MAX_VALUES = 10_000  # values in one front matter block, aliases counted each time they are used
 
 
-class _PlainLoader(yaml.SafeLoader):
+@lru_cache(maxsize=1)
+def _plain_loader() -> Any:
     """The safe loader without implicit timestamps: ``date: 2018-07-16`` stays the text written,
-    so an impossible date such as 0000-00-00 reaches the date normaliser instead of failing here."""
+    so an impossible date such as 0000-00-00 reaches the date normaliser instead of failing here.
+    (yaml is imported by the first front matter read, not by every command that lists inputs.)"""
+    import yaml
 
+    class _PlainLoader(yaml.SafeLoader):
+        pass
 
-_PlainLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    _PlainLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return _PlainLoader
 
 
 def _load_plain(block: str) -> Any:
-    loader = _PlainLoader(block)
+    loader = _plain_loader()(block)
     try:
         return loader.get_single_data()
     finally:
@@ -57,6 +62,8 @@ def _front_matter(text: str, source: str) -> tuple[dict[str, Any], str] | Reject
             break
     else:
         return Reject.of(BAD_FRONT_MATTER, source, detail="the opening '---' has no closing '---'")
+    import yaml
+
     try:
         # a SafeLoader builds only plain data: a !!python/... tag is an error, never code.
         meta = _load_plain(block)
