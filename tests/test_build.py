@@ -137,3 +137,17 @@ def test_strict_fails_on_any_reject_and_writes_nothing(make_project: Callable[..
     assert result.exit_code == 1  # type: ignore[attr-defined]
     assert "docs.jsonl:2" in result.stderr  # type: ignore[attr-defined]
     assert not (project / "dist" / "test-corpus" / "1.0.0").exists()
+
+
+def test_strict_fails_when_the_up_to_date_release_has_rejects(
+    make_project: Callable[..., Path], run_cli: Callable[..., object]
+) -> None:
+    project = make_project({"docs.jsonl": '{"id": "good", "text": "A fine article."}\n{"id": "bad", "text": 42}\n'})
+    assert run_cli("build", cwd=project).exit_code == 0  # type: ignore[attr-defined]
+    result = run_cli("build", "--strict", cwd=project)
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert "up to date" in result.stderr and "docs.jsonl:2 /text" in result.stderr  # type: ignore[attr-defined]
+    assert "1 record(s)" in result.stderr  # type: ignore[attr-defined]
+    clean = make_project({"docs.jsonl": '{"id": "good", "text": "A fine article."}\n'}, name="clean")
+    assert run_cli("build", cwd=clean).exit_code == 0  # type: ignore[attr-defined]
+    assert run_cli("build", "--strict", cwd=clean).exit_code == 0  # type: ignore[attr-defined]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from masthead import __version__
 from masthead.collect import Collected, ProgressFn, collect, fingerprint, hash_memo, input_files
 from masthead.corpusinfo import read_corpus_info
-from masthead.errors import OutputError, ReleaseExistsError, StrictModeError
+from masthead.errors import OutputError, Reject, ReleaseExistsError, StrictModeError
 from masthead.faults import checkpoint
 from masthead.release.atomic import remove_leftovers
 from masthead.release.layout import corpus_dir, newest_release, release_dir
@@ -128,6 +128,8 @@ def _build_locked(settings: Settings, progress: ProgressFn | None = None) -> Bui
     if found is not None and settings.version is None:
         newest_version, newest_path = found
         if read_manifest_json(newest_path).get("input_fingerprint") == fp:
+            if settings.strict:
+                _refuse_rejects(newest_version, newest_path)
             return BuildReport(
                 status="up-to-date", corpus=settings.name, version=str(newest_version), release=str(newest_path),
                 message=f"release {newest_version} is up to date with the inputs; nothing to build",
@@ -157,6 +159,21 @@ def _build_locked(settings: Settings, progress: ProgressFn | None = None) -> Bui
         f"{collected.counts.rejected} rejected, {collected.counts.duplicates} duplicates"
     )
     return report
+
+
+def _refuse_rejects(version: Version, folder: Path) -> None:
+    """``--strict`` with an up-to-date release: its inputs are the same, so are its rejects."""
+    import json
+
+    from masthead.release.layout import REJECTS
+
+    lines = (folder / REJECTS).read_text(encoding="utf-8").splitlines() if (folder / REJECTS).is_file() else []
+    if lines:
+        first = Reject.from_dict(json.loads(lines[0]))
+        raise StrictModeError(
+            f"release {version} is up to date with the inputs, but {len(lines)} record(s) of them are rejected "
+            f"(--strict; see {folder / REJECTS}); first: {first.location()}: {first.message}"
+        )
 
 
 def _refuse_existing(settings: Settings, found: tuple[Version, Path] | None, version: Version) -> Path:

@@ -259,6 +259,14 @@ class Reject:
             id=id,
         )
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Reject:
+        """A reject read back from ``rejects.jsonl`` or a shard's ``meta.json`` (:meth:`as_dict`)."""
+        return cls(
+            source=data["source"], record=data["record"], field=data["field"], code=data["code"],
+            message=data["message"], fix=data["fix"], id=data.get("id"),
+        )
+
     def location(self) -> str:
         where = self.source
         if self.record is not None:

@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 from masthead.engine.documents import DocumentSet, PositionMap, ShardOutput
 from masthead.engine.evidence import corpus_evidence, repeated_groups
 from masthead.engine.strip_stage import Runner, run_inline, run_strip_stage
-from masthead.engine.task import COVERED, read_meta, reject_from_dict
+from masthead.engine.task import COVERED, read_meta
 from masthead.errors import DUPLICATE_ID, Reject
 from masthead.memory import return_free_memory
 from masthead.splits import split_of
@@ -186,7 +186,7 @@ def merge(outputs: list[ShardOutput], schema: pa.Schema, splits: dict[str, float
     ordered: list[tuple[int, int, Reject]] = list(id_rejects)
     notes: dict[str, Counter[str]] = {}
     for index, meta in enumerate(metas):
-        ordered.extend((index, seq, reject_from_dict(data)) for seq, data in meta["rejects"])
+        ordered.extend((index, seq, Reject.from_dict(data)) for seq, data in meta["rejects"])
         for name, reasons in meta["notes"].items():
             notes.setdefault(name, Counter()).update(reasons)
     if id_rejects:

@@ -183,9 +183,3 @@ def read_meta(folder: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((folder / META).read_text(encoding="utf-8"))
     return data
 
-
-def reject_from_dict(data: dict[str, Any]) -> Reject:
-    return Reject(
-        source=data["source"], record=data["record"], field=data["field"], code=data["code"],
-        message=data["message"], fix=data["fix"], id=data.get("id"),
-    )
