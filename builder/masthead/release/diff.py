@@ -5,35 +5,24 @@ one side only, *text changed* when its ``content_sha256`` differs, and *metadata
 when any other field differs (each field with its old and new value). These decide the
 semantic version a new release needs (see ``release/bump.py``).
 
-Releases and builds are compared as streams of Arrow tables in ascending id order
-(:func:`diff_tables`, a merge-join): only the changes (ids and changed fields) are kept in
-memory, and only rows whose columns differ are turned into Python values. A side that turns
-out not to be in strictly ascending id order is matched in memory instead (:func:`diff_rows`).
+This module holds the result (:class:`DocumentDiff`) and the row-by-row comparison
+(:func:`diff_rows`); releases and builds are compared as streams of Arrow tables by
+:mod:`masthead.release.diff_tables`.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
-
-from masthead.errors import IntegrityError
-from masthead.release.layout import DATA
 
 MAJOR, MINOR, PATCH = "major", "minor", "patch"
 # Fields that never count as metadata: the key, and the text (reported as a text change).
 _NOT_METADATA = {"id", "text", "content_sha256"}
-BATCH_ROWS = 4096
-_SHARD_NAME = re.compile(r"^(.*)-\d{5}-of-\d{5}\.parquet$")
-Tables = Callable[[], Iterable[pa.Table]]  # called again for the in-memory fallback
 
 
 @dataclass(frozen=True)
@@ -181,11 +170,11 @@ def diff_rows(
     result.added = IdList(sorted(new_by_id.keys() - old_by_id.keys()))
     result.removed = IdList(sorted(old_by_id.keys() - new_by_id.keys()))
     for doc_id in sorted(new_by_id.keys() & old_by_id.keys()):
-        _compare_rows(old_by_id[doc_id], new_by_id[doc_id], result)
+        compare_rows(old_by_id[doc_id], new_by_id[doc_id], result)
     return result
 
 
-def _compare_rows(before: dict[str, Any], after: dict[str, Any], result: DocumentDiff) -> None:
+def compare_rows(before: dict[str, Any], after: dict[str, Any], result: DocumentDiff) -> None:
     doc_id = after["id"]
     if before.get("content_sha256") != after.get("content_sha256") or before.get("text") != after.get("text"):
         result.text_changed.append(doc_id)
@@ -210,186 +199,3 @@ def _changes(name: str, old: Any, new: Any) -> list[FieldChange]:
 
 def _field_order(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     return [*after, *(name for name in before if name not in after)]
-
-
-def release_rows(folder: Path) -> list[dict[str, Any]]:
-    """Every document of a release, read back from its Parquet files (all splits)."""
-    return [row for table in _release_files(folder) for row in table.to_pylist()]
-
-
-def release_batches(folder: Path, rows: int | None = None, skip: tuple[str, ...] = ()) -> Iterator[pa.Table]:
-    """A release's documents in ascending id order (its splits merged), ``rows`` at a time,
-    without the columns in ``skip``."""
-    rows = rows or BATCH_ROWS
-    splits: dict[str, list[Path]] = {}
-    for path in _parquet_paths(folder):
-        match = _SHARD_NAME.match(path.name)
-        splits.setdefault(match.group(1) if match else path.name, []).append(path)
-    yield from _merge_sorted([_release_files(folder, paths, rows, skip) for paths in splits.values()])
-
-
-def _parquet_paths(folder: Path) -> list[Path]:
-    paths = sorted((folder / DATA).glob("*.parquet"))
-    if not paths:
-        raise IntegrityError(f"{folder}: the release has no Parquet files under {DATA}/")
-    return paths
-
-
-def _release_files(folder: Path, paths: list[Path] | None = None, rows: int | None = None,
-                   skip: tuple[str, ...] = ()) -> Iterator[pa.Table]:
-    for path in paths if paths is not None else _parquet_paths(folder):
-        try:
-            if rows is None:
-                yield pq.read_table(path)
-                continue
-            file = pq.ParquetFile(path)
-            columns = [name for name in file.schema_arrow.names if name not in skip]
-            for batch in file.iter_batches(batch_size=rows, columns=columns):
-                yield pa.Table.from_batches([batch])
-        except Exception as exc:  # pyarrow raises several types for damaged files
-            raise IntegrityError(f"{folder.name}: {path.relative_to(folder).as_posix()} cannot be read ({exc})") from exc
-
-
-def diff_releases(old_folder: Path, new_folder: Path, previous: str | None, current: str | None) -> DocumentDiff:
-    return diff_tables(lambda: release_batches(old_folder), lambda: release_batches(new_folder), previous, current)
-
-
-class _NotAscending(Exception):
-    """A side's ids are not strictly ascending: it is matched in memory instead."""
-
-
-def diff_tables(old: Tables | None, new: Tables, previous: str | None = None, current: str | None = None) -> DocumentDiff:
-    """:func:`diff_rows` over tables in ascending id order, as a merge-join holding only the changes."""
-    result = DocumentDiff(previous=previous if old is not None else None, current=current, documents=0)
-    try:
-        if old is None:
-            for table in _ascending(new()):
-                result.added.extend(table["id"])
-            result.documents = len(result.added)
-            return result
-        _join(_Side(_ascending(old())), _Side(_ascending(new())), result)
-        return result
-    except _NotAscending:
-        rows = (row for table in new() for row in table.to_pylist())
-        if old is None:
-            return diff_rows(None, rows, current=current)
-        return diff_rows([row for table in old() for row in table.to_pylist()], rows, previous, current)
-
-
-def _ascending(tables: Iterable[pa.Table]) -> Iterator[pa.Table]:
-    last: str | None = None
-    for table in tables:
-        if not table.num_rows:
-            continue
-        ids = table["id"]
-        n = len(ids)
-        if ids.null_count or (n > 1 and not pc.all(pc.less(ids.slice(0, n - 1), ids.slice(1))).as_py()):
-            raise _NotAscending
-        if last is not None and not last < ids[0].as_py():
-            raise _NotAscending
-        last = ids[n - 1].as_py()
-        yield table
-
-
-class _Side:
-    """A stream of id-ordered tables with a buffer that is consumed up to a bound id."""
-
-    def __init__(self, tables: Iterable[pa.Table]) -> None:
-        self._tables = iter(tables)
-        self.buffer: pa.Table | None = None
-
-    def fill(self) -> bool:
-        while self.buffer is None or not self.buffer.num_rows:
-            self.buffer = next(self._tables, None)
-            if self.buffer is None:
-                return False
-        return True
-
-    def last(self) -> str:
-        assert self.buffer is not None
-        return str(self.buffer["id"][-1].as_py())
-
-    def take_upto(self, bound: str | None) -> pa.Table:
-        assert self.buffer is not None
-        count = self.buffer.num_rows if bound is None else pc.sum(pc.less_equal(self.buffer["id"], bound)).as_py()
-        head, self.buffer = self.buffer.slice(0, count), self.buffer.slice(count)
-        return head
-
-
-def _merge_sorted(streams: list[Iterator[pa.Table]]) -> Iterator[pa.Table]:
-    """One id-ordered stream from several (a release's splits); out-of-order input is left to the caller."""
-    if len(streams) == 1:
-        yield from streams[0]
-        return
-    sides = [_Side(stream) for stream in streams]
-    while live := [side for side in sides if side.fill()]:
-        bound = min(side.last() for side in live)
-        table = pa.concat_tables([side.take_upto(bound) for side in live])
-        yield table.take(pc.sort_indices(table["id"])) if len(live) > 1 else table
-
-
-def _join(old: _Side, new: _Side, result: DocumentDiff) -> None:
-    while True:
-        has_old, has_new = old.fill(), new.fill()
-        if not (has_old or has_new):
-            return
-        bound = min(old.last(), new.last()) if has_old and has_new else None
-        before = old.take_upto(bound) if has_old else None
-        after = new.take_upto(bound) if has_new else None
-        if after is None:
-            assert before is not None
-            result.removed.extend(before["id"])
-            continue
-        result.documents += after.num_rows
-        if before is None:
-            result.added.extend(after["id"])
-            continue
-        old_ids, new_ids = before["id"].combine_chunks(), after["id"].combine_chunks()
-        found = pc.index_in(new_ids, value_set=old_ids)
-        matched = pc.is_valid(found)
-        result.added.extend(new_ids.filter(pc.invert(matched)))
-        result.removed.extend(old_ids.filter(pc.invert(pc.is_in(old_ids, value_set=new_ids))))
-        if not pc.any(matched).as_py():
-            continue
-        before = before.take(found.filter(matched))
-        after = after.take(pc.indices_nonzero(matched))
-        suspects = pa.array(np.nonzero(_rows_differ(before, after))[0], pa.int64())
-        for old_row, new_row in zip(before.take(suspects).to_pylist(), after.take(suspects).to_pylist(), strict=True):
-            _compare_rows(old_row, new_row, result)
-
-
-def _rows_differ(before: pa.Table, after: pa.Table) -> np.ndarray:
-    """Rows (same ids, same order) where any column differs; every row when the schemas differ."""
-    if not before.schema.equals(after.schema):
-        return np.ones(after.num_rows, dtype=bool)
-    mask = np.zeros(after.num_rows, dtype=bool)
-    for name in after.schema.names:
-        mask |= _differ(before[name].combine_chunks(), after[name].combine_chunks())
-    return mask
-
-
-def _differ(a: pa.Array, b: pa.Array) -> np.ndarray:
-    """Element-wise ``a != b`` as Python would compare the values (None, lists and dicts included)."""
-    nulls = np.asarray(pc.is_null(a)) != np.asarray(pc.is_null(b))
-    kind = a.type
-    if pa.types.is_struct(kind):
-        out, valid = nulls, np.asarray(pc.is_valid(a))
-        for field_a, field_b in zip(a.flatten(), b.flatten(), strict=True):
-            out |= _differ(field_a, field_b) & valid
-        return out
-    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
-        lengths_a = np.asarray(pc.fill_null(pc.list_value_length(a), -1))
-        lengths_b = np.asarray(pc.fill_null(pc.list_value_length(b), -1))
-        out = lengths_a != lengths_b
-        same = pa.array(np.nonzero(~out)[0], pa.int64())
-        a_same, b_same = a.take(same), b.take(same)
-        values = _differ(a_same.flatten(), b_same.flatten())
-        if values.any():
-            parents = np.asarray(pc.list_parent_indices(a_same))[values]
-            out[np.asarray(same)[parents]] = True
-        return out
-    try:
-        unequal = np.asarray(pc.fill_null(pc.not_equal(a, b), False))
-    except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
-        return np.array([x != y for x, y in zip(a.to_pylist(), b.to_pylist(), strict=True)], dtype=bool)
-    return nulls | unequal
