@@ -98,7 +98,7 @@ def _random_rows(rng: random.Random, ids: list[str]) -> list[dict[str, object]]:
 
 
 def test_streamed_diff_of_releases_equals_the_in_memory_diff(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from masthead.release import diff as diff_module
+    from masthead.release import diff_tables as diff_module
     from masthead.release.diff_tables import diff_releases, release_rows
 
     monkeypatch.setattr(diff_module, "BATCH_ROWS", 3)  # many batches: buffers carried across them
