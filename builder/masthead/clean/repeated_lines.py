@@ -54,21 +54,41 @@ def _long_enough(key: bytes) -> bool:
     return len(key) >= MIN_CHARS and (key.isascii() or len(key.decode("utf-8")) >= MIN_CHARS)
 
 
-# _ASCII_KEY with the newline kept, so that a whole text is translated once and still splits into paragraphs
-_ASCII_KEY_LINES = _ASCII_KEY[:10] + b"\n" + _ASCII_KEY[11:]
+# ASCII letters and digits: the bytes _ASCII_KEY keeps (everything else becomes a space)
+_ASCII_WORD = np.array([48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 for c in range(256)], dtype=bool)
 _NONE = b"\0" * 8
 
 
-def _ascii_keys(text: str) -> list[bytes]:
-    """``_key_bytes`` of each paragraph of an ASCII text, the text translated in one pass (a newline left
-    in a paragraph splits words as the space it would have become does)."""
-    return [b" ".join(paragraph.split()) for paragraph in text.encode("ascii").translate(_ASCII_KEY_LINES).split(b"\n\n")]
+def _ascii_digests(text: str) -> list[bytes | None]:
+    """``_digests`` of an ASCII text without splitting it into words.
+
+    Each paragraph's key is its words joined by one space. Translated in one pass, the text keeps
+    every word byte and the one byte after each word (which translates to a space); what is kept of
+    a paragraph, less a trailing space, is its key. A paragraph never starts with a kept separator:
+    the byte before it is the newline of the blank line."""
+    raw = text.encode("ascii")
+    word = _ASCII_WORD.take(np.frombuffer(raw, dtype=np.uint8))
+    keep = word.copy()
+    keep[1:] |= word[:-1]
+    kept = np.flatnonzero(keep)
+    collapsed = np.frombuffer(raw.translate(_ASCII_KEY), dtype=np.uint8)[kept].tobytes()
+    bounds: list[int] = []
+    at = 0
+    for paragraph in text.split("\n\n"):
+        bounds += (at, at + len(paragraph))
+        at += len(paragraph) + 2
+    cut = np.searchsorted(kept, bounds).tolist()
+    out: list[bytes | None] = []
+    for index in range(0, len(cut), 2):
+        key = collapsed[cut[index] : cut[index + 1]].rstrip(b" ")
+        out.append(hashlib.sha1(key).digest()[:8] if len(key) >= MIN_CHARS else None)
+    return out
 
 
 def _digests(text: str) -> list[bytes | None]:
     """The first 8 bytes of each paragraph's SHA-1 (``None`` for a paragraph too short to count)."""
     if text.isascii():
-        return [hashlib.sha1(key).digest()[:8] if len(key) >= MIN_CHARS else None for key in _ascii_keys(text)]
+        return _ascii_digests(text)
     out: list[bytes | None] = []
     for paragraph in text.split("\n\n"):
         key = _key_bytes(paragraph)
