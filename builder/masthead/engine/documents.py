@@ -41,6 +41,13 @@ class ShardOutput:
         return self.read_path or self.docs_path
 
 
+def read_columns(path: Path, columns: list[str]) -> pa.Table:
+    """``columns`` of a whole work file (``ParquetFile`` directly: ``pq.read_table`` goes through the
+    datasets layer, which costs an import and more per call)."""
+    with pq.ParquetFile(path) as file:
+        return file.read(columns=columns)
+
+
 class OpenFiles:
     """The Parquet files a pass reads, at most ``size`` of them open (the least recently read closed).
 

@@ -28,10 +28,10 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from masthead.clean.repeated_lines import as_hex, count_repeated
 from masthead.dedup import BANDS, NUM_PERM, SIGNATURE_BYTES, band_keys, candidate_pairs_of_bands, canonical_map, similar
+from masthead.engine.documents import read_columns
 from masthead.engine.strip_stage import group_names
 
 
@@ -70,7 +70,7 @@ class _Shards:
 
     def read(self, path: Path, positions: np.ndarray, columns: list[str]) -> pa.Table:
         rows = self.row[positions]
-        return pq.read_table(path, columns=columns).take(pa.array(rows))
+        return read_columns(path, columns).take(pa.array(rows))
 
 
 def _group_codes(accepted: pa.Table) -> tuple[np.ndarray, np.ndarray, list[str]]:

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from masthead.engine.documents import DocumentSet, PositionMap, ShardOutput
+from masthead.engine.documents import DocumentSet, PositionMap, ShardOutput, read_columns
 from masthead.engine.evidence import corpus_evidence, repeated_groups
 from masthead.engine.strip_stage import Runner, run_inline, run_strip_stage
 from masthead.engine.task import COVERED, read_meta
@@ -75,7 +75,7 @@ def _rows_of(outputs: list[ShardOutput], shards: np.ndarray, rows: np.ndarray, c
     found: dict[tuple[int, int], dict[str, Any]] = {}
     for shard in np.unique(shards).tolist():
         wanted = rows[shards == shard]
-        table = pq.read_table(outputs[shard].docs_path, columns=columns).take(pa.array(wanted))
+        table = read_columns(outputs[shard].docs_path, columns).take(pa.array(wanted))
         found.update({(shard, row): values for row, values in zip(wanted.tolist(), table.to_pylist(), strict=True)})
     return [found[(shard, row)] for shard, row in zip(shards.tolist(), rows.tolist(), strict=True)]
 
@@ -133,7 +133,7 @@ def _notes_of_rows(outputs: list[ShardOutput], rows: list[tuple[int, int]]) -> C
     for shard, row in rows:
         by_shard.setdefault(shard, []).append(row)
     for shard, indices in by_shard.items():
-        column = pq.read_table(outputs[shard].docs_path, columns=["_notes"])["_notes"].take(pa.array(indices))
+        column = read_columns(outputs[shard].docs_path, ["_notes"])["_notes"].take(pa.array(indices))
         for value in column.to_pylist():
             for name, reason in json.loads(value) if value else []:
                 found[(name, reason)] += 1
