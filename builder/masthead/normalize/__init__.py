@@ -18,7 +18,16 @@ from typing import Any
 
 from masthead.clean import Cleaned
 from masthead.context import StepContext
-from masthead.normalize.authors import MAX_BYLINE, Byline, classify_piece, parse_byline
+from masthead.normalize.authors import (
+    MAX_BYLINE,
+    OUTLET_TEST,
+    Byline,
+    Verdict,
+    classify_piece,
+    decide,
+    parse_byline,
+    piece_verdict,
+)
 from masthead.normalize.dates import ParsedDate, Unparsed, anchor_of, implausible, parse_date
 from masthead.normalize.outlets import MAX_NAME, Outlet, Registry, compact_key, domain_label, host_of, load_registry
 from masthead.normalize.page_meta import PageMeta, page_meta
@@ -204,7 +213,8 @@ def _cached_byline(registry: Registry, value: str | tuple[str, ...], outlet_key:
     def classify(piece: str) -> tuple[str, str] | None:
         if len(piece) > _PIECE_KEPT:
             return classify_piece(piece, registry.is_agency, is_outlet)
-        return _cached_piece(registry, piece, outlet_key)
+        verdict, registered, key = _piece_verdict(registry, piece)
+        return decide(verdict, registered or (outlet_key is not None and key == outlet_key))
 
     return parse_byline(value, registry.is_agency, is_outlet, classify)
 
@@ -212,9 +222,14 @@ def _cached_byline(registry: Registry, value: str | tuple[str, ...], outlet_key:
 _PIECE_KEPT = 200  # longer pieces of a byline are not names: classified, not kept
 
 
-@lru_cache(maxsize=8192)  # names recur far more often than whole bylines ("A and B", "B, C")
-def _cached_piece(registry: Registry, piece: str, outlet_key: str | None) -> tuple[str, str] | None:
-    return classify_piece(piece, registry.is_agency, lambda name: _is_outlet(registry, name, outlet_key))
+@lru_cache(maxsize=8192)  # names recur far more often than whole bylines ("A and B", "B, C"), and across outlets
+def _piece_verdict(registry: Registry, piece: str) -> tuple[Verdict | None, bool, str]:
+    """The piece's verdict, and for an outlet test whether the registry knows the name and its compact key
+    (``_is_outlet`` in two parts: the outlet's own key is compared per document)."""
+    verdict = piece_verdict(piece, registry.is_agency)
+    if verdict is None or verdict.kind != OUTLET_TEST:
+        return verdict, False, ""
+    return verdict, registry.by_name(verdict.name) is not None, compact_key(verdict.name)
 
 
 def _byline(registry: Registry, value: str | list[Any], outlet_key: str | None) -> Byline:

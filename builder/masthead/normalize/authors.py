@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from masthead.clean.rules import fold
 
@@ -215,30 +216,53 @@ def parse_byline(value: str | Iterable[str], is_agency: AgencyTest = _no_agency,
 
 
 AUTHOR, AGENCY, DROPPED = "author", "agency", "dropped"
+OUTLET_TEST = "outlet-test"
+
+
+class Verdict(NamedTuple):
+    """What a byline piece is, as far as it does not depend on the outlet: ``kind`` AUTHOR, AGENCY or
+    DROPPED with ``value``; or OUTLET_TEST: (AGENCY, ``value``) when ``name`` names an outlet, else ``otherwise``."""
+
+    kind: str
+    value: str
+    name: str = ""
+    otherwise: tuple[str, str] | None = None
+
+
+def piece_verdict(piece: str, is_agency: AgencyTest = _no_agency) -> Verdict | None:
+    """``classify_piece`` up to the outlet test (None: nothing there). A function of the piece and
+    ``is_agency`` only, so a caller may cache it by piece whatever the outlet."""
+    piece = _PREFIX.sub("", _clean(piece))
+    piece = _clean(piece)
+    if not piece or not _LETTER.search(piece):
+        return Verdict(DROPPED, piece) if piece else None
+    name = repair_case(strip_title(piece))
+    if is_agency(piece):
+        return Verdict(AGENCY, repair_case(piece))
+    if is_title(piece):
+        return Verdict(DROPPED, piece)
+    if name != repair_case(piece) and looks_like_name(name):  # "Jane Doe Staff Writer"
+        return Verdict(AUTHOR, name)
+    if is_desk(piece):
+        return Verdict(AGENCY, repair_case(piece))
+    otherwise = (AUTHOR, name) if looks_like_name(name) else (DROPPED, piece)
+    return Verdict(OUTLET_TEST, repair_case(piece), piece, otherwise)
+
+
+def decide(verdict: Verdict | None, names_outlet: bool) -> tuple[str, str] | None:
+    """The piece's answer, given whether it names the outlet (consulted for OUTLET_TEST only)."""
+    if verdict is None:
+        return None
+    if verdict.kind != OUTLET_TEST:
+        return verdict.kind, verdict.value
+    return (AGENCY, verdict.value) if names_outlet else verdict.otherwise
 
 
 def classify_piece(piece: str, is_agency: AgencyTest = _no_agency,
                    is_outlet: AgencyTest = _no_agency) -> tuple[str, str] | None:
-    """One piece of a split byline: (AUTHOR, name), (AGENCY, name), (DROPPED, text) or None (nothing).
-
-    A function of the piece and the two tests only, so a caller may cache it by piece (names recur far
-    more often than whole bylines)."""
-    piece = _PREFIX.sub("", _clean(piece))
-    piece = _clean(piece)
-    if not piece or not _LETTER.search(piece):
-        return (DROPPED, piece) if piece else None
-    name = repair_case(strip_title(piece))
-    if is_agency(piece):
-        return AGENCY, repair_case(piece)
-    if is_title(piece):
-        return DROPPED, piece
-    if name != repair_case(piece) and looks_like_name(name):  # "Jane Doe Staff Writer"
-        return AUTHOR, name
-    if is_desk(piece) or is_outlet(piece):
-        return AGENCY, repair_case(piece)
-    if looks_like_name(name):
-        return AUTHOR, name
-    return DROPPED, piece
+    """One piece of a split byline: (AUTHOR, name), (AGENCY, name), (DROPPED, text) or None (nothing)."""
+    verdict = piece_verdict(piece, is_agency)
+    return decide(verdict, verdict is not None and verdict.kind == OUTLET_TEST and is_outlet(verdict.name))
 
 
 def _people(text: str, dropped: list[str]) -> list[str]:
