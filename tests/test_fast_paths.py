@@ -313,3 +313,36 @@ def test_bylines_cached_by_piece_match_reference(value: str, outlet_key: str | N
     assert found == plain
     if not any(literal in value.casefold() for literal in ("reporting", "assistance", "contribution", "(", "[", "@", "://", "www.")):
         assert (found.authors, found.agencies, found.dropped) == reference_parse_byline(value, registry.is_agency, is_outlet)
+
+
+# -- JSON Lines: the lone-surrogate search skipped for all-ASCII records ------------------------------
+
+
+JSON_STRINGS = st.lists(st.sampled_from(["a", "Z", " ", "é", "\ud800", "\udfff", "\ud83d\ude00", "\\", "u", "’"]),
+                        max_size=6).map("".join)
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | JSON_STRINGS,
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(JSON_STRINGS, inner, max_size=3),
+                           max_leaves=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(JSON_STRINGS, JSON_VALUES, min_size=1, max_size=5), st.booleans())
+def test_jsonl_surrogate_check_matches_reference(record: dict[str, object], ensure_ascii: bool) -> None:
+    import json
+
+    from masthead.errors import Reject
+    from masthead.readers.decode import Decoded, lone_surrogate
+    from masthead.readers.jsonl import read_jsonl
+
+    try:
+        line = json.dumps(record, ensure_ascii=ensure_ascii)
+        line.encode("utf-8")
+    except UnicodeEncodeError:  # a raw lone surrogate cannot be in a decoded file
+        return
+    (item,) = list(read_jsonl(Decoded(line, "utf-8"), "x.jsonl"))
+    value = json.loads(line)
+    reference = lone_surrogate(value) if "\\u" in line else None
+    if reference is None:
+        assert not isinstance(item, Reject)
+    else:
+        assert isinstance(item, Reject) and item.field == reference
