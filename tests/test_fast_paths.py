@@ -346,3 +346,12 @@ def test_jsonl_surrogate_check_matches_reference(record: dict[str, object], ensu
         assert not isinstance(item, Reject)
     else:
         assert isinstance(item, Reject) and item.field == reference
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANY_TEXT | LINE_TEXT)
+def test_double_space_search_matches_substring_search(text: str) -> None:
+    from masthead.clean.normalize_text import _has_double_space
+
+    for sample in (text, text * 40, "x" * 1100 + text, text + "y" * 1100):
+        assert _has_double_space(sample) == ("  " in sample)

@@ -46,6 +46,20 @@ def repair_mojibake(text: str) -> str:
     return str(ftfy.fix_text(text, _ftfy_config()))
 
 
+_NUMPY_FROM = 1024  # ASCII texts at least this long are searched in numpy
+
+
+def _has_double_space(text: str) -> bool:
+    """``"  " in text``. In a long ASCII text, numpy finds two adjacent spaces in half the time the
+    substring search takes (a two-character needle whose first character is every sixth one)."""
+    if len(text) < _NUMPY_FROM or not text.isascii():
+        return "  " in text
+    import numpy as np
+
+    space = np.frombuffer(text.encode("ascii"), dtype=np.uint8) == 32
+    return bool((space[1:] & space[:-1]).any())
+
+
 def normalize_text(text: str) -> str:
     """Mojibake repaired, NFC, one kind of space, no zero-width characters, paragraphs split by one blank line."""
     if "\r" in text:
@@ -58,7 +72,7 @@ def normalize_text(text: str) -> str:
     for ch in _OTHER_SPACES:
         if ch in text:
             text = text.replace(ch, " ")
-    while "  " in text:
+    while _has_double_space(text):
         text = text.replace("  ", " ")
     text = "\n".join([line.strip() for line in text.split("\n")])
     while "\n\n\n" in text:  # every run of blank lines becomes one (a run shrinks by a third a pass)
