@@ -88,8 +88,10 @@ class HfSplitWriter:
     def finish(self) -> None:
         import datasets
 
-        self._drain()
-        self._thread.shutdown(wait=True)
+        try:
+            self._drain()
+        finally:
+            self._thread.shutdown(wait=True, cancel_futures=True)
 
         state: dict[str, Any] = {
             "_data_files": [{"filename": name} for name in self._files],
