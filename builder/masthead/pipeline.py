@@ -36,9 +36,9 @@ def process_record(raw: RawRecord, ctx: StepContext) -> Processed | Reject:
     if fields is not raw.fields:
         raw = replace(raw, fields=fields)
     doc_id = document_id(raw.fields, raw.source, raw.single)
-    invalid = validate_raw(raw.fields, raw.source, raw.record, ctx.schema_dir)
-    if invalid is not None:  # named by the id it would have had, unless that id is what is wrong
-        return invalid if invalid.field == "/id" else replace(invalid, id=doc_id)
+    invalid = validate_raw(raw.fields, raw.source, raw.record, ctx.schema_dir, doc_id)  # named by its id
+    if invalid is not None:
+        return invalid
     cleaned = clean_record(raw.fields)
     if cleaned.reject is not None:
         return Reject.of(cleaned.reject, raw.source, raw.record, field=cleaned.reject_field, id=doc_id,

@@ -116,9 +116,15 @@ def first_error(instance: dict[str, Any], name: str, schema_dir: Path | None) ->
     return jsonschema.exceptions.best_match(errors)
 
 
-def validate_raw(fields: dict[str, Any], source: str, record: int | None, schema_dir: Path | None) -> Reject | None:
+def validate_raw(fields: dict[str, Any], source: str, record: int | None, schema_dir: Path | None,
+                 id: str | None = None) -> Reject | None:
+    """The record's first raw-schema violation, named by ``id`` unless a given id is itself invalid."""
     error = first_error(fields, RAW_RECORD, schema_dir)
-    return None if error is None else _reject(error, source, record, None)
+    if error is None:
+        return None
+    if "id" in fields and not is_valid({"id": fields["id"], "text": "-"}, RAW_RECORD, schema_dir):
+        id = None  # an id the schema refuses names nothing
+    return _reject(error, source, record, id)
 
 
 def validate_document(doc: dict[str, Any], source: str, record: int | None, schema_dir: Path | None) -> Reject | None:
