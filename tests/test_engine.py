@@ -142,3 +142,68 @@ def test_duplicate_ids_and_rejects_keep_input_order(
     assert ids == sorted(ids) and len(ids) == 49
     dup = train.filter(lambda d: d["id"] == "dup-text")[0]
     assert dup["duplicate_of"] == "d0-0"
+
+
+def test_a_big_json_lines_file_is_split_into_parts_and_gzip_is_not(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("x" * 10)
+    (tmp_path / "big.jsonl").write_text("y" * 4500)
+    (tmp_path / "big2.jsonl.gz").write_bytes(b"z" * 4500)
+    (tmp_path / "c.txt").write_text("x" * 10)
+    shards = plan_shards(tmp_path, ["a.txt", "big.jsonl", "big2.jsonl.gz", "c.txt"], {}, target_bytes=1000)
+    parts = [s for s in shards if s.sources == ("big.jsonl",)]
+    assert [s.part for s in parts] == [(0, 5), (1, 5), (2, 5), (3, 5), (4, 5)]
+    assert all(s.part is None for s in shards if s.sources != ("big.jsonl",))
+    assert [s.index for s in shards] == list(range(len(shards)))
+    assert [i for p in parts for i in shard_plan.part_of(13, p.part)] == list(range(13))
+
+
+def test_a_split_file_gives_the_release_of_the_whole_file(
+    make_project: Callable[..., Path], run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [{"id": f"doc-{i:03d}", "text": f"Article {i} on the summit in Helsinki. " * 8} for i in range(40)]
+    lines = [json.dumps(r) for r in rows]
+    lines[29] = "not json"  # a reject in a later part keeps its line number in the file
+    files: dict[str, str | bytes] = {"big.jsonl": "\n".join(lines) + "\n", "small.txt": "A short note on the summit."}
+    whole = make_project(files, name="whole")
+    split = make_project(files, name="split")
+    path = split / "pyproject.toml"
+    path.write_text(path.read_text().replace('name = "split"', 'name = "whole"'))
+    report = build(run_cli, whole)
+    monkeypatch.setattr(shard_plan, "TARGET_BYTES", 2000)
+    monkeypatch.setattr(shard_plan, "MIN_TARGET_BYTES", 2000)
+    assert build(run_cli, split)["counts"] == report["counts"]
+    assert len(list((split / ".masthead" / "cache").iterdir())) > 5  # the file ran as several shards
+    assert release_bytes(split) == release_bytes(whole)
+    rejects = [json.loads(line) for line in next((split / "dist").rglob("rejects.jsonl")).read_text().splitlines()]
+    assert [(r["source"], r["record"]) for r in rejects] == [("big.jsonl", 30)]
+
+
+def test_a_split_file_that_is_too_large_is_rejected_once(
+    make_project: Callable[..., Path], run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project({"big.jsonl": "".join(json.dumps({"id": f"d{i}", "text": "x " * 200}) + "\n"
+                                                 for i in range(30)), "ok.txt": "A short note on the summit."})
+    path = project / "pyproject.toml"
+    path.write_text(path.read_text() + "max_file_bytes = 5000\n")
+    monkeypatch.setattr(shard_plan, "TARGET_BYTES", 2000)
+    monkeypatch.setattr(shard_plan, "MIN_TARGET_BYTES", 2000)
+    report = build(run_cli, project)
+    assert report["counts"]["rejected"] == 1 and report["counts"]["published"] == 1  # type: ignore[index]
+    assert [r["source"] for r in report["rejects"]] == ["big.jsonl"]  # type: ignore[union-attr]
+
+
+def test_the_parts_of_a_text_are_its_lines_in_order() -> None:
+    import random
+
+    from masthead.readers.jsonl import _part_lines
+
+    rng = random.Random(1)
+    for _ in range(2000):
+        text = "".join(rng.choice(["a", "b", "\n", "\n\n", "xyz"]) for _ in range(rng.randint(0, 30)))
+        count = rng.randint(1, 6)
+        lines: list[str] = []
+        for index in range(count):
+            first, part = _part_lines(text, (index, count))
+            assert first == len(lines)
+            lines.extend(part)
+        assert lines == text.split("\n")

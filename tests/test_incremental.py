@@ -41,7 +41,8 @@ def test_rebuild_runs_only_changed_shards_and_matches_a_full_build(
     changed.write_text(changed.read_text().replace("Body of document 3 5.", "Corrected body 3 5."))
     ran.clear()
     report = build(run_cli, project, "--workers", "1", "--version", "2.0.0")
-    assert ran == [s for s in ran if "part-03.jsonl" in s] and len(ran) == 1
+    # only the changed file's shard runs again (with small shards it is split into parts: all of them)
+    assert ran and all(sources == ("part-03.jsonl",) for sources in ran) and len(ran) < first
     assert report["counts"] == {"input_records": 51, "published": 49, "rejected": 2, "duplicates": 1,
                                 "duplicates_dropped": 0}
     # the same inputs built from scratch give the same bytes

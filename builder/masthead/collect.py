@@ -166,7 +166,7 @@ def _run_shards(settings: Settings, todo: list[tuple[Shard, Path]], job: ShardJo
 
     def done(shard: Shard, records: int) -> None:
         state["records"] += records
-        state["bytes"] += sum(_size(settings.raw / s) for s in shard.sources)
+        state["bytes"] += sum(_size(settings.raw / s) for s in shard.sources) // (shard.part[1] if shard.part else 1)
         if progress is not None:  # the total is an estimate from the bytes read so far
             estimate = round(state["records"] * total_bytes / state["bytes"]) if state["bytes"] else None
             progress("process", state["records"], max(estimate or 0, state["records"]) if estimate else None)

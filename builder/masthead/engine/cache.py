@@ -76,6 +76,7 @@ def shard_key(shard: Shard, hashes: dict[str, str | None], common: dict[str, Any
         **common,
         "files": [[s, hashes.get(s)] for s in shard.sources],
         "manifest_rows": {s: shard.manifest_rows[s] for s in sorted(shard.manifest_rows)},
+        **({"part": list(shard.part)} if shard.part is not None else {}),  # a whole file's key is unchanged
     }
     text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -10,6 +10,10 @@ next to it and every other shard (and its cached result) stays the same:
   more always closes its shard;
 - and, to bound the rare long run, after ``max_files`` files or ``MAX_FACTOR * target`` bytes.
 
+A JSON Lines file larger than ``SPLIT_FACTOR * target`` bytes is a run of its own, cut into
+``ceil(size / target)`` parts by line count (:func:`part_of`): each part is a shard, so one big
+file still uses every worker and a worker holds one part's documents, not the whole file's.
+
 The target depends on the corpus size only (never on the number of workers), in powers of
 two: about ``SHARDS`` shards, between ``MIN_TARGET_BYTES`` and ``TARGET_BYTES`` (2 and 16 MiB). A small
 corpus gets enough shards to keep every worker busy; a large one not so many that the
@@ -32,6 +36,8 @@ SHARDS = 32
 MAX_FACTOR = 4
 MAX_FILES = 512
 CUT_EVERY = 64
+SPLIT_FACTOR = 2
+SPLIT_SUFFIXES = (".jsonl", ".ndjson")  # uncompressed JSON Lines: a record per line
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,7 @@ class Shard:
     sources: tuple[str, ...]
     # source -> (manifest line, fields), only for the sources of this shard
     manifest_rows: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
+    part: tuple[int, int] | None = None  # (index, count): the part of its one source's lines
 
     @property
     def name(self) -> str:
@@ -84,6 +91,12 @@ def plan_shards(
         current, size = [], 0
 
     for source, nbytes in zip(sources, sizes, strict=True):
+        if nbytes > SPLIT_FACTOR * target and source.lower().endswith(SPLIT_SUFFIXES):
+            close()
+            count = -(-nbytes // target)
+            rows = {source: manifest_rows[source]} if source in manifest_rows else {}
+            shards.extend([Shard(len(shards) + i, (source,), rows, (i, count)) for i in range(count)])
+            continue
         current.append(source)
         size += nbytes
         if (_is_cut(source) or _size_cut(source, nbytes, target) or len(current) >= max_files
@@ -105,3 +118,12 @@ def _size_cut(source: str, nbytes: int, target: int) -> bool:
     """True with probability ``nbytes / target``, decided by the file's name."""
     draw = int.from_bytes(_digest(source)[1:9], "big") / 2**64
     return draw * target < nbytes
+
+
+def part_of(lines: int, part: tuple[int, int] | None) -> range:
+    """The line indexes (0-based) of ``part`` = (index, count) of a file of ``lines`` lines: equal
+    runs by line count, decided by the text alone (the same on any machine)."""
+    if part is None:
+        return range(lines)
+    index, count = part
+    return range(lines * index // count, lines * (index + 1) // count)

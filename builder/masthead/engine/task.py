@@ -88,7 +88,7 @@ def run_shard(shard: Shard, job: ShardJob, folder: Path) -> int:
     notes: dict[str, Counter[str]] = {}
     seq = 0
     for source in shard.sources:
-        for item in read_input(job.raw, source, manifest, job.limit):
+        for item in read_input(job.raw, source, manifest, job.limit, shard.part):
             result: Processed | Reject = item if isinstance(item, Reject) else process_record(item, job.ctx)
             checkpoint("process.record")
             if isinstance(result, Reject):

@@ -80,33 +80,19 @@ def display_name(name: str) -> str:
     return "".join(ch if ch.isprintable() or unicodedata.category(ch) == "Zs" else repr(ch)[1:-1] for ch in raw)
 
 
-def read_input(raw: Path, source: str, manifest: Manifest, limit: int) -> Iterator[RawRecord | Reject]:
-    """Records of one input file, with its manifest row merged in (the manifest wins)."""
-    path = raw / source
-    if "\\" in source and not os.path.lexists(path):  # list_inputs escaped an unsafe name
-        yield Reject.of(BAD_FILE_NAME, source, path=source, detail="is not UTF-8 text or holds control characters")
+def read_input(raw: Path, source: str, manifest: Manifest, limit: int,
+               part: tuple[int, int] | None = None) -> Iterator[RawRecord | Reject]:
+    """Records of one input file (or of a ``part`` of a JSON Lines file's lines), with its manifest
+    row merged in (the manifest wins). A file's own rejects come with its first part only."""
+    decoded = _read_file(raw, source, limit)
+    if not isinstance(decoded, Decoded):  # the file's own reject (once: with its first part), or a link to a folder
+        if decoded is not None and (part is None or part[0] == 0):
+            yield decoded
         return
-    if path.is_symlink():
-        target = path.resolve()
-        if not target.is_relative_to(raw.resolve()):
-            yield Reject.of(UNSAFE_PATH, source, path=source)
-            return
-        if target.is_dir():
-            return
-    reader = READERS.get(file_suffix(source))
-    if reader is None:
-        yield Reject.of(UNSUPPORTED_FILE, source, suffix=file_suffix(source) or path.name)
-        return
-    data = read_bytes(path, source, limit)
-    if isinstance(data, Reject):
-        yield data
-        return
-    decoded = decode(data, source)
-    if isinstance(decoded, Reject):
-        yield decoded
-        return
+    # only JSON Lines files are split into parts (engine.shards.plan_shards)
+    records = read_jsonl(decoded, source, part) if part is not None else READERS[file_suffix(source)](decoded, source)
     row = manifest.lookup(source)
-    for item in reader(decoded, source):
+    for item in records:
         if isinstance(item, Reject) or row is None:
             yield item
             continue
@@ -121,6 +107,26 @@ def read_input(raw: Path, source: str, manifest: Manifest, limit: int) -> Iterat
             item.encoding,
             item.single,
         )
+
+
+def _read_file(raw: Path, source: str, limit: int) -> Decoded | Reject | None:
+    """The decoded text of an input file, the reject that says why there is none, or None for a
+    symlink to a folder inside raw/ (its files are listed on their own)."""
+    path = raw / source
+    if "\\" in source and not os.path.lexists(path):  # list_inputs escaped an unsafe name
+        return Reject.of(BAD_FILE_NAME, source, path=source, detail="is not UTF-8 text or holds control characters")
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(raw.resolve()):
+            return Reject.of(UNSAFE_PATH, source, path=source)
+        if target.is_dir():
+            return None
+    if READERS.get(file_suffix(source)) is None:
+        return Reject.of(UNSUPPORTED_FILE, source, suffix=file_suffix(source) or path.name)
+    data = read_bytes(path, source, limit)
+    if isinstance(data, Reject):
+        return data
+    return decode(data, source)
 
 
 def read_all(raw: Path, limit: int) -> Iterator[RawRecord | Reject]:

@@ -10,8 +10,10 @@ from masthead.readers.decode import Decoded, lone_surrogate
 from masthead.records import GIVEN, RawRecord
 
 
-def read_jsonl(decoded: Decoded, source: str) -> Iterator[RawRecord | Reject]:
-    for number, line in enumerate(decoded.text.split("\n"), start=1):
+def read_jsonl(decoded: Decoded, source: str, part: tuple[int, int] | None = None) -> Iterator[RawRecord | Reject]:
+    """The records of the file, or of its ``part`` (``engine.shards.part_of``), numbered by file line."""
+    first, lines = _part_lines(decoded.text, part)
+    for number, line in enumerate(lines, start=first + 1):
         if not line.strip():
             continue
         try:
@@ -31,6 +33,27 @@ def read_jsonl(decoded: Decoded, source: str) -> Iterator[RawRecord | Reject]:
             continue
         fields = {str(k): v for k, v in value.items()}
         yield RawRecord(source, number, fields, {k: GIVEN for k in fields}, decoded.encoding, single=False)
+
+
+def _part_lines(text: str, part: tuple[int, int] | None) -> tuple[int, list[str]]:
+    """(index of the first line, the lines) of ``part`` of the text's lines; only those lines are
+    made into strings (a part of a 200 MB file is a fraction of it)."""
+    if part is None:
+        return 0, text.split("\n")
+    from masthead.engine.shards import part_of
+
+    wanted = part_of(text.count("\n") + 1, part)
+    start = 0
+    for _ in range(wanted.start):
+        start = text.index("\n", start) + 1
+    stop = start
+    for _ in range(len(wanted)):
+        found = text.find("\n", stop)
+        if found < 0:  # the last line, with no newline after it
+            stop = len(text)
+            break
+        stop = found + 1
+    return wanted.start, text[start:stop].split("\n")[: len(wanted)]
 
 
 def _ascii_only(value: dict[str, object]) -> bool:
