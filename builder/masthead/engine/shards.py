@@ -36,7 +36,9 @@ SHARDS = 32
 MAX_FACTOR = 4
 MAX_FILES = 512
 CUT_EVERY = 64
-SPLIT_FACTOR = 2
+# Split only what a run of files could not be: a file past the longest run (at 16 MiB shards, 64 MiB:
+# ~800 MB of records in one worker); below that, splitting costs more (a part reads the whole file) than it saves
+SPLIT_FACTOR = MAX_FACTOR
 SPLIT_SUFFIXES = (".jsonl", ".ndjson")  # uncompressed JSON Lines: a record per line
 
 
