@@ -97,3 +97,15 @@ def test_subprocess_smoke(tmp_path: Path) -> None:
     errors = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1 and errors[0].startswith("Error: 1 record(s) rejected") and "a.jsonl:2" in errors[0]
     assert "Traceback" not in done.stderr
+
+
+def test_one_summary_line_per_stage_when_not_a_terminal(
+    make_project: Callable[..., Path], run_cli: Callable[..., object]
+) -> None:
+    project = make_project(seeds=True)
+    built = run_cli("build", cwd=project)
+    stages = [line.split(":")[0] for line in built.stderr.splitlines()]  # type: ignore[attr-defined]
+    assert stages == ["process", "merge", "write"]
+    assert "process: 5 docs in " in built.stderr and " docs/s)" in built.stderr  # type: ignore[attr-defined]
+    again = run_cli("validate", cwd=project)
+    assert again.stderr.splitlines()[0].startswith("process: every shard from the cache (")  # type: ignore[attr-defined]

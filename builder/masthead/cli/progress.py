@@ -33,7 +33,10 @@ class StageSummary:
     def _close(self) -> None:
         if self.stage is not None:
             seconds = max(time.monotonic() - self.started, 1e-9)
-            self.lines.append(f"{self.stage}: {self.done} docs in {seconds:.1f} s ({self.done / seconds:.0f} docs/s)")
+            if self.stage == "process" and not self.done:  # every shard came from the cache
+                self.lines.append(f"process: every shard from the cache ({seconds:.1f} s)")
+            else:
+                self.lines.append(f"{self.stage}: {self.done} docs in {seconds:.1f} s ({self.done / seconds:.0f} docs/s)")
         self.stage = None
 
     def finish(self) -> None:
