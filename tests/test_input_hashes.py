@@ -28,7 +28,7 @@ class Counting:
 def later(monkeypatch: pytest.MonkeyPatch, seconds: int = 10) -> None:
     """Hashes taken ``seconds`` after now: the files' last changes are no longer racy."""
     now = time.time_ns()
-    monkeypatch.setattr(input_hashes.time, "time_ns", lambda: now + seconds * 1_000_000_000)
+    monkeypatch.setattr(input_hashes, "_now", lambda: now + seconds * 1_000_000_000)
 
 
 def remember(memo_path: Path, file: Path) -> str:

@@ -22,6 +22,11 @@ RACY_NS = 2_000_000_000  # an entry taken within 2 s of the file's last change i
 _FORMAT = 1
 
 
+def _now() -> int:
+    """Nanoseconds since the epoch, when a hash is taken (the clock the file times are on)."""
+    return time.time_ns()
+
+
 def _signature(stat: os.stat_result) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
 
@@ -51,7 +56,7 @@ class HashMemo:
                 and isinstance(entry[2], int) and entry[2] - max(stat.st_mtime_ns, stat.st_ctime_ns) > RACY_NS):
             self._seen[key] = entry
             return entry[1]
-        taken = time.time_ns()
+        taken = _now()
         digest: str = compute(path)
         self._seen[key] = [signature, digest, taken]
         self._changed = True
