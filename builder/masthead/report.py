@@ -22,6 +22,8 @@ class BuildReport:
     coverage: dict[str, float] = field(default_factory=dict)
     provenance: dict[str, dict[str, int]] = field(default_factory=dict)
     message: str = ""
+    shards: int = 0  # Parquet shards in the release
+    reused_shards: int = 0  # of them, copied from the previous release (masthead.release.reuse)
 
     def rejects_by_code(self) -> dict[str, int]:
         return dict(sorted(Counter(r.code for r in self.rejects).items()))
@@ -40,4 +42,6 @@ class BuildReport:
             "notes": self.notes,
             "coverage": self.coverage,
             "provenance": self.provenance,
+            "shards": self.shards,
+            "reused_shards": self.reused_shards,
         }

@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from masthead.schema import arrow_schema, document_schema
 
-PRIVATE = ("_seq", "_notes", "_filled", "_minhash", "_para", "_words", "_raw_text")
+PRIVATE = ("_seq", "_notes", "_filled", "_minhash", "_para", "_words", "_chars", "_raw_text")
 
 
 @lru_cache(maxsize=8)
@@ -21,6 +21,8 @@ def work_schema(schema_dir: Path | None, keep_raw_text: bool) -> pa.Schema:
     schema = schema.append(pa.field("_minhash", pa.binary()))  # near-duplicate signature (masthead.dedup)
     schema = schema.append(pa.field("_para", pa.binary()))  # paragraph hashes (masthead.clean.repeated_lines)
     schema = schema.append(pa.field("_words", pa.int64(), nullable=False))  # len(text.split()), for the report
+    # len(text), for the report: a release shard reused from the previous release is counted without its text
+    schema = schema.append(pa.field("_chars", pa.int64(), nullable=False))
     if keep_raw_text:
         schema = schema.append(pa.field("_raw_text", pa.string()))
     return schema

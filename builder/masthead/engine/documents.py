@@ -145,36 +145,47 @@ class DocumentSet:
         """Primary language subtags of the published documents, sorted (``und`` left out)."""
         return sorted({tag.split("-")[0] for tag in self.language_tags if tag != "und"})
 
-    def batches(self, rows: int = BATCH_ROWS, columns: list[str] | None = None) -> Iterator[tuple[pa.Table, np.ndarray]]:
-        """(table, split codes) in id order, ``rows`` at a time, ``duplicate_of`` filled in."""
+    def batches(self, rows: int | None = None, columns: list[str] | None = None,
+                positions: np.ndarray | None = None) -> Iterator[tuple[pa.Table, np.ndarray]]:
+        """(table, split codes) in id order, ``rows`` at a time (default ``BATCH_ROWS``), ``duplicate_of``
+        filled in. ``positions``: only these documents (ascending positions in id order; default: all)."""
+        rows = rows or BATCH_ROWS
         names = columns or self.schema.names
         cursors: dict[int, ShardCursor] = {}
         files = OpenFiles()
-        left = np.bincount(self.order_shard, minlength=len(self.outputs)) if len(self) else np.zeros(0, np.int64)
-        for start in range(0, len(self), rows):
-            shards = self.order_shard[start : start + rows]
-            wanted = self.order_row[start : start + rows]
-            pieces, positions = [], []
+        total = len(self) if positions is None else len(positions)
+        order_shard = self.order_shard if positions is None else self.order_shard[positions]
+        left = np.bincount(order_shard, minlength=len(self.outputs)) if total else np.zeros(0, np.int64)
+        for start in range(0, total, rows):
+            if positions is None:
+                shards = self.order_shard[start : start + rows]
+                wanted = self.order_row[start : start + rows]
+                codes = self.split_codes[start : start + rows]
+            else:
+                chosen = positions[start : start + rows]
+                shards, wanted, codes = self.order_shard[chosen], self.order_row[chosen], self.split_codes[chosen]
+            pieces, placed = [], []
             for shard in np.unique(shards):
                 mask = shards == shard
                 if int(shard) not in cursors:
                     cursors[int(shard)] = ShardCursor(self.outputs[int(shard)].final_path, names, files)
                 pieces.append(cursors[int(shard)].take(wanted[mask]))
-                positions.append(np.nonzero(mask)[0])
+                placed.append(np.nonzero(mask)[0])
                 left[shard] -= len(pieces[-1])
                 if not left[shard]:  # the shard's last document: its buffer and file are done with
                     del cursors[int(shard)]
                     files.close(self.outputs[int(shard)].final_path)
             table = pa.concat_tables(pieces)
             inverse = np.empty(len(shards), dtype=np.int64)
-            inverse[np.concatenate(positions)] = np.arange(len(shards))
+            inverse[np.concatenate(placed)] = np.arange(len(shards))
             table = table.take(pa.array(inverse))
             if self.duplicate_of and "duplicate_of" in names:
-                dups = _values_between(self.duplicate_of, start, start + len(shards))
+                dups = (_values_between(self.duplicate_of, start, start + len(shards)) if positions is None
+                        else _values_at(self.duplicate_of, positions[start : start + rows]))
                 if dups is not None:
                     index = names.index("duplicate_of")
                     table = table.set_column(index, table.schema.field(index), dups)
-            yield table.combine_chunks(), self.split_codes[start : start + rows]
+            yield table.combine_chunks(), codes
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for table, _ in self.batches():
@@ -186,6 +197,14 @@ def _values_between(mapping: Mapping[int, str], start: int, stop: int) -> pa.Arr
     if isinstance(mapping, PositionMap):
         return mapping.values_between(start, stop)
     values = [mapping.get(i) for i in range(start, stop)]
+    return pa.array(values, pa.string()) if any(v is not None for v in values) else None
+
+
+def _values_at(mapping: Mapping[int, str], positions: np.ndarray) -> pa.Array | None:
+    """The values of ascending ``positions`` (null where absent), None when all are absent."""
+    if isinstance(mapping, PositionMap):
+        return mapping.values_at(positions)
+    values = [mapping.get(i) for i in positions.tolist()]
     return pa.array(values, pa.string()) if any(v is not None for v in values) else None
 
 
@@ -217,6 +236,18 @@ class PositionMap(Mapping[int, str]):
         index = np.full(stop - start, -1, dtype=np.int64)
         index[self._positions[lo:hi] - start] = np.arange(lo, hi)
         taken = self._values.take(pa.array(index, mask=index < 0))
+        return taken.cast(pa.string()) if taken.type != pa.string() else taken
+
+    def values_at(self, positions: np.ndarray) -> pa.Array | None:
+        """As :func:`_values_at`: one search and one ``take``."""
+        if not len(self._positions) or not len(positions):
+            return None
+        found = np.searchsorted(self._positions, positions)
+        hit = self._positions[np.minimum(found, len(self._positions) - 1)] == positions
+        if not hit.any():
+            return None
+        index = np.where(hit, found, -1)
+        taken = self._values.take(pa.array(index, mask=~hit))
         return taken.cast(pa.string()) if taken.type != pa.string() else taken
 
     def get(self, key: int, default: Any = None) -> Any:

@@ -115,10 +115,10 @@ def _strip_table(table: Any, repeated: dict[str, frozenset[str]]) -> tuple[Any, 
             result = strip_repeated(doc, repeated[groups[row]], doc["_para"])
             if result is not doc:
                 changed[row] = result
-    for name in ("text", "cleaning", "content_sha256", "_words") if changed else ():
+    for name in ("text", "cleaning", "content_sha256", "_words", "_chars") if changed else ():
         values = table[name].to_pylist()
         for row, doc in changed.items():
-            values[row] = word_count(doc["text"]) if name == "_words" else doc[name]
+            values[row] = word_count(doc["text"]) if name == "_words" else len(doc["text"]) if name == "_chars" else doc[name]
         table = _replace(table, name, values)
     return _replace(table, "_minhash", [signature(text) for text in table["text"].to_pylist()]), len(changed)
 

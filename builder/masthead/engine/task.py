@@ -101,6 +101,7 @@ def run_shard(shard: Shard, job: ShardJob, folder: Path) -> int:
                 doc["_minhash"] = None  # of the final text, in the stripping stage
                 doc["_para"] = packed_hashes(doc["text"])  # repeated-line evidence (merge stage)
                 doc["_words"] = word_count(doc["text"])  # the report's word count, counted where the text is
+                doc["_chars"] = len(doc["text"])
                 if job.keep_raw_text:
                     doc["_raw_text"] = result.raw_text
                 for name, reason in result.notes:

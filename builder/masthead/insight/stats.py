@@ -110,8 +110,9 @@ class ReleaseTally:
         self.chars, self.words = LengthTally(), LengthTally()
         self.coverage, self.months = CoverageTally(), MonthTally()
 
-    def add(self, split: str, batch: pa.RecordBatch, words: pa.Array | None = None) -> None:
-        """Count ``batch``; ``words``: its texts' :func:`word_counts`, when already known."""
+    def add(self, split: str, batch: pa.RecordBatch, words: pa.Array | None = None, chars: pa.Array | None = None) -> None:
+        """Count ``batch``; ``words`` and ``chars``: its texts' :func:`word_counts` and lengths, when
+        already known (then the batch needs no ``text``)."""
         self.splits[split] += batch.num_rows
         names = batch.schema.names
         self.outlets.update(value_counts(batch.column("outlet")) if "outlet" in names else {None: batch.num_rows})
@@ -119,8 +120,9 @@ class ReleaseTally:
         if "outlet_registered" in names:
             flags = pc.cast(pc.fill_null(batch.column("outlet_registered"), False), pa.int64())
             self.registered += int(pc.sum(flags).as_py() or 0)
-        if "text" in names:
-            self.chars.add(pc.utf8_length(batch.column("text")))
+        if chars is not None or "text" in names:
+            self.chars.add(chars if chars is not None else pc.utf8_length(batch.column("text")))
+        if words is not None or "text" in names:
             self.words.add(words if words is not None else word_counts(batch.column("text")))
         if "duplicate_of" in names:
             self.pointers.update({k: v for k, v in value_counts(batch.column("duplicate_of")).items() if k is not None})

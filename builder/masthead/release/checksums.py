@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from masthead.errors import IntegrityError
@@ -39,9 +40,14 @@ def sha256_of_files(paths: list[Path]) -> list[str]:
         return list(pool.map(file_sha256, paths))
 
 
-def write_checksums(folder: Path) -> Path:
+def write_checksums(folder: Path, known: Mapping[Path, str] | None = None) -> Path:
+    """SHA256SUMS of every file; ``known``: digests already taken as files were written or checked
+    (the ``hf/`` Arrow files, shards reused from the previous release), by path, not read again."""
     files = release_files(folder)
-    digests = sha256_of_files([folder / rel for rel in files])
+    given = {Path(path).relative_to(folder).as_posix(): digest for path, digest in (known or {}).items()}
+    todo = [rel for rel in files if rel not in given]
+    hashed = dict(zip(todo, sha256_of_files([folder / rel for rel in todo]), strict=True))
+    digests = [given.get(rel) or hashed[rel] for rel in files]
     lines = [f"{digest}  {rel}\n" for digest, rel in zip(digests, files, strict=True)]
     target = folder / CHECKSUMS
     target.write_text("".join(lines), encoding="utf-8")

@@ -4,13 +4,16 @@
 ``<split>/data-0000i-of-0000n.arrow`` through ``datasets``' own ``ArrowWriter``,
 ``<split>/state.json``, ``<split>/dataset_info.json`` and ``dataset_dict.json`` — but from
 the same row groups as the Parquet shards, so it never needs the corpus in memory. The
-fingerprint in ``state.json`` is a digest of the content, so the bytes repeat.
+fingerprint in ``state.json`` is a digest of the Arrow files' SHA-256 digests (the content), so
+the bytes repeat, and a file reused from the previous release (:mod:`masthead.release.reuse`)
+counts without being read again; the digests also go into SHA256SUMS.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -36,8 +39,8 @@ class HfSplitWriter:
 
     def __init__(self, folder: Path, split: str, features: datasets.Features) -> None:
         self.folder, self.split, self.features = folder, split, features
-        self._digest = hashlib.sha256()
         self._files: list[str] = []
+        self.digests: dict[Path, str] = {}  # SHA-256 of each Arrow file, by path
         self._writer: Any = None
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hf-writer")
         self._queued: deque[Future[None]] = deque()
@@ -61,29 +64,41 @@ class HfSplitWriter:
     def close_file(self) -> None:
         self._submit(self._close_file)
 
+    def reuse(self, index: int, count: int, source: Path, digest: str) -> None:
+        """Shard ``index`` is ``source`` (the previous release's, its bytes checked to be ``digest``)."""
+        self._submit(self._copy, index, count, source, digest)
+
     def abort(self) -> None:
         """Stop after the calls already queued (the release is being thrown away)."""
         self._thread.shutdown(wait=True, cancel_futures=True)
 
+    def _name(self, index: int, count: int) -> str:
+        name = f"data-{index:05d}-of-{count:05d}.arrow"
+        self._files.append(name)
+        return name
+
     def _open(self, index: int, count: int) -> None:
         from datasets.arrow_writer import ArrowWriter
 
-        name = f"data-{index:05d}-of-{count:05d}.arrow"
-        self._files.append(name)
-        self._writer = ArrowWriter(features=self.features, path=str(self.folder / name), embed_local_files=True)
+        self._writer = ArrowWriter(features=self.features, path=str(self.folder / self._name(index, count)),
+                                   embed_local_files=True)
 
     def _add(self, table: pa.Table) -> None:
-        for column in table.columns:
-            for chunk in column.chunks:
-                for buffer in chunk.buffers():
-                    if buffer is not None:
-                        self._digest.update(buffer)
         self._writer.write_table(table)
 
     def _close_file(self) -> None:
+        from masthead.release.checksums import file_sha256
+
         self._writer.finalize()
         self._writer.close()
         self._writer = None
+        path = self.folder / self._files[-1]
+        self.digests[path] = file_sha256(path)  # read back from the page cache, on this thread
+
+    def _copy(self, index: int, count: int, source: Path, digest: str) -> None:
+        path = self.folder / self._name(index, count)
+        shutil.copyfile(source, path)
+        self.digests[path] = digest
 
     def finish(self) -> None:
         import datasets
@@ -95,7 +110,8 @@ class HfSplitWriter:
 
         state: dict[str, Any] = {
             "_data_files": [{"filename": name} for name in self._files],
-            "_fingerprint": self._digest.hexdigest()[:16],
+            "_fingerprint": hashlib.sha256("".join(self.digests[self.folder / name] for name in self._files)
+                                           .encode("ascii")).hexdigest()[:16],
             "_format_columns": None,
             "_format_kwargs": {},
             "_format_type": None,

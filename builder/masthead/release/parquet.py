@@ -9,6 +9,7 @@ build was run.
 
 from __future__ import annotations
 
+import shutil
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from masthead.engine.documents import DocumentSet
     from masthead.insight.stats import ReleaseTally
     from masthead.release.hf import HfSplitWriter
+    from masthead.release.reuse import ReusedShard, ReusePlan
 
 # Every option that changes the bytes is fixed here; pyarrow itself is pinned in pyproject.
 WRITE_OPTIONS: dict[str, Any] = {
@@ -42,6 +45,7 @@ WRITE_OPTIONS: dict[str, Any] = {
 }
 ROW_GROUP_ROWS = 10_000
 WORDS = "_words"  # the work files' word count per document (masthead.engine.columns)
+CHARS = "_chars"  # and characters
 WRITE_AHEAD = 2  # batches read ahead of the writer thread
 
 
@@ -73,20 +77,25 @@ class WrittenSplit:
     rows: int
     nbytes: int = 0
     paths: list[Path] = field(default_factory=list)
+    sizes: list[tuple[int, int]] = field(default_factory=list)  # (rows, Arrow bytes) of each file
+    digests: dict[Path, str] = field(default_factory=dict)  # SHA-256 of the files already known (reused ones)
 
 
 class SplitWriter:
     """One split's Parquet shards, fed tables of any size, cut into fixed row groups and files."""
 
     def __init__(self, folder: Path, split: str, total: int, shard_rows: int, schema: pa.Schema,
-                 hf: HfSplitWriter | None = None) -> None:
+                 hf: HfSplitWriter | None = None, reused: dict[int, ReusedShard] | None = None) -> None:
+        """``reused``: shards copied from the previous release; their rows are never added."""
         self.folder, self.split, self.schema, self.shard_rows, self.hf = folder, split, schema, shard_rows, hf
         self.count = max(1, -(-total // shard_rows))
         self.result = WrittenSplit(split, total)
+        self.reused = reused or {}
         self._pending: list[pa.Table] = []
         self._pending_rows = 0
         self._writer: pq.ParquetWriter | None = None
         self._in_file = 0
+        self._file_bytes = 0
         folder.mkdir(parents=True, exist_ok=True)
 
     def add(self, table: pa.Table) -> None:
@@ -101,13 +110,15 @@ class SplitWriter:
 
     def _flush(self, rows: int) -> None:
         table = pa.concat_tables(self._pending)
-        group, rest = table.slice(0, rows).combine_chunks(), table.slice(rows)
+        group, rest = compact(table.slice(0, rows)), table.slice(rows)
         self._pending, self._pending_rows = ([rest] if rest.num_rows else []), rest.num_rows
         if self._writer is None:
+            self._copy_reused()
             self._open()
         assert self._writer is not None
         self._writer.write_table(group, row_group_size=ROW_GROUP_ROWS)
         self.result.nbytes += group.nbytes
+        self._file_bytes += group.nbytes
         if self.hf is not None:
             self.hf.add(group)
         self._in_file += rows
@@ -123,11 +134,28 @@ class SplitWriter:
         if self.hf is not None:
             self.hf.open(index, self.count)
 
+    def _copy_reused(self) -> None:
+        """Copy the reused shards that come next (the rows added next belong to the shard after them)."""
+        while (index := len(self.result.paths)) in self.reused:
+            shard = self.reused[index]
+            path = self.folder / shard_name(self.split, index, self.count)
+            checkpoint("parquet.shard-before")
+            shutil.copyfile(shard.parquet, path)
+            self.result.paths.append(path)
+            self.result.digests[path] = shard.parquet_sha256
+            self.result.nbytes += shard.arrow_bytes
+            self.result.sizes.append((min(self.shard_rows, self.result.rows - index * self.shard_rows), shard.arrow_bytes))
+            if self.hf is not None:
+                assert shard.hf is not None and shard.hf_sha256 is not None
+                self.hf.reuse(index, self.count, shard.hf, shard.hf_sha256)
+            checkpoint("parquet.shard-after")
+
     def _close_file(self) -> None:
         assert self._writer is not None
         self._writer.close()
         self._writer = None
-        self._in_file = 0
+        self.result.sizes.append((self._in_file, self._file_bytes))
+        self._in_file = self._file_bytes = 0
         if self.hf is not None:
             self.hf.close_file()
         checkpoint("parquet.shard-after")
@@ -135,6 +163,8 @@ class SplitWriter:
     def close(self) -> WrittenSplit:
         if self._pending_rows:
             self._flush(self._pending_rows)
+        if self._writer is None:
+            self._copy_reused()
         if self._writer is None and len(self.result.paths) < self.count:
             self._open()  # an empty split is still one (empty) file
         if self._writer is not None:
@@ -142,6 +172,29 @@ class SplitWriter:
         if self.hf is not None:
             self.hf.finish()
         return self.result
+
+
+def compact(table: pa.Table) -> pa.Table:
+    """``table`` in one chunk laid out by its values alone: offset 0, buffers holding exactly its
+    values, no validity bitmap where nothing is null. The ``hf/`` Arrow files and the Arrow byte
+    counts (the card's ``num_bytes``) follow the layout, which otherwise depends on how the rows
+    were batched: a shard written whole and the same shard written beside reused ones must agree."""
+    return pa.Table.from_arrays([_canonical(pa.concat_arrays(column.chunks)) if column.num_chunks else
+                                 pa.array([], column.type) for column in table.columns], schema=table.schema)
+
+
+def _canonical(array: pa.Array) -> pa.Array:
+    kind = array.type
+    children = None
+    if pa.types.is_struct(kind):
+        children = [_canonical(array.field(i)) for i in range(kind.num_fields)]
+    elif pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        children = [_canonical(array.values)]
+    buffers = list(array.buffers()[: kind.num_buffers])
+    if array.null_count == 0:
+        buffers[0] = None
+    return pa.Array.from_buffers(kind, len(array), buffers, null_count=array.null_count, offset=array.offset,
+                                 children=children)
 
 
 @contextmanager
@@ -166,11 +219,14 @@ def write_data(
     data_dir: str = "data",
     hf_dir: str = "hf",
     tally: ReleaseTally | None = None,
+    reuse: ReusePlan | None = None,
 ) -> list[WrittenSplit]:
     """Every split's Parquet shards under ``data_dir`` (and, with ``features``, the ``hf/`` form).
 
-    ``tally``: counts the report's numbers from the same batches (the words from the work files'
-    ``_words``, counted by the workers), so the report needs no second read of the release."""
+    ``tally``: counts the report's numbers from the same batches (the words and characters from
+    the work files' ``_words`` and ``_chars``, counted by the workers), so the report needs no
+    second read of the release. ``reuse``: shards copied from the previous release; their
+    documents are read without their text, for the tally only."""
     from masthead.release.hf import HfSplitWriter, write_dataset_dict
 
     counts = docs.split_rows()
@@ -179,35 +235,49 @@ def write_data(
         checkpoint("hf.before")
     writers = [
         SplitWriter(folder / data_dir, name, counts[name], shard_rows, schema,
-                    HfSplitWriter(hf_root / name, name, features) if features is not None else None)
+                    HfSplitWriter(hf_root / name, name, features) if features is not None else None,
+                    reuse.for_split(name) if reuse is not None else None)
         for name in docs.split_names
     ]
+    reused = reuse.reused_positions(docs, shard_rows) if reuse is not None else None
     done = 0
     if progress is not None:
         progress("write", 0, len(docs))
     names = schema.names
+    extra = [WORDS, CHARS] if tally is not None else []
 
     def add(parts: list[pa.Table]) -> None:
         for writer, part in zip(writers, parts, strict=True):
             writer.add(part)
+
+    def count(parts: list[pa.Table]) -> None:
+        if tally is not None:
+            for writer, part in zip(writers, parts, strict=True):
+                for batch in part.combine_chunks().to_batches():
+                    tally.add(writer.split, batch.drop_columns(extra), batch.column(WORDS), batch.column(CHARS))
 
     # One writer thread encodes, compresses and writes (pyarrow releases the GIL) while this thread
     # reads the next documents and counts them: in order, a few batches ahead, so the bytes and
     # the memory bound are those of a single thread.
     with ThreadPoolExecutor(max_workers=1) as writing, _abort_on_error(writers):
         queued: deque[Future[None]] = deque()
-        for table, codes in docs.batches(columns=[*names, WORDS] if tally is not None else None):
-            parts = [table if len(writers) == 1 else table.filter(pa.array(codes == code)) for code in range(len(writers))]
+        written = None if reused is None else np.flatnonzero(~reused)
+        for table, codes in docs.batches(columns=[*names, *extra], positions=written):
+            parts = _by_split(table, codes, len(writers))
             queued.append(writing.submit(add, [part.select(names) for part in parts]))
-            if tally is not None:
-                for writer, part in zip(writers, parts, strict=True):
-                    for batch in part.combine_chunks().to_batches():
-                        tally.add(writer.split, batch.drop_columns([WORDS]), batch.column(WORDS))
+            count(parts)
             while len(queued) > WRITE_AHEAD:
                 queued.popleft().result()
             done += table.num_rows
             if progress is not None:
                 progress("write", done, len(docs))
+        if reused is not None and tally is not None:  # the reused shards' documents, without their text
+            light = [name for name in names if name != "text"]
+            for table, codes in docs.batches(columns=[*light, *extra], positions=np.flatnonzero(reused)):
+                count(_by_split(table, codes, len(writers)))
+                done += table.num_rows
+                if progress is not None:
+                    progress("write", done, len(docs))
         while queued:
             queued.popleft().result()
     results = [writer.close() for writer in writers]
@@ -215,3 +285,7 @@ def write_data(
         write_dataset_dict(hf_root, docs.split_names)
         checkpoint("hf.after")
     return results
+
+
+def _by_split(table: pa.Table, codes: np.ndarray, splits: int) -> list[pa.Table]:
+    return [table if splits == 1 else table.filter(pa.array(codes == code)) for code in range(splits)]

@@ -83,10 +83,15 @@ def _write_files(
     schema = arrow_schema(doc_schema)
     # streamed: Parquet shards and the hf/ form from the same row groups, never the whole corpus in memory
     from masthead.insight.stats import ReleaseTally
+    from masthead.release.reuse import SHARDS, plan_reuse, tool_versions
 
     tally = ReleaseTally()
+    reuse = plan_reuse(changes.previous_dir if changes is not None and settings.cache else None, collected.docs,
+                       changes, settings.shard_rows, schema_id(doc_schema), with_hf=True)
     written = write_data(folder, collected.docs, schema, features(doc_schema), settings.shard_rows, progress, DATA, HF,
-                         tally)
+                         tally, reuse)
+    report.shards, report.reused_shards = sum(len(w.paths) for w in written), len(reuse.shards)
+    known = {path: digest for w in written for path, digest in w.digests.items()}
     split_infos = [cards.SplitInfo(w.name, w.rows, w.nbytes, [p.relative_to(folder).as_posix() for p in w.paths])
                    for w in written]
     (folder / REJECTS).write_text(_jsonl([r.as_dict() for r in collected.rejects]), encoding="utf-8")
@@ -123,6 +128,7 @@ def _write_files(
         "version": version,
         "released": released.isoformat(),
         "masthead_version": __version__,
+        "tools": tool_versions(),
         "schemas": {
             "document": schema_id(doc_schema),
             "raw_record": schema_id(raw_record_schema(settings.schema_dir)),
@@ -131,6 +137,8 @@ def _write_files(
         "inputs": collected.inputs,
         "counts": counts,
         "splits": {s.name: s.num_examples for s in split_infos},
+        SHARDS: {w.name: [{"file": path.relative_to(folder).as_posix(), "rows": rows, "arrow_bytes": nbytes}
+                          for path, (rows, nbytes) in zip(w.paths, w.sizes, strict=True)] for w in written},
         "rejects_by_code": report.rejects_by_code(),
         "coverage": report.coverage,
         "notes": report.notes,
@@ -155,7 +163,7 @@ def _write_files(
         write_changes(folder, changes, version, released.isoformat())
     write_croissant(folder, settings.name, info, version, released, doc_schema, settings.license_name)
     checkpoint("checksums.before")
-    write_checksums(folder)
+    write_checksums(folder, known)
     checkpoint("checksums.written")
     return {s.name: s.num_examples for s in split_infos}
 
