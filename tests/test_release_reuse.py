@@ -90,6 +90,13 @@ def test_unchanged_shards_are_copied_and_the_release_is_the_same_as_from_scratch
     assert second["version"] == "2.0.0"
     assert (second["shards"], second["reused_shards"]) == (5, 4)  # doc-039 is in the last shard of 8
     assert "4 of 5 shards unchanged, copied from 1.0.0" in str(second["message"])
+    # taken as hard links: two releases share the unchanged files
+    assert (folder / "dist/reuse/2.0.0/data/train-00000-of-00005.parquet").samefile(
+        folder / "dist/reuse/1.0.0/data/train-00000-of-00005.parquet")
+    assert (folder / "dist/reuse/2.0.0/hf/train/data-00003-of-00005.arrow").samefile(
+        folder / "dist/reuse/1.0.0/hf/train/data-00003-of-00005.arrow")
+    assert not (folder / "dist/reuse/2.0.0/data/train-00004-of-00005.parquet").samefile(
+        folder / "dist/reuse/1.0.0/data/train-00004-of-00005.parquet")
     manifest = json.loads((folder / "dist/reuse/2.0.0/manifest.json").read_text())
     assert [entry["rows"] for entry in manifest["shards"]["train"]] == [8, 8, 8, 8, 8]
     assert_same_as_scratch(make_project, run_cli, folder, "2.0.0", SETTINGS)
@@ -143,18 +150,22 @@ def test_a_previous_file_changed_after_its_release_is_written_anew(
     assert_same_as_scratch(make_project, run_cli, folder, "2.0.0", SETTINGS)
 
 
-@pytest.mark.parametrize("change", ["--no-cache", "shard_rows"])
-def test_nothing_is_reused_without_the_cache_or_with_other_shards(
-    make_project: Callable[..., Path], run_cli: Callable[..., Result], change: str
+@pytest.mark.parametrize("change", ["--no-cache", "shard_rows", "code"])
+def test_nothing_is_reused_without_the_cache_with_other_shards_or_other_code(
+    make_project: Callable[..., Path], run_cli: Callable[..., Result], change: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from masthead.engine import cache
+
     folder = project(make_project, corpus(), "inc", SETTINGS)
     build(run_cli, folder, "--workers", "1")
     edit(folder, "part-03.jsonl", "Article number 39 reports", "Article number 39 now reports")
     args = ["--no-cache"] if change == "--no-cache" else []
+    if change == "code":  # masthead's code changed (its version string need not have)
+        monkeypatch.setattr(cache, "code_digest", lambda: "0" * 64)
     if change == "shard_rows":
         toml = folder / "pyproject.toml"
         toml.write_text(toml.read_text().replace("shard_rows = 8", "shard_rows = 10"))
     second = build(run_cli, folder, "--workers", "1", "--bump", "auto", *args)
     assert second["reused_shards"] == 0
-    settings = SETTINGS if change == "--no-cache" else "shard_rows = 10\n"
+    settings = "shard_rows = 10\n" if change == "shard_rows" else SETTINGS
     assert_same_as_scratch(make_project, run_cli, folder, "2.0.0", settings)

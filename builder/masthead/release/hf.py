@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -96,8 +95,10 @@ class HfSplitWriter:
         self.digests[path] = file_sha256(path)  # read back from the page cache, on this thread
 
     def _copy(self, index: int, count: int, source: Path, digest: str) -> None:
+        from masthead.release.reuse import link_or_copy
+
         path = self.folder / self._name(index, count)
-        shutil.copyfile(source, path)
+        link_or_copy(source, path)
         self.digests[path] = digest
 
     def finish(self) -> None:

@@ -9,7 +9,6 @@ build was run.
 
 from __future__ import annotations
 
-import shutil
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -136,11 +135,13 @@ class SplitWriter:
 
     def _copy_reused(self) -> None:
         """Copy the reused shards that come next (the rows added next belong to the shard after them)."""
+        from masthead.release.reuse import link_or_copy
+
         while (index := len(self.result.paths)) in self.reused:
             shard = self.reused[index]
             path = self.folder / shard_name(self.split, index, self.count)
             checkpoint("parquet.shard-before")
-            shutil.copyfile(shard.parquet, path)
+            link_or_copy(shard.parquet, path)
             self.result.paths.append(path)
             self.result.digests[path] = shard.parquet_sha256
             self.result.nbytes += shard.arrow_bytes

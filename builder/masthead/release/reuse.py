@@ -4,10 +4,11 @@ A Parquet shard, and its ``hf/`` Arrow file, is a function of its rows only: the
 in the same order, under the same schema, writer options and tool versions, give the same bytes
 (``masthead.release.parquet``). So a shard of the new release whose ids are exactly the ids of
 the same shard of the previous release, none of them changed (text or metadata, by the diff), is
-copied instead of read, encoded and written again. The previous files' bytes are checked against
-that release's SHA256SUMS first: a file changed after its release is never carried forward.
+taken from the previous release (a hard link, a copy where links are not possible) instead of
+being read, encoded and written again. The previous files' bytes are checked against that
+release's SHA256SUMS first: a file changed after its release is never carried forward.
 
-Nothing is reused across a change of masthead, pyarrow or ``datasets`` version, of the document
+Nothing is reused across a change of masthead's code, pyarrow or ``datasets`` version, of the document
 schema or of ``shard_rows``, or with ``--no-cache``; the release is then written in full, as the
 first one was. Either way the bytes are the same (``tests/test_release_reuse.py``).
 """
@@ -34,10 +35,26 @@ SHARDS = "shards"  # the manifest's key: each split's shard files, rows and Arro
 
 
 def tool_versions() -> dict[str, str]:
-    """The libraries whose version is in a release's bytes (Parquet footers, ``hf/`` Arrow files)."""
-    import datasets
+    """What a release's bytes depend on besides its inputs: masthead's code (a digest of its source,
+    as the shard cache keys have), and the libraries whose version is in the files (Parquet footers,
+    ``hf/`` Arrow files)."""
+    from importlib.metadata import version
 
-    return {"pyarrow": pa.__version__, "datasets": datasets.__version__}
+    from masthead.engine.cache import code_digest
+
+    return {"masthead_code": code_digest(), "pyarrow": pa.__version__, "datasets": version("datasets")}
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """``target`` as a hard link to ``source`` (a release file is never written again, so two releases
+    can share it: no time or space spent on a copy), or a copy where links are not possible."""
+    import os
+    import shutil
+
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def hf_name(split: str, index: int, count: int) -> str:
