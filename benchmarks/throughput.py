@@ -23,7 +23,8 @@ Every case runs as a subprocess on the same synthetic corpus (benchmarks/synth_c
 
 For each: wall time, documents/s, MB/s of raw input, peak RSS (the largest process, from
 wait4, and the whole process tree, sampled from /proc). Then the ratios side by side.
-``--incremental``: full build with the cache, 1% of documents changed, rebuild.
+``--incremental``: full build with the cache, 1% of documents changed, rebuild (``--shard-rows N``: with release
+shards of N documents; repeat it to measure several sizes).
 ``--scaling``: --workers 1 against --workers 2, and the machine's own ceiling beside it: the
 same CPU-bound Python loop run once, then as ``workers`` copies at the same time (on shared or
 virtual cores, that is the most any parallel program can gain there).
@@ -46,7 +47,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth_corpus import change_share, generate
 
-PYPROJECT = '[tool.masthead]\nname = "bench"\nraw = "raw"\ndist = "dist"\nlanguage = "en"\nshard_rows = 100000\n'
+PYPROJECT = '[tool.masthead]\nname = "bench"\nraw = "raw"\ndist = "dist"\nlanguage = "en"\nshard_rows = {rows}\n'
 
 FLOOR = """
 import sys, pyarrow.json as pj, pyarrow.parquet as pq, pyarrow as pa, pathlib
@@ -141,11 +142,11 @@ def masthead_exe() -> str:
     return str(Path(sys.executable).with_name("masthead"))
 
 
-def project(root: Path, corpus: Path, name: str) -> Path:
+def project(root: Path, corpus: Path, name: str, shard_rows: int = 100_000) -> Path:
     folder = root / name
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    (folder / "pyproject.toml").write_text(PYPROJECT)
+    (folder / "pyproject.toml").write_text(PYPROJECT.format(rows=shard_rows))
     shutil.copytree(corpus, folder / "raw")
     return folder
 
@@ -191,6 +192,9 @@ def main() -> None:
     parser.add_argument("--peer-python", help="a python that has datatrove (benchmarks/peer-requirements.txt)")
     parser.add_argument("--no-floor", action="store_true")
     parser.add_argument("--incremental", action="store_true")
+    parser.add_argument("--shard-rows", type=int, action="append",
+                        help="release shard size(s) of the incremental case (default 100000, masthead's default; "
+                             "repeat to measure several)")
     parser.add_argument("--scaling", action="store_true")
     args = parser.parse_args()
     ceiling = 1.0
@@ -238,19 +242,25 @@ def main() -> None:
         runs["one"] = measure("masthead build (workers=1)", [masthead_exe(), "build", "--no-cache", "--workers", "1"],
                               one, env)
         print(line(runs["one"], args.docs, megabytes), flush=True)
-    if args.incremental:
-        inc = project(args.work, corpus, "incremental")
-        runs["full"] = measure("incremental: full build (cache)", [masthead_exe(), "build"], inc, env)
-        print(line(runs["full"], args.docs, megabytes), flush=True)
+    for rows in args.shard_rows or [100_000] if args.incremental else []:
+        inc = project(args.work, corpus, "incremental", rows)
+        # the copies were all just made, and an input hash taken within 2 s of a file's change is never trusted
+        # (masthead.input_hashes): wait, as raw documents a user rebuilds are not seconds old
+        time.sleep(2.1)
+        full, rebuild = f"full-{rows}", f"rebuild-{rows}"
+        runs[full] = measure(f"incremental (shard_rows {rows}): full build (cache)", [masthead_exe(), "build"], inc, env)
+        print(line(runs[full], args.docs, megabytes), flush=True)
         changed = change_share(inc / "raw", 0.01)
         started = time.time()
-        runs["rebuild"] = measure(f"incremental: rebuild ({changed} changed)",
-                                  [masthead_exe(), "build", "--bump", "auto"], inc, env)
-        print(line(runs["rebuild"], args.docs, megabytes), flush=True)
+        runs[rebuild] = measure(f"incremental (shard_rows {rows}): rebuild ({changed} changed)",
+                                [masthead_exe(), "build", "--bump", "auto", "--json"], inc, env, inc / "rebuild.json")
+        print(line(runs[rebuild], args.docs, megabytes), flush=True)
         # a shard that ran again is a cache entry written during the rebuild (all of them if the code changed)
         entries = [e for e in (inc / ".masthead" / "cache").iterdir() if e.is_dir()]
         rerun = sum(1 for e in entries if (e / "done").stat().st_mtime >= started)
-        print(f"  rebuild re-ran {rerun} of {len(entries)} shards", flush=True)
+        report = json.loads((inc / "rebuild.json").read_text() or "{}")
+        print(f"  rebuild re-ran {rerun} of {len(entries)} shards; release shards reused "
+              f"{report.get('reused_shards')} of {report.get('shards')}", flush=True)
     base = runs["masthead"].seconds
     print("\nratios (same run):")
     if "floor" in runs:
@@ -262,8 +272,9 @@ def main() -> None:
     if "one" in runs:
         print(f"  speed-up 1 -> {args.workers} workers: {runs['one'].seconds / base:.2f}x "
               f"(machine ceiling {ceiling:.2f}x)")
-    if "rebuild" in runs:
-        print(f"  rebuild / full build:  {runs['rebuild'].seconds / runs['full'].seconds:.1%}")
+    for rows in args.shard_rows or [100_000] if args.incremental else []:
+        print(f"  rebuild / full build (shard_rows {rows}):  "
+              f"{runs[f'rebuild-{rows}'].seconds / runs[f'full-{rows}'].seconds:.1%}")
     per_core = args.docs / base / max(1, min(args.workers, os.cpu_count() or 1))
     print(f"  masthead docs/s per core: {per_core:.0f}")
     print(json.dumps({k: vars(v) for k, v in runs.items()}))

@@ -169,3 +169,23 @@ def test_nothing_is_reused_without_the_cache_with_other_shards_or_other_code(
     assert second["reused_shards"] == 0
     settings = "shard_rows = 10\n" if change == "shard_rows" else SETTINGS
     assert_same_as_scratch(make_project, run_cli, folder, "2.0.0", settings)
+
+
+def test_where_hard_links_fail_the_files_are_copied(
+    make_project: Callable[..., Path], run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    folder = project(make_project, corpus(), "inc", SETTINGS)
+    build(run_cli, folder, "--workers", "1")
+    edit(folder, "part-03.jsonl", "Article number 39 reports", "Article number 39 now reports")
+
+    def no_links(source: object, target: object) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_links)
+    second = build(run_cli, folder, "--workers", "1", "--bump", "auto")
+    assert second["reused_shards"] == 4
+    assert not (folder / "dist/reuse/2.0.0/data/train-00000-of-00005.parquet").samefile(
+        folder / "dist/reuse/1.0.0/data/train-00000-of-00005.parquet")
+    assert_same_as_scratch(make_project, run_cli, folder, "2.0.0", SETTINGS)
