@@ -174,7 +174,7 @@ def test_nothing_is_reused_without_the_cache_with_other_shards_or_other_code(
 def test_where_hard_links_fail_the_files_are_copied(
     make_project: Callable[..., Path], run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import os
+    from masthead.release import reuse
 
     folder = project(make_project, corpus(), "inc", SETTINGS)
     build(run_cli, folder, "--workers", "1")
@@ -183,7 +183,7 @@ def test_where_hard_links_fail_the_files_are_copied(
     def no_links(source: object, target: object) -> None:
         raise OSError(18, "Invalid cross-device link")
 
-    monkeypatch.setattr(os, "link", no_links)
+    monkeypatch.setattr(reuse, "hard_link", no_links)
     second = build(run_cli, folder, "--workers", "1", "--bump", "auto")
     assert second["reused_shards"] == 4
     assert not (folder / "dist/reuse/2.0.0/data/train-00000-of-00005.parquet").samefile(

@@ -15,6 +15,7 @@ first one was. Either way the bytes are the same (``tests/test_release_reuse.py`
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from masthead.release.diff import DocumentDiff
 
 SHARDS = "shards"  # the manifest's key: each split's shard files, rows and Arrow bytes
+hard_link = os.link
 
 
 def tool_versions() -> dict[str, str]:
@@ -48,11 +50,10 @@ def tool_versions() -> dict[str, str]:
 def link_or_copy(source: Path, target: Path) -> None:
     """``target`` as a hard link to ``source`` (a release file is never written again, so two releases
     can share it: no time or space spent on a copy), or a copy where links are not possible."""
-    import os
     import shutil
 
     try:
-        os.link(source, target)
+        hard_link(source, target)
     except OSError:
         shutil.copyfile(source, target)
 
