@@ -44,8 +44,12 @@ META = "meta.json"
 DONE = "done"
 # Row groups bounded in bytes keep the k-way merge's read buffers (one row group per shard) small
 # however many shards there are and however long the documents; no statistics: nothing filters.
+# 2 MiB (~320 articles of 5 KB): every pass that reads a few small columns of every document (the
+# merge's keys and hashes, the diff, the report's counts) pays per row group; measured at 100k
+# documents against 256 KiB (~40 articles), a full build took 7% less time and a rebuild after 1%
+# changed 25% less, with the same peak memory (8 MiB gained nothing more).
 WORK_ROW_GROUP = 1024
-WORK_GROUP_BYTES = 256 * 1024
+WORK_GROUP_BYTES = 2 * 1024 * 1024
 COVERED = ("title", "outlet", "date", "authors", "url", "language")
 
 
