@@ -47,9 +47,13 @@ def test_band_by_band_candidates_are_the_plain_ones() -> None:
 
 def _evidence(tmp_path: Path, shas: list[str | None], dates: list[str | None]) -> dict[int, int]:
     """corpus_evidence over one shard file holding ``shas`` (no signatures): position -> head."""
+    from masthead.engine.evidence_columns import hash_prefixes
+
     path = tmp_path / "docs.parquet"
     pq.write_table(pa.table({"content_sha256": pa.array(shas, pa.string()),
-                             "_minhash": pa.array([b""] * len(shas), pa.binary())}), path, row_group_size=3)
+                             "_sha64": hash_prefixes(pa.array(shas, pa.string())),
+                             "_minhash": pa.array([b""] * len(shas), pa.binary()),
+                             "_bands": pa.array([b""] * len(shas), pa.binary())}), path, row_group_size=3)
     accepted = pa.table({"_shard": np.zeros(len(shas), np.int32), "_row": np.arange(len(shas), dtype=np.int32),
                          "date": pa.array(dates, pa.string()).dictionary_encode()})
     found = corpus_evidence([path], accepted, spill_dir=tmp_path)
@@ -105,3 +109,26 @@ def test_changes_json_streams_the_same_bytes_as_json_dump() -> None:
         assert streamed.getvalue() == plain.getvalue()
         assert diff.added == list(diff.added) == [diff.added[i] for i in range(len(diff.added))]
     assert IdList(["x", "y"])[-1] == "y" and IdList(["x", "y", "z"])[1:] == ["y", "z"]
+
+
+def test_the_workers_evidence_columns_are_what_the_merge_would_compute_from_the_texts() -> None:
+    import hashlib
+
+    from masthead.clean.repeated_lines import distinct_hashes, packed_hashes
+    from masthead.dedup import band_keys, signature
+    from masthead.engine.evidence_columns import band_column, hash_prefixes
+
+    rng = random.Random(11)
+    words = ["summit", "Helsinki", "press", "the", "Putin", "Trump", "talks", "a", "of", "sanctions"]
+    texts = ["", "one", *(" ".join(rng.choice(words) for _ in range(rng.randint(2, 80))) for _ in range(40))]
+    texts += ["\n\n".join([texts[5], texts[6], texts[5], "x"])]  # a paragraph twice, one too short to count
+    signatures = [signature(text) for text in texts]
+    for sig, packed in zip(signatures, band_column(signatures).to_pylist(), strict=True):
+        expected = band_keys(np.frombuffer(sig, dtype="<u4").reshape(1, -1)).astype("<u8").tobytes() if sig else b""
+        assert packed == expected
+    shas = [hashlib.sha256(t.encode()).hexdigest() for t in texts] + [None]
+    assert hash_prefixes(pa.array(shas, pa.string())).to_pylist() == [int(s[:16], 16) if s else None for s in shas]
+    for text in texts:
+        values = np.frombuffer(packed_hashes(text), dtype="<u8")
+        assert np.frombuffer(distinct_hashes(packed_hashes(text)), dtype="<u8").tolist() == sorted(
+            set(values.tolist()) - {0})

@@ -106,6 +106,13 @@ def packed_hashes(text: str) -> bytes:
     return b"".join(digest[::-1] if digest is not None else _NONE for digest in _digests(text))
 
 
+def distinct_hashes(packed: bytes) -> bytes:
+    """The distinct nonzero values of :func:`packed_hashes`, ascending, packed the same way: what
+    :func:`count_repeated` counts of a document, prepared where the document is."""
+    values = np.unique(np.frombuffer(packed, dtype="<u8"))
+    return values[values != 0].astype("<u8").tobytes()
+
+
 def unpacked_hashes(packed: bytes) -> list[str]:
     """:func:`packed_hashes` back to :func:`paragraph_hashes` (0 is a paragraph too short to count)."""
     return [as_hex(value) if value else "" for value in np.frombuffer(packed, dtype="<u8").tolist()]
@@ -117,23 +124,26 @@ def as_hex(value: int) -> str:
 
 
 def count_repeated(passes: Callable[[], Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]], sizes: np.ndarray,
-                   min_docs: int = MIN_DOCS, min_share: float = MIN_SHARE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                   min_docs: int = MIN_DOCS, min_share: float = MIN_SHARE,
+                   distinct: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`find_repeated` over packed hashes: (document, group, hash) arrays of the repeated paragraphs.
 
     ``passes()`` yields (document index, group code, hash) arrays, one hash per paragraph; it is
     called twice (a bucket count first, at most 2^22 buckets, about 8 per document, so the exact
     count only holds hashes whose bucket reaches their group's floor). ``sizes[g]`` is the number
-    of documents of group ``g``."""
+    of documents of group ``g``. ``distinct``: each document's hashes are already its distinct
+    nonzero ones (:func:`distinct_hashes`), ascending, its documents ascending."""
+    once = (lambda d, g, h: (d, g, h)) if distinct else _per_document
     bits = min(22, max(10, int(np.sum(sizes)).bit_length() + 3))
     buckets = np.zeros(1 << bits, dtype=np.int64)
     for docs, groups, hashes in passes():
-        _, groups, hashes = _per_document(docs, groups, hashes)
+        _, groups, hashes = once(docs, groups, hashes)
         buckets += np.bincount(_bucket(groups, hashes, bits), minlength=len(buckets))
     # a hash's bucket count bounds its count from above, so a bucket under its group's floor holds
     # no repeated line: filtered batch by batch, only the candidates are ever held together
     floors = np.maximum(min_docs, min_share * np.asarray(sizes, dtype=np.float64))
     kept = []
-    for d, g, h in (_per_document(*batch) for batch in passes()):
+    for d, g, h in (once(*batch) for batch in passes()):
         m = buckets[_bucket(g, h, bits)] >= floors[g]
         if m.any():
             kept.append((d[m], g[m], h[m]))

@@ -9,7 +9,8 @@ import pyarrow as pa
 
 from masthead.schema import arrow_schema, document_schema
 
-PRIVATE = ("_seq", "_notes", "_filled", "_minhash", "_para", "_words", "_chars", "_raw_text")
+PRIVATE = ("_seq", "_notes", "_filled", "_minhash", "_para", "_para_set", "_bands", "_sha64", "_words", "_chars",
+           "_raw_text")
 
 
 @lru_cache(maxsize=8)
@@ -20,6 +21,12 @@ def work_schema(schema_dir: Path | None, keep_raw_text: bool) -> pa.Schema:
     schema = schema.append(pa.field("_filled", pa.int8(), nullable=False))
     schema = schema.append(pa.field("_minhash", pa.binary()))  # near-duplicate signature (masthead.dedup)
     schema = schema.append(pa.field("_para", pa.binary()))  # paragraph hashes (masthead.clean.repeated_lines)
+    # the merge's evidence, computed per document where the document is (workers), so the main process
+    # only counts and searches: the distinct nonzero paragraph hashes, sorted (the repeated-line count);
+    # of the final text (written by the stripping stage), the LSH band keys and the text hash's first 64 bits
+    schema = schema.append(pa.field("_para_set", pa.binary()))
+    schema = schema.append(pa.field("_bands", pa.binary()))
+    schema = schema.append(pa.field("_sha64", pa.uint64()))
     schema = schema.append(pa.field("_words", pa.int64(), nullable=False))  # len(text.split()), for the report
     # len(text), for the report: a release shard reused from the previous release is counted without its text
     schema = schema.append(pa.field("_chars", pa.int64(), nullable=False))

@@ -1,18 +1,20 @@
 """Corpus-level evidence over the shard outputs, one column at a time: repeated lines, duplicates.
 
-Works on the accepted documents in id order (position = rank of the id), reading the private
-columns ``_para`` (packed paragraph hashes) and ``_minhash`` (signatures) shard by shard, so
-memory holds a few numbers per document, never the texts or a Python object per document:
+Works on the accepted documents in id order (position = rank of the id), reading private
+columns the workers computed per document, shard by shard, so memory holds a few numbers per
+document, never the texts or a Python object per document:
 
-1. repeated lines (:mod:`masthead.clean.repeated_lines`): paragraph hashes counted per group
-   (outlet, else source folder) by :func:`repeated_groups`; the workers then strip them
-   (:mod:`masthead.engine.strip_stage`), with new text hashes and signatures, so duplicate
-   detection (:func:`corpus_evidence`) reads the final text's;
-2. exact duplicates: equal ``content_sha256`` (after stripping), sorted by a 64-bit prefix of
-   the hash, the full hashes of documents sharing a prefix compared;
-3. near duplicates: MinHash LSH band keys (:mod:`masthead.dedup`), candidates verified. The
-   keys are written to a temporary file as the signatures are read, then searched one band at
-   a time (one ``uint64`` per document in memory instead of ``BANDS``).
+1. repeated lines (:mod:`masthead.clean.repeated_lines`): each document's distinct paragraph
+   hashes (``_para_set``) counted per group (outlet, else source folder) by
+   :func:`repeated_groups`; the workers then strip them (:mod:`masthead.engine.strip_stage`),
+   with new text hashes, signatures and the columns below, so duplicate detection
+   (:func:`corpus_evidence`) reads the final text's;
+2. exact duplicates: equal ``content_sha256`` (after stripping), sorted by its 64-bit prefix
+   (``_sha64``), the full hashes of documents sharing a prefix compared;
+3. near duplicates: MinHash LSH band keys (``_bands``, :mod:`masthead.engine.evidence_columns`),
+   candidates verified on their signatures (``_minhash``). The keys are written to a temporary
+   file as they are read, then searched one band at a time (one ``uint64`` per document in
+   memory instead of ``BANDS``).
 
 Every decision depends on the documents and their ids only, never on shard or worker counts.
 """
@@ -30,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from masthead.clean.repeated_lines import as_hex, count_repeated
-from masthead.dedup import BANDS, NUM_PERM, SIGNATURE_BYTES, band_keys, candidate_pairs_of_bands, canonical_map, similar
+from masthead.dedup import BANDS, NUM_PERM, SIGNATURE_BYTES, candidate_pairs_of_bands, canonical_map, similar
 from masthead.engine.documents import read_columns
 from masthead.engine.strip_stage import group_names
 
@@ -93,11 +95,11 @@ def repeated_groups(docs_paths: list[Path], accepted: pa.Table) -> dict[int, dic
 
     def passes() -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         for path, positions in shards.groups():
-            lengths, data = _binary(shards.read(path, positions, ["_para"])["_para"])
+            lengths, data = _binary(shards.read(path, positions, ["_para_set"])["_para_set"])
             docs = np.repeat(positions, lengths // 8)
             yield docs, codes[docs], data.view("<u8").astype(np.uint64)
 
-    docs, groups, hashes = count_repeated(passes, sizes)
+    docs, groups, hashes = count_repeated(passes, sizes, distinct=True)
     if not len(docs):
         return {}
     repeated: dict[int, set[str]] = {}
@@ -112,6 +114,17 @@ def repeated_groups(docs_paths: list[Path], accepted: pa.Table) -> dict[int, dic
     return out
 
 
+def _band_keys(shards: _Shards, positions: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(positions, band keys) per shard for the documents that have a signature: the keys the
+    stripping stage computed from each final text's signature (``_bands``)."""
+    for path, part in shards.groups(positions):
+        lengths, data = _binary(shards.read(path, part, ["_bands"])["_bands"])
+        valid = lengths == BANDS * 8
+        if not np.all(valid | (lengths == 0)):
+            raise ValueError(f"{path}: LSH band keys are not {BANDS * 8} bytes")
+        yield part[valid], data.view("<u8").astype(np.uint64).reshape(-1, BANDS)
+
+
 def _signatures(shards: _Shards, positions: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(positions, signatures) per shard for the documents that have a signature."""
     for path, part in shards.groups(positions):
@@ -122,36 +135,15 @@ def _signatures(shards: _Shards, positions: np.ndarray) -> Iterator[tuple[np.nda
         yield part[valid], data.view("<u4").astype(np.uint32).reshape(-1, NUM_PERM)
 
 
-# hex digit -> its value; any other byte maps to something too (equal strings, equal prefixes)
-_HEX = np.array([int(chr(c), 16) if chr(c) in "0123456789abcdefABCDEF" else c & 15 for c in range(256)], dtype=np.uint64)
-PREFIX_CHARS = 16
-
-
-def _prefixes(array: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
-    """(64-bit value of each string's first 16 hex digits, valid mask): equal strings, equal prefixes."""
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    array = array.cast(pa.string())
-    valid = np.asarray(pc.is_valid(array).to_numpy(zero_copy_only=False), dtype=bool)
-    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset : array.offset + len(array) + 1]
-    lengths = np.diff(offsets).astype(np.int64)
-    data = array.buffers()[2]
-    raw = np.frombuffer(data, dtype=np.uint8) if data is not None and len(data) else np.zeros(1, np.uint8)
-    prefix = np.zeros(len(array), dtype=np.uint64)
-    for j in range(PREFIX_CHARS):
-        inside = lengths > j
-        chars = raw[np.minimum(offsets[:-1].astype(np.int64) + j, len(raw) - 1)]
-        prefix = (prefix << np.uint64(4)) | np.where(inside, _HEX[chars], np.uint64(0))
-    return prefix, valid
-
-
 def _exact_pairs(shards: _Shards, n: int) -> np.ndarray:
     """Pairs (first, other) of positions with equal ``content_sha256``, ``first`` the smallest of its
     text: sorted by 64-bit prefix, then the full hashes of the few sharing a prefix compared."""
     prefix = np.zeros(n, dtype=np.uint64)
     valid = np.zeros(n, dtype=bool)
-    for path, part in shards.groups():
-        prefix[part], valid[part] = _prefixes(shards.read(path, part, ["content_sha256"])["content_sha256"])
+    for path, part in shards.groups():  # the prefixes the stripping stage took (``_sha64``)
+        column = shards.read(path, part, ["_sha64"])["_sha64"]
+        valid[part] = np.asarray(pc.is_valid(column).to_numpy(zero_copy_only=False), dtype=bool)
+        prefix[part] = pc.fill_null(column, 0).to_numpy(zero_copy_only=False).astype(np.uint64)
     order = np.argsort(prefix, kind="stable")
     ranked, ok = prefix[order], valid[order]
     del prefix
@@ -186,8 +178,8 @@ def _near_pairs(shards: _Shards, n: int, spill_dir: Path | None) -> np.ndarray:
     chunks: list[tuple[np.ndarray, int]] = []  # (positions, byte offset of the chunk's first band)
     with tempfile.TemporaryFile(dir=spill_dir) as spill:
         offset = 0
-        for positions, sigs in _signatures(shards, np.arange(n)):
-            keys = np.ascontiguousarray(band_keys(sigs).T)  # (BANDS, k): one band after another
+        for positions, bands in _band_keys(shards, np.arange(n)):
+            keys = np.ascontiguousarray(bands.T)  # (BANDS, k): one band after another
             spill.write(keys.tobytes())
             chunks.append((positions, offset))
             offset += keys.nbytes

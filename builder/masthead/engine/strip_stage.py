@@ -104,6 +104,7 @@ def _strip_table(table: Any, repeated: dict[str, frozenset[str]]) -> tuple[Any, 
 
     from masthead.clean.repeated_lines import strip_repeated
     from masthead.dedup import signature
+    from masthead.engine.evidence_columns import band_column, hash_prefixes
     from masthead.words import word_count
 
     groups = group_names(table).to_pylist()
@@ -120,7 +121,15 @@ def _strip_table(table: Any, repeated: dict[str, frozenset[str]]) -> tuple[Any, 
         for row, doc in changed.items():
             values[row] = word_count(doc["text"]) if name == "_words" else len(doc["text"]) if name == "_chars" else doc[name]
         table = _replace(table, name, values)
-    return _replace(table, "_minhash", [signature(text) for text in table["text"].to_pylist()]), len(changed)
+    signatures = [signature(text) for text in table["text"].to_pylist()]
+    table = _replace(table, "_minhash", signatures)
+    table = _set(table, "_bands", band_column(signatures))
+    return _set(table, "_sha64", hash_prefixes(table["content_sha256"])), len(changed)
+
+
+def _set(table: Any, name: str, column: Any) -> Any:
+    index = table.schema.get_field_index(name)
+    return table.set_column(index, table.schema.field(index), column)
 
 
 def _replace(table: Any, name: str, values: list[Any]) -> Any:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from masthead.clean.repeated_lines import packed_hashes
+from masthead.clean.repeated_lines import distinct_hashes, packed_hashes
 from masthead.context import StepContext
 from masthead.engine.shards import Shard
 from masthead.errors import Reject
@@ -104,6 +104,8 @@ def run_shard(shard: Shard, job: ShardJob, folder: Path) -> int:
                 doc["_filled"] = filled_mask(doc)
                 doc["_minhash"] = None  # of the final text, in the stripping stage
                 doc["_para"] = packed_hashes(doc["text"])  # repeated-line evidence (merge stage)
+                doc["_para_set"] = distinct_hashes(doc["_para"])
+                doc["_bands"] = doc["_sha64"] = None  # of the final text, in the stripping stage
                 doc["_words"] = word_count(doc["text"])  # the report's word count, counted where the text is
                 doc["_chars"] = len(doc["text"])
                 if job.keep_raw_text:
