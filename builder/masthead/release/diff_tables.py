@@ -160,17 +160,25 @@ def _join(old: _Side, new: _Side, result: DocumentDiff) -> None:
             result.added.extend(after["id"])
             continue
         old_ids, new_ids = before["id"].combine_chunks(), after["id"].combine_chunks()
+        if old_ids.equals(new_ids):  # the usual case: the same documents, most of them unchanged
+            if before.equals(after):
+                continue
+            _compare(before, after, result)
+            continue
         found = pc.index_in(new_ids, value_set=old_ids)
         matched = pc.is_valid(found)
         result.added.extend(new_ids.filter(pc.invert(matched)))
         result.removed.extend(old_ids.filter(pc.invert(pc.is_in(old_ids, value_set=new_ids))))
         if not pc.any(matched).as_py():
             continue
-        before = before.take(found.filter(matched))
-        after = after.take(pc.indices_nonzero(matched))
-        suspects = pa.array(np.nonzero(_rows_differ(before, after))[0], pa.int64())
-        for old_row, new_row in zip(before.take(suspects).to_pylist(), after.take(suspects).to_pylist(), strict=True):
-            compare_rows(old_row, new_row, result)
+        _compare(before.take(found.filter(matched)), after.take(pc.indices_nonzero(matched)), result)
+
+
+def _compare(before: pa.Table, after: pa.Table, result: DocumentDiff) -> None:
+    """The changes of rows with the same ids in the same order."""
+    suspects = pa.array(np.nonzero(_rows_differ(before, after))[0], pa.int64())
+    for old_row, new_row in zip(before.take(suspects).to_pylist(), after.take(suspects).to_pylist(), strict=True):
+        compare_rows(old_row, new_row, result)
 
 
 def _rows_differ(before: pa.Table, after: pa.Table) -> np.ndarray:
