@@ -27,7 +27,7 @@ from masthead.faults import checkpoint
 PREFIX = "stripped-"
 DONE_SUFFIX = ".parquet"
 STRIP_READS = ["text", "cleaning", "content_sha256", "_para"]
-READ_GROUPS = 8  # row groups (~2 MiB each, task.WORK_GROUP_BYTES) read and stripped at a time
+READ_GROUPS = 1  # row groups (~2 MiB, ~320 articles each, task.WORK_GROUP_BYTES) read and stripped at a time
 
 Call = tuple[Any, Callable[..., Any], tuple[Any, ...]]  # (key, picklable function, arguments)
 Done = Callable[[Any, Any], None]  # done(key, result)
