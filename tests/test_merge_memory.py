@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from masthead.dedup import NEIGHBOURS, candidate_pairs
 from masthead.engine.documents import PositionMap
@@ -132,3 +133,17 @@ def test_the_workers_evidence_columns_are_what_the_merge_would_compute_from_the_
         values = np.frombuffer(packed_hashes(text), dtype="<u8")
         assert np.frombuffer(distinct_hashes(packed_hashes(text)), dtype="<u8").tolist() == sorted(
             set(values.tolist()) - {0})
+
+
+def test_a_build_uses_an_allocator_that_hands_freed_memory_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    from masthead.memory import use_returning_allocator
+
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")  # the user's choice is kept
+    before = pa.default_memory_pool().backend_name
+    assert use_returning_allocator() == before
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL")
+    try:
+        pa.jemalloc_memory_pool()
+    except NotImplementedError:
+        pytest.skip("this pyarrow has no jemalloc")
+    assert use_returning_allocator() == "jemalloc" == pa.default_memory_pool().backend_name

@@ -55,8 +55,10 @@ def build_command(
     settings = load_settings(raw=raw, dist=dist, version=version, bump=bump, strict=strict, workers=workers,
                              engine=engine, ray_address=ray_address, cache=not no_cache)
     from masthead.build import build  # imported here: `masthead --help` starts without pyarrow
+    from masthead.memory import use_returning_allocator
 
     with progress_bar(not json_output) as progress:
+        use_returning_allocator()
         report = build(settings, progress)
     if json_output:
         print_json(report.as_dict())
