@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from masthead.clean.repeated_lines import as_hex, count_repeated
-from masthead.dedup import BANDS, NUM_PERM, SIGNATURE_BYTES, candidate_pairs_of_bands, canonical_map, similar
+from masthead.dedup import BANDS, NUM_PERM, candidate_pairs_of_bands, canonical_map, similar
 from masthead.engine.documents import read_columns
 from masthead.engine.strip_stage import group_names
 
@@ -114,25 +114,27 @@ def repeated_groups(docs_paths: list[Path], accepted: pa.Table) -> dict[int, dic
     return out
 
 
-def _band_keys(shards: _Shards, positions: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """(positions, band keys) per shard for the documents that have a signature: the keys the
-    stripping stage computed from each final text's signature (``_bands``)."""
+def _fixed_rows(shards: _Shards, positions: np.ndarray, column: str, dtype: str,
+                width: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(positions, values) per shard of a binary column holding ``width`` values of ``dtype`` a
+    document, or nothing (a text without a signature): only the documents that have them."""
+    size = width * np.dtype(dtype).itemsize
     for path, part in shards.groups(positions):
-        lengths, data = _binary(shards.read(path, part, ["_bands"])["_bands"])
-        valid = lengths == BANDS * 8
+        lengths, data = _binary(shards.read(path, part, [column])[column])
+        valid = lengths == size
         if not np.all(valid | (lengths == 0)):
-            raise ValueError(f"{path}: LSH band keys are not {BANDS * 8} bytes")
-        yield part[valid], data.view("<u8").astype(np.uint64).reshape(-1, BANDS)
+            raise ValueError(f"{path}: a {column} value is not {size} bytes")
+        yield part[valid], data.view(dtype).astype(np.dtype(dtype).newbyteorder("=")).reshape(-1, width)
+
+
+def _band_keys(shards: _Shards, positions: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(positions, band keys): the keys the stripping stage computed from each final text's signature."""
+    return _fixed_rows(shards, positions, "_bands", "<u8", BANDS)
 
 
 def _signatures(shards: _Shards, positions: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """(positions, signatures) per shard for the documents that have a signature."""
-    for path, part in shards.groups(positions):
-        lengths, data = _binary(shards.read(path, part, ["_minhash"])["_minhash"])
-        valid = lengths == SIGNATURE_BYTES
-        if not np.all(valid | (lengths == 0)):
-            raise ValueError(f"{path}: a MinHash signature is not {SIGNATURE_BYTES} bytes")
-        yield part[valid], data.view("<u4").astype(np.uint32).reshape(-1, NUM_PERM)
+    """(positions, MinHash signatures) of the documents that have one."""
+    return _fixed_rows(shards, positions, "_minhash", "<u4", NUM_PERM)
 
 
 def _exact_pairs(shards: _Shards, n: int) -> np.ndarray:

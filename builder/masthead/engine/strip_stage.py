@@ -135,8 +135,7 @@ def _set(table: Any, name: str, column: Any) -> Any:
 def _replace(table: Any, name: str, values: list[Any]) -> Any:
     import pyarrow as pa
 
-    index = table.schema.get_field_index(name)
-    return table.set_column(index, table.schema.field(index), pa.array(values, table.schema.field(index).type))
+    return _set(table, name, pa.array(values, table.schema.field(name).type))
 
 
 def run_strip_stage(docs_paths: list[Path], repeated: dict[int, dict[str, frozenset[str]]], run: Runner) -> list[Path]:

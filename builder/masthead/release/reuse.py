@@ -137,11 +137,10 @@ def _candidate(previous: Path, sums: dict[str, str], entries: list[dict[str, Any
 
 
 def _ids_of(path: Path) -> pa.Array:
-    import pyarrow.parquet as pq
+    from masthead.engine.documents import read_columns
 
     try:
-        with pq.ParquetFile(path) as file:
-            return file.read(columns=["id"], use_threads=False)["id"].combine_chunks()
+        return read_columns(path, ["id"])["id"].combine_chunks()
     except (OSError, pa.ArrowException):
         return pa.array([], pa.string())  # unreadable: not reused (its checksum would not match either)
 
