@@ -155,7 +155,7 @@ def open_engine(settings: Settings) -> Any:
 
 
 def _run_shards(settings: Settings, todo: list[tuple[Shard, Path]], job: ShardJob, total_bytes: int,
-                progress: ProgressFn | None, engine: Any) -> None:
+                progress: ProgressFn | None, engine: Any, preload: bool = False) -> None:
     from masthead.engine import task
 
     if progress is not None:
@@ -171,7 +171,35 @@ def _run_shards(settings: Settings, todo: list[tuple[Shard, Path]], job: ShardJo
             estimate = round(state["records"] * total_bytes / state["bytes"]) if state["bytes"] else None
             progress("process", state["records"], max(estimate or 0, state["records"]) if estimate else None)
 
-    engine.run([(shard, task.run_shard, (shard, job, folder)) for shard, folder in todo], done)
+    # fewer shards than workers (a rebuild after a few files changed): a shard's files are cut into
+    # runs processed on several workers, and the shard is written here from their pieces
+    spare = max(1, (getattr(engine, "workers", None) or 1) // len(todo))
+    calls: list[tuple[Any, Any, tuple[Any, ...]]] = []
+    pieces: dict[int, list[Any]] = {}
+    for shard, folder in todo:
+        groups = task.source_groups(shard, settings.raw, spare)
+        if len(groups) == 1:
+            calls.append((shard, task.run_shard, (shard, job, folder)))
+            continue
+        pieces[shard.index] = [None] * len(groups)
+        calls.extend(((shard, folder, i), task.process_sources, (shard, job, sources)) for i, sources in enumerate(groups))
+
+    def finished(key: Any, result: Any) -> None:
+        if not isinstance(key, tuple):
+            done(key, result)
+            return
+        shard, folder, i = key
+        parts = pieces[shard.index]
+        parts[i] = result
+        if all(part is not None for part in parts):
+            done(shard, task.write_shard(job, folder, parts))
+            del pieces[shard.index]
+
+    from masthead.engine import columns  # noqa: F401 - write_shard's, imported before the preload thread starts
+    from masthead.preload import importing_in_background
+
+    with importing_in_background(enabled=preload and len(calls) > 1 and getattr(engine, "workers", None) != 1):
+        engine.run(calls, finished)
     if progress is not None:
         progress("process", state["records"], state["records"])
 
@@ -183,7 +211,10 @@ def _size(path: Path) -> int:
         return 0
 
 
-def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_text: bool = False) -> Collected:
+def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_text: bool = False,
+            for_release: bool = False) -> Collected:
+    """Every input through the pipeline and the merge. ``for_release``: a release will be written
+    (its libraries are imported while the workers run, :mod:`masthead.preload`)."""
     from masthead.context import StepContext
     from masthead.engine import cache as shard_cache
     from masthead.engine.documents import RawTexts, ShardOutput
@@ -204,7 +235,7 @@ def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_tex
     outputs = [ShardOutput(shard, folder) for shard, folder in zip(shards, folders, strict=True)]
     schema = arrow_schema(document_schema(settings.schema_dir))
     with open_engine(settings) as engine:  # one pool (or Ray session) for the shards and the stripping
-        _run_shards(settings, todo, job, sum(_size(settings.raw / s) for s in sources), progress, engine)
+        _run_shards(settings, todo, job, sum(_size(settings.raw / s) for s in sources), progress, engine, for_release)
         if progress is not None:
             progress("merge", 0, None)
         merged = merge(outputs, schema, settings.splits, settings.duplicates == "drop", engine.run)

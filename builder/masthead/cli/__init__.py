@@ -9,7 +9,15 @@ from masthead.cli.app import app
 
 
 def main() -> None:
-    app(prog_name="masthead")
+    try:
+        app(prog_name="masthead")
+    finally:
+        # The command is done: exit without the interpreter's last garbage collection over every
+        # object left (with `datasets` loaded, ~0.2 s of a build's wall time spent after its work;
+        # 0.03 s frozen). Objects are still released, and atexit handlers still run.
+        import gc
+
+        gc.freeze()
 
 
 __all__ = ["app", "build_cmd", "main", "release_cmd", "report_cmd"]

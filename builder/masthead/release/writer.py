@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from masthead import __version__
 from masthead.collect import Collected, ProgressFn
@@ -35,6 +35,9 @@ from masthead.schema import (
 )
 from masthead.settings import Settings
 
+if TYPE_CHECKING:
+    from masthead.release.reuse import PreviousDigests
+
 TASK_CATEGORIES = ["text-classification", "text-generation"]
 
 
@@ -48,8 +51,10 @@ def write_release(
     input_fp: str,
     progress: ProgressFn | None = None,
     changes: DocumentDiff | None = None,
+    digests: PreviousDigests | None = None,
 ) -> dict[str, int]:
-    """Write every file of the release; returns rows per split. Nothing is visible until the rename."""
+    """Write every file of the release; returns rows per split. Nothing is visible until the rename.
+    ``digests``: the previous release's shard files, being hashed (for the shards reused from it)."""
     temp = temp_dir_for(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -57,7 +62,7 @@ def write_release(
             shutil.rmtree(temp)
         temp.mkdir()
         checkpoint("release.temp-created")
-        rows = _write_files(temp, settings, info, version, collected, report, input_fp, progress, changes)
+        rows = _write_files(temp, settings, info, version, collected, report, input_fp, progress, changes, digests)
         commit(temp, target)
     except OSError as exc:
         shutil.rmtree(temp, ignore_errors=True)
@@ -78,6 +83,7 @@ def _write_files(
     input_fp: str,
     progress: ProgressFn | None,
     changes: DocumentDiff | None = None,
+    digests: PreviousDigests | None = None,
 ) -> dict[str, int]:
     doc_schema = document_schema(settings.schema_dir)
     schema = arrow_schema(doc_schema)
@@ -87,7 +93,7 @@ def _write_files(
 
     tally = ReleaseTally()
     reuse = plan_reuse(changes.previous_dir if changes is not None and settings.cache else None, collected.docs,
-                       changes, settings.shard_rows, schema_id(doc_schema), with_hf=True)
+                       changes, settings.shard_rows, schema_id(doc_schema), with_hf=True, digests=digests)
     written = write_data(folder, collected.docs, schema, features(doc_schema), settings.shard_rows, progress, DATA, HF,
                          tally, reuse)
     report.shards, report.reused_shards = sum(len(w.paths) for w in written), len(reuse.shards)
