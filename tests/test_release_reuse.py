@@ -189,3 +189,27 @@ def test_where_hard_links_fail_the_files_are_copied(
     assert not (folder / "dist/reuse/2.0.0/data/train-00000-of-00005.parquet").samefile(
         folder / "dist/reuse/1.0.0/data/train-00000-of-00005.parquet")
     assert_same_as_scratch(make_project, run_cli, folder, "2.0.0", SETTINGS)
+
+
+def test_the_numbers_counted_during_the_diff_are_counted_once_when_it_reads_twice(
+    make_project: Callable[..., Path], run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A previous release out of id order makes the diff read the new documents a second time; the
+    report's numbers, counted from those reads, are still those of a release built from scratch."""
+    from masthead.release import diff_tables
+
+    folder = project(make_project, corpus(), "twice", SETTINGS)
+    build(run_cli, folder, "--workers", "1")
+    edit(folder, "part-03.jsonl", "Article number 39 reports", "Article number 39 now reports")
+    real = diff_tables.release_batches
+    reads: list[int] = []
+
+    def reversed_batches(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        reads.append(1)
+        return reversed(list(real(*args, **kwargs)))  # type: ignore[arg-type]
+
+    monkeypatch.setattr(diff_tables, "release_batches", reversed_batches)
+    second = build(run_cli, folder, "--workers", "1", "--bump", "auto")
+    assert len(reads) == 2 and second["version"] == "2.0.0"  # the old side was read again, in memory
+    assert second["counts"]["published"] == 40  # type: ignore[index]
+    assert_same_as_scratch(make_project, run_cli, folder, "2.0.0", SETTINGS)

@@ -25,6 +25,11 @@ from masthead.schema import document_schema, raw_record_schema, schema_id
 from masthead.settings import Settings
 
 if TYPE_CHECKING:  # the diff and the writers (pyarrow.compute, datasets, matplotlib) load only when a build runs
+    from collections.abc import Iterator
+
+    import pyarrow as pa
+
+    from masthead.insight.stats import ReleaseTally
     from masthead.release.diff import DocumentDiff
 
 COVERED = ("title", "outlet", "date", "authors", "url", "language")
@@ -148,13 +153,13 @@ def _build_locked(settings: Settings, progress: ProgressFn | None = None) -> Bui
 
     # the previous release's shard files are hashed (for reuse) while the documents are diffed
     with previous_digests(found[1] if found is not None and settings.cache else None) as digests:
-        changes = document_changes(settings, collected, found)
+        changes, tally = document_changes(settings, collected, found)
         version = choose_version(settings, found[0] if found else None, info.version, changes)
         changes.current = str(version)
         target = _refuse_existing(settings, found, version)
         report = _report(settings, collected, "built")
         splits = write_release(target, settings, info, str(version), collected, report, fp, progress, changes,
-                               digests)
+                               digests, tally)
     report.version = str(version)
     report.release = str(target)
     report.splits = splits
@@ -193,23 +198,38 @@ def _refuse_existing(settings: Settings, found: tuple[Version, Path] | None, ver
     return target
 
 
-def document_changes(settings: Settings, collected: Collected, found: tuple[Version, Path] | None) -> DocumentDiff:
-    """The new documents against the newest release's Parquet (all ids added when there is none).
+def document_changes(settings: Settings, collected: Collected,
+                     found: tuple[Version, Path] | None) -> tuple[DocumentDiff, ReleaseTally | None]:
+    """The new documents against the newest release's Parquet (all ids added when there is none),
+    and, when a release was compared, the new release's numbers counted from the same read.
 
     Both sides are in id order, so they are compared batch by batch (a merge-join): only the
     changes are held in memory, never the corpus. The texts are not read: ``content_sha256`` is
-    the SHA-256 of the text, so it differs exactly when the text does."""
+    the SHA-256 of the text, so it differs exactly when the text does. The report's numbers need
+    no text either (the workers counted words and characters): counted here, the release writer
+    reads only the documents it writes, never the ones it copies from the previous release."""
+    from masthead.insight.stats import ReleaseTally
     from masthead.release.diff_tables import diff_tables, release_batches
+    from masthead.release.parquet import CHARS, WORDS, by_split, count_into
 
     docs = collected.docs
     if found is None:
-        return diff_tables(None, lambda: (table for table, _ in docs.batches(columns=["id"])))
+        return diff_tables(None, lambda: (table for table, _ in docs.batches(columns=["id"]))), None
     newest_version, newest_path = found
     columns = [name for name in docs.schema.names if name != "text"]
-    changes = diff_tables(lambda: release_batches(newest_path, skip=("text",)),
-                          lambda: (table for table, _ in docs.batches(columns=columns)), previous=str(newest_version))
+    counted: list[ReleaseTally] = []
+
+    def new() -> Iterator[pa.Table]:
+        tally = ReleaseTally()  # a count per pass: the diff reads the new side again if the old is out of order
+        counted[:] = [tally]
+        for table, codes in docs.batches(columns=[*columns, WORDS, CHARS]):
+            for split, part in zip(docs.split_names, by_split(table, codes, len(docs.split_names)), strict=True):
+                count_into(tally, split, part)
+            yield table.drop_columns([WORDS, CHARS])
+
+    changes = diff_tables(lambda: release_batches(newest_path, skip=("text",)), new, previous=str(newest_version))
     changes.previous_dir = newest_path
-    return changes
+    return changes, counted[0] if counted else None
 
 
 def release_path(settings: Settings, version: str) -> Path:

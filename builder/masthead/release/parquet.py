@@ -226,8 +226,8 @@ def write_data(
 
     ``tally``: counts the report's numbers from the same batches (the words and characters from
     the work files' ``_words`` and ``_chars``, counted by the workers), so the report needs no
-    second read of the release. ``reuse``: shards copied from the previous release; their
-    documents are read without their text, for the tally only."""
+    second read of the release; None when they are counted already. ``reuse``: shards copied from
+    the previous release; their documents are read without their text, for the tally only."""
     from masthead.release.hf import HfSplitWriter, write_dataset_dict
 
     counts = docs.split_rows()
@@ -254,8 +254,7 @@ def write_data(
     def count(parts: list[pa.Table]) -> None:
         if tally is not None:
             for writer, part in zip(writers, parts, strict=True):
-                for batch in part.combine_chunks().to_batches():
-                    tally.add(writer.split, batch.drop_columns(extra), batch.column(WORDS), batch.column(CHARS))
+                count_into(tally, writer.split, part)
 
     # One writer thread encodes, compresses and writes (pyarrow releases the GIL) while this thread
     # reads the next documents and counts them: in order, a few batches ahead, so the bytes and
@@ -264,7 +263,7 @@ def write_data(
         queued: deque[Future[None]] = deque()
         written = None if reused is None else np.flatnonzero(~reused)
         for table, codes in docs.batches(columns=[*names, *extra], positions=written):
-            parts = _by_split(table, codes, len(writers))
+            parts = by_split(table, codes, len(writers))
             queued.append(writing.submit(add, [part.select(names) for part in parts]))
             count(parts)
             while len(queued) > WRITE_AHEAD:
@@ -275,7 +274,7 @@ def write_data(
         if reused is not None and tally is not None:  # the reused shards' documents, without their text
             light = [name for name in names if name != "text"]
             for table, codes in docs.batches(columns=[*light, *extra], positions=np.flatnonzero(reused)):
-                count(_by_split(table, codes, len(writers)))
+                count(by_split(table, codes, len(writers)))
                 done += table.num_rows
                 if progress is not None:
                     progress("write", done, len(docs))
@@ -288,5 +287,13 @@ def write_data(
     return results
 
 
-def _by_split(table: pa.Table, codes: np.ndarray, splits: int) -> list[pa.Table]:
+def count_into(tally: ReleaseTally, split: str, table: pa.Table) -> None:
+    """Count ``table``'s documents of ``split`` into ``tally``, their words and characters from the
+    work files' ``_words`` and ``_chars`` (the table needs no text)."""
+    for batch in table.combine_chunks().to_batches():
+        tally.add(split, batch.drop_columns([WORDS, CHARS]), batch.column(WORDS), batch.column(CHARS))
+
+
+def by_split(table: pa.Table, codes: np.ndarray, splits: int) -> list[pa.Table]:
+    """``table``'s rows of each split (``codes``: each row's split)."""
     return [table if splits == 1 else table.filter(pa.array(codes == code)) for code in range(splits)]

@@ -36,6 +36,7 @@ from masthead.schema import (
 from masthead.settings import Settings
 
 if TYPE_CHECKING:
+    from masthead.insight.stats import ReleaseTally
     from masthead.release.reuse import PreviousDigests
 
 TASK_CATEGORIES = ["text-classification", "text-generation"]
@@ -52,9 +53,11 @@ def write_release(
     progress: ProgressFn | None = None,
     changes: DocumentDiff | None = None,
     digests: PreviousDigests | None = None,
+    tally: ReleaseTally | None = None,
 ) -> dict[str, int]:
     """Write every file of the release; returns rows per split. Nothing is visible until the rename.
-    ``digests``: the previous release's shard files, being hashed (for the shards reused from it)."""
+    ``digests``: the previous release's shard files, being hashed (for the shards reused from it);
+    ``tally``: the report's numbers, when counted already (else counted as the data is written)."""
     temp = temp_dir_for(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -62,7 +65,8 @@ def write_release(
             shutil.rmtree(temp)
         temp.mkdir()
         checkpoint("release.temp-created")
-        rows = _write_files(temp, settings, info, version, collected, report, input_fp, progress, changes, digests)
+        rows = _write_files(temp, settings, info, version, collected, report, input_fp, progress, changes, digests,
+                            tally)
         commit(temp, target)
     except OSError as exc:
         shutil.rmtree(temp, ignore_errors=True)
@@ -84,6 +88,7 @@ def _write_files(
     progress: ProgressFn | None,
     changes: DocumentDiff | None = None,
     digests: PreviousDigests | None = None,
+    counted: ReleaseTally | None = None,
 ) -> dict[str, int]:
     doc_schema = document_schema(settings.schema_dir)
     schema = arrow_schema(doc_schema)
@@ -91,11 +96,11 @@ def _write_files(
     from masthead.insight.stats import ReleaseTally
     from masthead.release.reuse import SHARDS, plan_reuse, tool_versions
 
-    tally = ReleaseTally()
+    tally = counted if counted is not None else ReleaseTally()
     reuse = plan_reuse(changes.previous_dir if changes is not None and settings.cache else None, collected.docs,
                        changes, settings.shard_rows, schema_id(doc_schema), with_hf=True, digests=digests)
     written = write_data(folder, collected.docs, schema, features(doc_schema), settings.shard_rows, progress, DATA, HF,
-                         tally, reuse)
+                         tally if counted is None else None, reuse)
     report.shards, report.reused_shards = sum(len(w.paths) for w in written), len(reuse.shards)
     known = {path: digest for w in written for path, digest in w.digests.items()}
     split_infos = [cards.SplitInfo(w.name, w.rows, w.nbytes, [p.relative_to(folder).as_posix() for p in w.paths])
