@@ -208,3 +208,44 @@ def test_the_parts_of_a_text_are_its_lines_in_order() -> None:
             assert first == len(lines)
             lines.extend(part)
         assert lines == text.split("\n")
+
+
+def test_the_final_text_is_kept_apart_in_small_row_groups_and_read_back_beside_the_rest(tmp_path: Path) -> None:
+    """The write pass holds a row group of every shard whose ids interleave with the others': the
+    long columns are in their own file, in row groups of ~TEXT_GROUP_BYTES, read in step with the rest."""
+    import datetime as dt
+
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    from masthead.context import StepContext
+    from masthead.engine.documents import OpenFiles, ShardOutput
+    from masthead.engine.strip_stage import TEXT_GROUP_BYTES, read_path, strip_shard, stripped_path, text_path
+    from masthead.engine.task import DOCS, ShardJob, run_shard
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    rows = [{"id": f"k{i:04d}", "title": f"T {i}", "text": f"Paragraph {i} of a long story. " * 120}
+            for i in range(300)]
+    (raw / "a.jsonl").write_text(_jsonl(rows))
+    folder = tmp_path / "shard"
+    shard = shard_plan.Shard(0, ("a.jsonl",))
+    run_shard(shard, ShardJob(raw, 1 << 30, StepContext(build_date=dt.date(2026, 1, 1)), False, None), folder)
+    assert read_path(folder / DOCS, {}) is None  # not stripped yet
+    final = stripped_path(folder, {})
+    strip_shard(str(folder / DOCS), str(final), {})
+    assert read_path(folder / DOCS, {}) == final
+    assert "text" not in pq.ParquetFile(final).schema_arrow.names
+    texts = pq.ParquetFile(text_path(final))
+    assert texts.schema_arrow.names == ["text"] and texts.metadata.num_row_groups >= 4
+    sizes = [texts.metadata.row_group(i).total_byte_size for i in range(texts.metadata.num_row_groups)]
+    assert max(sizes) <= 1.2 * TEXT_GROUP_BYTES
+    # read back through the cursor, in steps, the columns in the order asked: the stripped rows
+    output = ShardOutput(shard, folder, final)
+    cursor = output.cursor(["text", "id", "_words"], OpenFiles())
+    whole = pq.read_table(folder / DOCS, columns=["text", "id", "_words"])
+    got = [cursor.take(np.arange(start, min(start + 70, 300))) for start in range(0, 300, 70)]
+    assert [t.column_names for t in got[:1]] == [["text", "id", "_words"]]
+    assert [row for t in got for row in t.to_pylist()] == whole.to_pylist()
+    text_path(final).unlink()
+    assert read_path(folder / DOCS, {}) is None  # a final file without its text file is not done

@@ -40,6 +40,26 @@ class ShardOutput:
     def final_path(self) -> Path:
         return self.read_path or self.docs_path
 
+    def close(self, files: OpenFiles) -> None:
+        """Close this shard's files in ``files``."""
+        from masthead.engine.strip_stage import text_path
+
+        files.close(self.final_path)
+        if self.read_path is not None:
+            files.close(text_path(self.read_path))
+
+    def cursor(self, columns: list[str], files: OpenFiles) -> ShardCursor | PairedCursor:
+        """A cursor over this shard's final documents: the long columns (text) come from their own
+        file once the stripping stage has run (:data:`masthead.engine.strip_stage.LONG_COLUMNS`)."""
+        from masthead.engine.strip_stage import LONG_COLUMNS, text_path
+
+        long = [name for name in columns if name in LONG_COLUMNS]
+        if self.read_path is None or not long:
+            return ShardCursor(self.final_path, columns, files)
+        short = [name for name in columns if name not in LONG_COLUMNS]
+        return PairedCursor(ShardCursor(self.read_path, short, files) if short else None,
+                            ShardCursor(text_path(self.read_path), long, files), columns)
+
 
 def read_columns(path: Path, columns: list[str]) -> pa.Table:
     """``columns`` of a whole work file (``ParquetFile`` directly: ``pq.read_table`` goes through the
@@ -115,6 +135,23 @@ class ShardCursor:
         return taken
 
 
+class PairedCursor:
+    """Two cursors over the same rows of two files, their columns joined in ``columns``' order."""
+
+    def __init__(self, short: ShardCursor | None, long: ShardCursor, columns: list[str]) -> None:
+        self._short, self._long, self._columns = short, long, columns
+
+    def take(self, rows: np.ndarray) -> pa.Table:
+        long = self._long.take(rows)
+        if self._short is None:
+            return long.select(self._columns)
+        short = self._short.take(rows)
+        arrays = [short[name] if name in short.column_names else long[name] for name in self._columns]
+        fields = [short.schema.field(name) if name in short.column_names else long.schema.field(name)
+                  for name in self._columns]
+        return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
 @dataclass
 class DocumentSet:
     """The published documents, in id order, read from the shard outputs on demand."""
@@ -151,7 +188,7 @@ class DocumentSet:
         filled in. ``positions``: only these documents (ascending positions in id order; default: all)."""
         rows = rows or BATCH_ROWS
         names = columns or self.schema.names
-        cursors: dict[int, ShardCursor] = {}
+        cursors: dict[int, ShardCursor | PairedCursor] = {}
         files = OpenFiles()
         total = len(self) if positions is None else len(positions)
         order_shard = self.order_shard if positions is None else self.order_shard[positions]
@@ -168,13 +205,13 @@ class DocumentSet:
             for shard in np.unique(shards):
                 mask = shards == shard
                 if int(shard) not in cursors:
-                    cursors[int(shard)] = ShardCursor(self.outputs[int(shard)].final_path, names, files)
+                    cursors[int(shard)] = self.outputs[int(shard)].cursor(names, files)
                 pieces.append(cursors[int(shard)].take(wanted[mask]))
                 placed.append(np.nonzero(mask)[0])
                 left[shard] -= len(pieces[-1])
-                if not left[shard]:  # the shard's last document: its buffer and file are done with
+                if not left[shard]:  # the shard's last document: its buffers and files are done with
                     del cursors[int(shard)]
-                    files.close(self.outputs[int(shard)].final_path)
+                    self.outputs[int(shard)].close(files)
             table = pa.concat_tables(pieces)
             inverse = np.empty(len(shards), dtype=np.int64)
             inverse[np.concatenate(placed)] = np.arange(len(shards))

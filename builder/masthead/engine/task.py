@@ -213,9 +213,10 @@ def write_work_file(table: Any, path: Path) -> None:
 
 
 @contextmanager
-def work_file_writer(path: Path, schema: Any) -> Iterator[Callable[[Any], None]]:
-    """``write(table)`` appends to the work file ``path``, which appears (durably, by rename from a
-    temporary file named after this process) when the block ends without an error."""
+def work_file_writer(path: Path, schema: Any, group_bytes: int = WORK_GROUP_BYTES) -> Iterator[Callable[[Any], None]]:
+    """``write(table)`` appends to the work file ``path`` (row groups of about ``group_bytes``), which
+    appears (durably, by rename from a temporary file named after this process) when the block ends
+    without an error."""
     import pyarrow.parquet as pq
 
     temp = path.parent / f"{path.name}.tmp-{os.getpid()}"
@@ -223,7 +224,7 @@ def work_file_writer(path: Path, schema: Any) -> Iterator[Callable[[Any], None]]
     # than half zstd's time, for files about 40% larger (work files are read soon, then pruned)
     writer = pq.ParquetWriter(temp, schema, compression="lz4", use_dictionary=False, write_statistics=False)
     try:
-        yield lambda table: writer.write_table(table, row_group_size=work_row_group(table))
+        yield lambda table: writer.write_table(table, row_group_size=work_row_group(table, group_bytes))
         writer.close()
     except BaseException:
         writer.close()
@@ -241,10 +242,10 @@ def remove_dead_temps(folder: Path) -> None:
             temp.unlink(missing_ok=True)
 
 
-def work_row_group(table: Any) -> int:
-    """Rows per row group of a work file: about ``WORK_GROUP_BYTES``, at most ``WORK_ROW_GROUP``."""
+def work_row_group(table: Any, group_bytes: int = WORK_GROUP_BYTES) -> int:
+    """Rows per row group of a work file: about ``group_bytes``, at most ``WORK_ROW_GROUP``."""
     per_row = table.nbytes / max(1, table.num_rows)
-    return max(1, min(WORK_ROW_GROUP, int(WORK_GROUP_BYTES // max(1.0, per_row))))
+    return max(1, min(WORK_ROW_GROUP, int(group_bytes // max(1.0, per_row))))
 
 
 def read_meta(folder: Path) -> dict[str, Any]:
