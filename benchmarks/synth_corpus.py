@@ -13,6 +13,7 @@ same seed gives the same bytes.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 from pathlib import Path
@@ -79,7 +80,7 @@ def _authors(rng: random.Random) -> str | None:
     return "By " + ", ".join(n.upper() if rng.random() < 0.2 else n for n in names)
 
 
-def record(i: int, rng: random.Random, earlier: list[str]) -> dict[str, Any]:
+def record(i: int, rng: random.Random, earlier: list[str], hashed_ids: bool = False) -> dict[str, Any]:
     outlet_index = rng.randrange(len(OUTLETS))
     if earlier and rng.random() < 0.05:  # near-duplicate: an earlier text with a few words changed
         words = rng.choice(earlier).split(" ")
@@ -94,7 +95,9 @@ def record(i: int, rng: random.Random, earlier: list[str]) -> dict[str, Any]:
             earlier[rng.randrange(len(earlier))] = text
     lines = [rng.choice(BOILERPLATE[:3])] if rng.random() < 0.6 else []
     text = "\n\n".join([text, *lines, BOILERPLATE[outlet_index % len(BOILERPLATE)]])
-    rec: dict[str, Any] = {"id": f"syn-{i:08d}", "title": _sentence(rng)[:-1], "text": text}
+    # ids in file order (as ids made from file and line are), or hashed: every file's ids interleave
+    doc_id = f"syn-{hashlib.sha256(str(i).encode()).hexdigest()[:16]}" if hashed_ids else f"syn-{i:08d}"
+    rec: dict[str, Any] = {"id": doc_id, "title": _sentence(rng)[:-1], "text": text}
     if rng.random() < 0.9:
         rec["outlet"] = OUTLETS[outlet_index]
     date = _date(rng)
@@ -110,8 +113,9 @@ def record(i: int, rng: random.Random, earlier: list[str]) -> dict[str, Any]:
     return rec
 
 
-def generate(out: Path, docs: int, per_file: int = 5000, seed: int = 7) -> list[Path]:
-    """Write ``docs`` records as ``part-00000.jsonl`` … of ``per_file`` records each."""
+def generate(out: Path, docs: int, per_file: int = 5000, seed: int = 7, hashed_ids: bool = False) -> list[Path]:
+    """Write ``docs`` records as ``part-00000.jsonl`` … of ``per_file`` records each (``hashed_ids``:
+    ids that do not follow the files' order)."""
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     earlier: list[str] = []
@@ -120,7 +124,7 @@ def generate(out: Path, docs: int, per_file: int = 5000, seed: int = 7) -> list[
         path = out / f"part-{start // per_file:05d}.jsonl"
         with path.open("w", encoding="utf-8") as handle:
             for i in range(start, min(docs, start + per_file)):
-                handle.write(json.dumps(record(i, rng, earlier), ensure_ascii=False) + "\n")
+                handle.write(json.dumps(record(i, rng, earlier, hashed_ids), ensure_ascii=False) + "\n")
         paths.append(path)
     return paths
 
@@ -155,8 +159,9 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--per-file", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--hashed-ids", action="store_true", help="ids that do not follow the files' order")
     args = parser.parse_args()
-    paths = generate(args.out, args.docs, args.per_file, args.seed)
+    paths = generate(args.out, args.docs, args.per_file, args.seed, args.hashed_ids)
     size = sum(p.stat().st_size for p in paths)
     print(f"wrote {args.docs} documents in {len(paths)} files, {size / 1e6:.1f} MB, to {args.out}")
 

@@ -196,12 +196,14 @@ def main() -> None:
                         help="release shard size(s) of the incremental case (default 100000, masthead's default; "
                              "repeat to measure several)")
     parser.add_argument("--scaling", action="store_true")
+    parser.add_argument("--hashed-ids", action="store_true",
+                        help="ids that do not follow the files' order (every shard's ids interleave with the others')")
     args = parser.parse_args()
     ceiling = 1.0
     env = {"SOURCE_DATE_EPOCH": "1767225600", "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"}
-    corpus = args.work / f"corpus-{args.docs}-{args.per_file}"
+    corpus = args.work / f"corpus-{args.docs}-{args.per_file}{'-hashed' if args.hashed_ids else ''}"
     if not corpus.is_dir():
-        generate(corpus, args.docs, args.per_file)
+        generate(corpus, args.docs, args.per_file, hashed_ids=args.hashed_ids)
     megabytes = sum(p.stat().st_size for p in corpus.glob("*.jsonl")) / 1e6
     print(f"corpus: {args.docs} documents, {megabytes:.0f} MB, {args.workers} workers, {os.cpu_count()} cores")
     runs: dict[str, Run] = {}
