@@ -2,8 +2,8 @@
 
 A :class:`DocumentSet` is the published documents in id order, read from the shards' final
 files on demand (:meth:`DocumentSet.batches`): every shard file is sorted by id, so a k-way
-merge reads each shard front to back with a small buffer (one row group per shard, at most
-``OPEN_FILES`` files open at once). Nothing here decides anything: :mod:`masthead.engine.merge`
+merge reads each shard front to back with a small buffer (one row group per shard, the text's
+from its own file of ~256 KiB row groups; at most ``OPEN_FILES`` files open at once). Nothing here decides anything: :mod:`masthead.engine.merge`
 fills it in.
 """
 

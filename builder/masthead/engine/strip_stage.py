@@ -7,7 +7,8 @@ gets a new ``cleaning`` record, ``content_sha256`` and word count. Every documen
 MinHash signature here, of its final text: computed once, never for a text that is then
 stripped. The result is the shard's final file, ``stripped-<digest>.parquet``, beside its
 work file, named after the repeated lines it applied, so a rebuild whose decision for a shard
-is unchanged reuses the file (it lives in the shard's cache entry).
+is unchanged reuses the file (it lives in the shard's cache entry). Its long columns (the text)
+are in ``stripped-<digest>.text.parquet``, in small row groups, written first.
 
 Everything after this stage (duplicates, the release, the diff) reads the final files:
 the text is stripped and signed exactly once per build, in parallel.
