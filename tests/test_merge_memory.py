@@ -13,8 +13,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from masthead.dedup import NEIGHBOURS, candidate_pairs
-from masthead.engine.documents import PositionMap
 from masthead.engine.evidence import corpus_evidence
+from masthead.engine.position_map import PositionMap
 from masthead.release.changelog import _dump
 from masthead.release.diff import DocumentDiff, FieldChange, IdList
 

@@ -24,8 +24,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from masthead.engine.documents import DocumentSet, PositionMap, ShardOutput, read_columns
+from masthead.engine.documents import DocumentSet, ShardOutput, read_columns
 from masthead.engine.evidence import corpus_evidence, repeated_groups
+from masthead.engine.position_map import PositionMap
 from masthead.engine.strip_stage import Runner, run_inline, run_strip_stage
 from masthead.engine.task import COVERED, read_meta
 from masthead.errors import DUPLICATE_ID, Reject
