@@ -250,15 +250,3 @@ def test_the_final_text_is_kept_apart_in_small_row_groups_and_read_back_beside_t
     text_path(final).unlink()
     assert read_path(folder / DOCS, {}) is None  # a final file without its text file is not done
 
-
-def test_a_pass_keeps_open_a_quarter_of_the_file_descriptors_it_may_have(monkeypatch: pytest.MonkeyPatch) -> None:
-    import resource
-
-    from masthead.engine import documents
-
-    for soft, expected in ((64, 16), (1000, 250), (20000, documents.MAX_OPEN_FILES),
-                           (resource.RLIM_INFINITY, documents.MAX_OPEN_FILES)):
-        monkeypatch.setattr(resource, "getrlimit", lambda _kind, soft=soft: (soft, resource.RLIM_INFINITY))
-        assert documents.open_files_limit() == expected
-    monkeypatch.setattr(documents, "OPEN_FILES", 3)
-    assert documents.OpenFiles()._size == 3  # read when a pass starts, not when the module was loaded

@@ -24,26 +24,11 @@ from masthead.engine.shards import Shard
 from masthead.engine.task import COVERED, DOCS
 
 BATCH_ROWS = 4096  # documents per batch of the write pass (~20 MB of 5 KB articles)
-# Shard files a pass keeps open. Ids in file order use one or two at a time; ids that interleave
-# across files use every shard's two files (the final file and its text) in every batch, and a file
-# closed and opened again costs its footer each time: at 100k documents with hashed ids, the write
-# pass's reads took 2.88 s with 16 open and 2.4 s with all 136. An open file holds its footer
-# (tens of KB now that the text's small row groups are a one-column file), and a file descriptor:
-# a quarter of the process's limit, at most 1,024.
-MAX_OPEN_FILES = 1024
-
-
-def open_files_limit() -> int:
-    try:
-        import resource
-
-        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-    except (ImportError, OSError, ValueError):  # pragma: no cover - not POSIX
-        return 16
-    return MAX_OPEN_FILES if soft == resource.RLIM_INFINITY else max(16, min(MAX_OPEN_FILES, soft // 4))
-
-
-OPEN_FILES = open_files_limit()
+# Shard files a pass keeps open: ids in file order use one or two at a time. Ids that interleave
+# across files use every shard's two files in every batch, and a file closed and opened again costs
+# its footer each time, but an open file holds more than its footer: at 1M documents with hashed
+# ids, keeping all 654 open took the build from 602 to 571 s and its peak from 768 to 968 MB.
+OPEN_FILES = 16
 
 
 @dataclass
@@ -94,8 +79,8 @@ class OpenFiles:
     An open work file holds its parsed metadata, ~2 MB for its many small row groups: a pass
     over hundreds of shards cannot keep every one open (750 MB at a million documents)."""
 
-    def __init__(self, size: int | None = None) -> None:
-        self._size = OPEN_FILES if size is None else size
+    def __init__(self, size: int = OPEN_FILES) -> None:
+        self._size = size
         self._files: OrderedDict[Path, pq.ParquetFile] = OrderedDict()
 
     def get(self, path: Path) -> pq.ParquetFile:
