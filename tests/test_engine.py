@@ -249,4 +249,3 @@ def test_the_final_text_is_kept_apart_in_small_row_groups_and_read_back_beside_t
     assert [row for t in got for row in t.to_pylist()] == whole.to_pylist()
     text_path(final).unlink()
     assert read_path(folder / DOCS, {}) is None  # a final file without its text file is not done
-
