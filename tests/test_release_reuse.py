@@ -213,3 +213,15 @@ def test_the_numbers_counted_during_the_diff_are_counted_once_when_it_reads_twic
     assert len(reads) == 2 and second["version"] == "2.0.0"  # the old side was read again, in memory
     assert second["counts"]["published"] == 40  # type: ignore[index]
     assert_same_as_scratch(make_project, run_cli, folder, "2.0.0", SETTINGS)
+
+
+def test_the_write_progress_counts_the_copied_documents_too(
+    make_project: Callable[..., Path], run_cli: Callable[..., Result]
+) -> None:
+    folder = project(make_project, corpus(), "progress", SETTINGS)
+    build(run_cli, folder, "--workers", "1")
+    edit(folder, "part-03.jsonl", "Article number 39 reports", "Article number 39 now reports")
+    result = run_cli("build", "--workers", "1", "--bump", "auto", cwd=folder)
+    assert result.exit_code == 0, result.output
+    assert "4 of 5 shards unchanged" in result.output
+    assert "write: 40 docs" in result.output  # 8 written, 32 copied: the stage ends at the release's size

@@ -227,7 +227,8 @@ def write_data(
     ``tally``: counts the report's numbers from the same batches (the words and characters from
     the work files' ``_words`` and ``_chars``, counted by the workers), so the report needs no
     second read of the release; None when they are counted already. ``reuse``: shards copied from
-    the previous release; their documents are read without their text, for the tally only."""
+    the previous release; their documents are not read (so a ``tally`` cannot count them: with
+    reused shards, count before, as the build does while it diffs)."""
     from masthead.release.hf import HfSplitWriter, write_dataset_dict
 
     counts = docs.split_rows()
@@ -241,6 +242,8 @@ def write_data(
         for name in docs.split_names
     ]
     reused = reuse.reused_positions(docs, shard_rows) if reuse is not None else None
+    if reused is not None and tally is not None:
+        raise ValueError("the documents of reused shards are not read: count them before writing")
     done = 0
     if progress is not None:
         progress("write", 0, len(docs))
@@ -271,13 +274,8 @@ def write_data(
             done += table.num_rows
             if progress is not None:
                 progress("write", done, len(docs))
-        if reused is not None and tally is not None:  # the reused shards' documents, without their text
-            light = [name for name in names if name != "text"]
-            for table, codes in docs.batches(columns=[*light, *extra], positions=np.flatnonzero(reused)):
-                count(by_split(table, codes, len(writers)))
-                done += table.num_rows
-                if progress is not None:
-                    progress("write", done, len(docs))
+        if reused is not None and progress is not None:  # the reused shards' documents: copied, done
+            progress("write", done + int(np.count_nonzero(reused)), len(docs))
         while queued:
             queued.popleft().result()
     results = [writer.close() for writer in writers]
