@@ -6,6 +6,8 @@ libraries while the workers run, and hashing the previous release's files while 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import pickle
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -126,3 +128,42 @@ def test_previous_digests_are_those_of_the_release_files(
     assert broken.known(release) == {}  # nothing known: the plan hashes what it needs, or reuses nothing
     broken.close()
     assert PreviousDigests(None).known(release) == {}
+
+
+def test_a_shard_stripped_in_runs_is_the_shard_stripped_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from masthead.engine import strip_stage
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    rows = [{"id": f"s{i:04d}", "outlet": "Reuters", "title": f"T {i}",
+             "text": f"Story {i} reports at length on the summit. " * 60 + "\n\nSubscribe to our newsletter."}
+            for i in range(1500)]
+    (raw / "a.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
+    shard = Shard(0, ("a.jsonl",))
+    job = _job(raw)
+    for name in ("whole", "runs"):
+        task.run_shard(shard, job, tmp_path / name)
+    decision = {"outlet:Reuters": frozenset({_subscribe_hash()})}
+    monkeypatch.setattr(task, "MIN_SPLIT_BYTES", 0)
+    assert len(strip_stage._group_runs(tmp_path / "runs" / task.DOCS, 3)) == 3
+    whole = strip_stage.run_strip_stage([tmp_path / "whole" / task.DOCS], {0: decision}, strip_stage.run_inline)
+    calls: list[object] = []
+
+    def runner(todo: list[strip_stage.Call], done: strip_stage.Done) -> None:  # results pickled, as from a worker
+        for key, fn, args in todo:
+            calls.append(fn)
+            done(key, pickle.loads(pickle.dumps(fn(*args))))
+
+    runs = strip_stage.run_strip_stage([tmp_path / "runs" / task.DOCS], {0: decision}, runner, spread=3)
+    assert calls == [strip_stage.strip_groups] * 3
+    for made, expected in ((runs[0], whole[0]), (strip_stage.text_path(runs[0]), strip_stage.text_path(whole[0]))):
+        assert made.name == expected.name and made.read_bytes() == expected.read_bytes()
+    import pyarrow.parquet as pq
+
+    assert "Subscribe" not in pq.read_table(strip_stage.text_path(runs[0]))["text"][0].as_py()  # stripped
+
+
+def _subscribe_hash() -> str:
+    from masthead.clean.repeated_lines import paragraph_hashes
+
+    return paragraph_hashes("Subscribe to our newsletter.")[0]

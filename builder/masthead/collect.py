@@ -238,7 +238,8 @@ def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_tex
         _run_shards(settings, todo, job, sum(_size(settings.raw / s) for s in sources), progress, engine, for_release)
         if progress is not None:
             progress("merge", 0, None)
-        merged = merge(outputs, schema, settings.splits, settings.duplicates == "drop", engine.run)
+        merged = merge(outputs, schema, settings.splits, settings.duplicates == "drop", engine.run,
+                       getattr(engine, "workers", None) or 1)
     if settings.cache:
         shard_cache.prune(shard_cache.state_dir(settings) / "cache", {f.name for f in folders})
     manifest.used.update(merged.manifest_used)

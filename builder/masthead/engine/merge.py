@@ -142,8 +142,8 @@ def _notes_of_rows(outputs: list[ShardOutput], rows: list[tuple[int, int]]) -> C
 
 
 def merge(outputs: list[ShardOutput], schema: pa.Schema, splits: dict[str, float], drop_duplicates: bool,
-          run: Runner = run_inline) -> MergeResult:
-    """Run the corpus-level stages (the stripping on ``run``'s workers); the documents stay on disk."""
+          run: Runner = run_inline, workers: int = 1) -> MergeResult:
+    """Run the corpus-level stages (the stripping on ``run``'s ``workers``); the documents stay on disk."""
     metas = [read_meta(o.folder) for o in outputs]
     keys = _keys(outputs)
     accepted_rows, rejected_at, id_rejects = _duplicate_ids(keys, outputs)
@@ -152,7 +152,7 @@ def merge(outputs: list[ShardOutput], schema: pa.Schema, splits: dict[str, float
     members = heads = np.zeros(0, dtype=np.int64)
     if len(accepted):
         docs_paths = [o.docs_path for o in outputs]
-        read_paths = run_strip_stage(docs_paths, repeated_groups(docs_paths, accepted), run)
+        read_paths = run_strip_stage(docs_paths, repeated_groups(docs_paths, accepted), run, workers)
         for output, path in zip(outputs, read_paths, strict=True):
             output.read_path = path
         evidence = corpus_evidence(read_paths, accepted)

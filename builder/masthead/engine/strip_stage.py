@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -91,35 +92,57 @@ def strip_shard(docs_path: str, out_path: str, repeated: dict[str, frozenset[str
 
     Streamed, ``READ_GROUPS`` row groups at a time, so a worker holds a few hundred documents
     however large the shard. A pure function of its arguments and the file, so any engine can run it."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from masthead.engine.task import remove_dead_temps, work_file_writer
     from masthead.memory import return_free_memory
 
-    target = Path(out_path)
+    with pq.ParquetFile(docs_path) as source:
+        changed = write_final(Path(out_path), source.schema_arrow,
+                              _stripped(source, range(source.num_row_groups), repeated))
+    return_free_memory()  # as after a shard: the worker's memory stays that of one shard
+    return changed
+
+
+def strip_groups(docs_path: str, first: int, stop: int, repeated: dict[str, frozenset[str]]) -> list[tuple[Any, int]]:
+    """Row groups ``first`` to ``stop`` of the work file ``docs_path``, stripped and signed (a table
+    and the documents changed, per row group): a part of :func:`strip_shard`'s work, for a shard
+    stripped on several workers and written by :func:`write_final`."""
+    import pyarrow.parquet as pq
+
+    with pq.ParquetFile(docs_path) as source:
+        return list(_stripped(source, range(first, stop), repeated))
+
+
+def _stripped(source: Any, groups: range, repeated: dict[str, frozenset[str]]) -> Iterator[tuple[Any, int]]:
+    for first in range(groups.start, groups.stop, READ_GROUPS):
+        read = range(first, min(first + READ_GROUPS, groups.stop))
+        yield _strip_table(source.read_row_groups(read, use_threads=False), repeated)
+
+
+def write_final(target: Path, schema: Any, tables: Iterable[tuple[Any, int]]) -> int:
+    """Write the final file ``target`` and its text file from stripped ``tables`` (with the documents
+    each changed), the text file first; returns the documents changed."""
+    import pyarrow as pa
+
+    from masthead.engine.task import remove_dead_temps, work_file_writer
+
     texts = text_path(target)
     remove_dead_temps(target.parent)  # of a stripping killed part-way
     for stale in target.parent.glob(f"{PREFIX}*"):  # another decision's files: never read again
         if stale.name not in (target.name, texts.name) and ".tmp-" not in stale.name:
             stale.unlink(missing_ok=True)
     target.unlink(missing_ok=True)  # the final file last: never beside an older text file
+    long = [name for name in schema.names if name in LONG_COLUMNS]
+    short = [name for name in schema.names if name not in LONG_COLUMNS]
     changed = 0
-    with pq.ParquetFile(docs_path) as source:
-        schema = source.schema_arrow
-        long = [name for name in schema.names if name in LONG_COLUMNS]
-        short = [name for name in schema.names if name not in LONG_COLUMNS]
-        # the text file is complete (renamed into place) before the final file is: inner block first
-        with (work_file_writer(target, pa.schema([schema.field(name) for name in short])) as write,
-              work_file_writer(texts, pa.schema([schema.field(name) for name in long]), TEXT_GROUP_BYTES) as write_text):
-            for first in range(0, source.num_row_groups, READ_GROUPS):
-                groups = range(first, min(first + READ_GROUPS, source.num_row_groups))
-                table, count = _strip_table(source.read_row_groups(groups, use_threads=False), repeated)
-                write_text(table.select(long))
-                write(table.select(short))
-                changed += count
-            checkpoint("strip.shard")
-    return_free_memory()  # as after a shard: the worker's memory stays that of one shard
+    # the text file is complete (renamed into place) before the final file is: inner block first
+    with (work_file_writer(target, pa.schema([schema.field(name) for name in short])) as write,
+          work_file_writer(texts, pa.schema([schema.field(name) for name in long]), TEXT_GROUP_BYTES) as write_text):
+        for table, count in tables:
+            write_text(table.select(long))
+            write(table.select(short))
+            changed += count
+        checkpoint("strip.shard")
     return changed
 
 
@@ -152,6 +175,20 @@ def _strip_table(table: Any, repeated: dict[str, frozenset[str]]) -> tuple[Any, 
     return _set(table, "_sha64", hash_prefixes(table["content_sha256"])), len(changed)
 
 
+def _group_runs(docs_path: Path, count: int) -> list[tuple[int, int]]:
+    """The work file's row groups cut into ``count`` runs (first, stop) of about equal rows; none for a
+    file under ``MIN_SPLIT_BYTES`` (cheaper stripped whole than a worker's share)."""
+    import pyarrow.parquet as pq
+
+    from masthead.engine.task import MIN_SPLIT_BYTES
+
+    if count < 2 or docs_path.stat().st_size < MIN_SPLIT_BYTES:
+        return []
+    groups = pq.ParquetFile(docs_path).metadata.num_row_groups
+    cuts = sorted({groups * k // count for k in range(count + 1)})
+    return [(first, stop) for first, stop in pairwise(cuts) if stop > first]
+
+
 def _set(table: Any, name: str, column: Any) -> Any:
     index = table.schema.get_field_index(name)
     return table.set_column(index, table.schema.field(index), column)
@@ -163,14 +200,42 @@ def _replace(table: Any, name: str, values: list[Any]) -> Any:
     return _set(table, name, pa.array(values, table.schema.field(name).type))
 
 
-def run_strip_stage(docs_paths: list[Path], repeated: dict[int, dict[str, frozenset[str]]], run: Runner) -> list[Path]:
-    """Every shard's final file (stripping those not done yet on ``run``'s workers), by shard index."""
+def run_strip_stage(docs_paths: list[Path], repeated: dict[int, dict[str, frozenset[str]]], run: Runner,
+                    spread: int = 1) -> list[Path]:
+    """Every shard's final file (stripping those not done yet on ``run``'s workers), by shard index.
+
+    Fewer shards to strip than ``spread`` workers (a rebuild after a few files changed): a shard's
+    row groups are cut into runs stripped on several workers, and the shard written here."""
     paths: list[Path | None] = [read_path(path, repeated.get(index)) for index, path in enumerate(docs_paths)]
-    todo = [(index, strip_shard, (str(docs_paths[index]), str(stripped_path(docs_paths[index].parent, repeated.get(index))),
-                                  repeated.get(index) or {}))
-            for index, path in enumerate(paths) if path is None]
-    if todo:
-        run(todo, lambda index, _changed: None)
+    todo = [index for index, path in enumerate(paths) if path is None]
+    calls: list[Call] = []
+    parts: dict[int, list[Any]] = {}
+    for index in todo:
+        docs, decision = docs_paths[index], repeated.get(index) or {}
+        target = stripped_path(docs.parent, repeated.get(index))
+        runs = _group_runs(docs, spread // len(todo)) if len(todo) < spread else []
+        if len(runs) < 2:
+            calls.append((index, strip_shard, (str(docs), str(target), decision)))
+            continue
+        parts[index] = [None] * len(runs)
+        calls.extend(((index, i), strip_groups, (str(docs), first, stop, decision))
+                     for i, (first, stop) in enumerate(runs))
+
+    def finished(key: Any, result: Any) -> None:
+        if not isinstance(key, tuple):
+            return
+        index, i = key
+        parts[index][i] = result
+        if all(part is not None for part in parts[index]):
+            import pyarrow.parquet as pq
+
+            docs = docs_paths[index]
+            schema = pq.read_schema(docs)
+            write_final(stripped_path(docs.parent, repeated.get(index)), schema,
+                        (item for part in parts.pop(index) for item in part))
+
+    if calls:
+        run(calls, finished)
         checkpoint("strip.done")
     out = []
     for index, docs_path in enumerate(docs_paths):
