@@ -75,6 +75,14 @@ def assert_same_as_scratch(make_project: Callable[..., Path], run_cli: Callable[
     assert sums(ours["SHA256SUMS"]) == sums(theirs["SHA256SUMS"])
 
 
+def released_then_edited(make_project: Callable[..., Path], run_cli: Callable[..., Result], name: str) -> Path:
+    """A project released once (1.0.0), then one text of its last shard edited."""
+    folder = project(make_project, corpus(), name, SETTINGS)
+    build(run_cli, folder, "--workers", "1")
+    edit(folder, "part-03.jsonl", "Article number 39 reports", "Article number 39 now reports")
+    return folder
+
+
 def test_unchanged_shards_are_copied_and_the_release_is_the_same_as_from_scratch(
     make_project: Callable[..., Path], run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -198,9 +206,7 @@ def test_the_numbers_counted_during_the_diff_are_counted_once_when_it_reads_twic
     report's numbers, counted from those reads, are still those of a release built from scratch."""
     from masthead.release import diff_tables
 
-    folder = project(make_project, corpus(), "twice", SETTINGS)
-    build(run_cli, folder, "--workers", "1")
-    edit(folder, "part-03.jsonl", "Article number 39 reports", "Article number 39 now reports")
+    folder = released_then_edited(make_project, run_cli, "twice")
     real = diff_tables.release_batches
     reads: list[int] = []
 
@@ -218,9 +224,7 @@ def test_the_numbers_counted_during_the_diff_are_counted_once_when_it_reads_twic
 def test_the_write_progress_counts_the_copied_documents_too(
     make_project: Callable[..., Path], run_cli: Callable[..., Result]
 ) -> None:
-    folder = project(make_project, corpus(), "progress", SETTINGS)
-    build(run_cli, folder, "--workers", "1")
-    edit(folder, "part-03.jsonl", "Article number 39 reports", "Article number 39 now reports")
+    folder = released_then_edited(make_project, run_cli, "progress")
     result = run_cli("build", "--workers", "1", "--bump", "auto", cwd=folder)
     assert result.exit_code == 0, result.output
     assert "4 of 5 shards unchanged" in result.output

@@ -157,6 +157,7 @@ def open_engine(settings: Settings) -> Any:
 def _run_shards(settings: Settings, todo: list[tuple[Shard, Path]], job: ShardJob, total_bytes: int,
                 progress: ProgressFn | None, engine: Any, preload: bool = False) -> None:
     from masthead.engine import task
+    from masthead.engine.parts import PartsOf
 
     if progress is not None:
         progress("process", 0, None)
@@ -175,25 +176,22 @@ def _run_shards(settings: Settings, todo: list[tuple[Shard, Path]], job: ShardJo
     # runs processed on several workers, and the shard is written here from their pieces
     spare = max(1, (getattr(engine, "workers", None) or 1) // len(todo))
     calls: list[tuple[Any, Any, tuple[Any, ...]]] = []
-    pieces: dict[int, list[Any]] = {}
+    folders: dict[Any, tuple[Shard, Path]] = {shard.index: (shard, folder) for shard, folder in todo}
+    pieces = PartsOf(lambda index, parts: done(folders[index][0], task.write_shard(job, folders[index][1], parts)))
     for shard, folder in todo:
         groups = task.source_groups(shard, settings.raw, spare)
         if len(groups) == 1:
             calls.append((shard, task.run_shard, (shard, job, folder)))
             continue
-        pieces[shard.index] = [None] * len(groups)
-        calls.extend(((shard, folder, i), task.process_sources, (shard, job, sources)) for i, sources in enumerate(groups))
+        pieces.expect(shard.index, len(groups))
+        calls.extend(((shard.index, i), task.process_sources, (shard, job, sources)) for i, sources in enumerate(groups))
 
     def finished(key: Any, result: Any) -> None:
-        if not isinstance(key, tuple):
+        if isinstance(key, tuple):
+            whole, part = key
+            pieces.add(whole, part, result)
+        else:
             done(key, result)
-            return
-        shard, folder, i = key
-        parts = pieces[shard.index]
-        parts[i] = result
-        if all(part is not None for part in parts):
-            done(shard, task.write_shard(job, folder, parts))
-            del pieces[shard.index]
 
     from masthead.engine import columns  # noqa: F401 - write_shard's, imported before the preload thread starts
     from masthead.preload import importing_in_background

@@ -23,6 +23,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from masthead.engine.parts import PartsOf
 from masthead.errors import MastheadError
 from masthead.faults import checkpoint
 
@@ -209,7 +210,15 @@ def run_strip_stage(docs_paths: list[Path], repeated: dict[int, dict[str, frozen
     paths: list[Path | None] = [read_path(path, repeated.get(index)) for index, path in enumerate(docs_paths)]
     todo = [index for index, path in enumerate(paths) if path is None]
     calls: list[Call] = []
-    parts: dict[int, list[Any]] = {}
+
+    def write(index: Any, parts: list[Any]) -> None:
+        import pyarrow.parquet as pq
+
+        docs = docs_paths[index]
+        write_final(stripped_path(docs.parent, repeated.get(index)), pq.read_schema(docs),
+                    (item for part in parts for item in part))
+
+    pieces = PartsOf(write)
     for index in todo:
         docs, decision = docs_paths[index], repeated.get(index) or {}
         target = stripped_path(docs.parent, repeated.get(index))
@@ -217,22 +226,14 @@ def run_strip_stage(docs_paths: list[Path], repeated: dict[int, dict[str, frozen
         if len(runs) < 2:
             calls.append((index, strip_shard, (str(docs), str(target), decision)))
             continue
-        parts[index] = [None] * len(runs)
+        pieces.expect(index, len(runs))
         calls.extend(((index, i), strip_groups, (str(docs), first, stop, decision))
                      for i, (first, stop) in enumerate(runs))
 
     def finished(key: Any, result: Any) -> None:
-        if not isinstance(key, tuple):
-            return
-        index, i = key
-        parts[index][i] = result
-        if all(part is not None for part in parts[index]):
-            import pyarrow.parquet as pq
-
-            docs = docs_paths[index]
-            schema = pq.read_schema(docs)
-            write_final(stripped_path(docs.parent, repeated.get(index)), schema,
-                        (item for part in parts.pop(index) for item in part))
+        if isinstance(key, tuple):
+            whole, part = key
+            pieces.add(whole, part, result)
 
     if calls:
         run(calls, finished)
