@@ -77,7 +77,9 @@ class WrittenSplit:
     nbytes: int = 0
     paths: list[Path] = field(default_factory=list)
     sizes: list[tuple[int, int]] = field(default_factory=list)  # (rows, Arrow bytes) of each file
-    digests: dict[Path, str] = field(default_factory=dict)  # SHA-256 of the files already known (reused ones)
+    # SHA-256 of the files already known: reused shards' (checked against their release) and the hf/
+    # Arrow files' (hashed as they were written), so SHA256SUMS never reads them again
+    digests: dict[Path, str] = field(default_factory=dict)
 
 
 class SplitWriter:
@@ -172,6 +174,7 @@ class SplitWriter:
             self._close_file()
         if self.hf is not None:
             self.hf.finish()
+            self.result.digests.update(self.hf.digests)  # taken as the Arrow files were written or copied
         return self.result
 
 
