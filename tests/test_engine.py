@@ -249,3 +249,27 @@ def test_the_final_text_is_kept_apart_in_small_row_groups_and_read_back_beside_t
     assert [row for t in got for row in t.to_pylist()] == whole.to_pylist()
     text_path(final).unlink()
     assert read_path(folder / DOCS, {}) is None  # a final file without its text file is not done
+
+
+@pytest.mark.parametrize(("started", "imported"), [(True, "[True, True]"), (False, "[False, False]")])
+def test_a_build_starts_the_forkserver_early_and_workers_fork_with_their_modules(started: bool, imported: str) -> None:
+    """``start_forkserver`` (called as a build starts) has the forkserver import the workers' modules,
+    so each worker starts with them loaded; a pool whose forkserver starts later imports them per worker."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from masthead.engine.local import LocalPool, start_forkserver\n"
+        "if sys.argv[1] == 'early':\n"
+        "    start_forkserver()\n"
+        "found = {}\n"
+        "with LocalPool(2) as pool:\n"
+        "    pool.run([(i, eval, (\"'masthead.pipeline' in __import__('sys').modules\",)) for i in range(2)],\n"
+        "             found.__setitem__)\n"
+        "print(sorted(found.values()))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, "early" if started else "late"], capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == imported

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from masthead import __version__
-from masthead.collect import Collected, ProgressFn, collect, fingerprint, hash_memo, input_files
+from masthead.collect import Collected, ProgressFn, collect, fingerprint, hash_memo, input_files, prepare_engine
 from masthead.corpusinfo import read_corpus_info
 from masthead.errors import OutputError, Reject, ReleaseExistsError, StrictModeError
 from masthead.faults import checkpoint
@@ -110,6 +110,7 @@ def choose_version(
 
 def build(settings: Settings, progress: ProgressFn | None = None) -> BuildReport:
     """Build under the corpus lock; leftovers of killed builds are removed first."""
+    prepare_engine(settings)  # the workers' forkserver imports their modules while this process reads its inputs
     with corpus_lock(corpus_dir(settings.dist, settings.name)) as held:
         checkpoint("build.locked")
         try:

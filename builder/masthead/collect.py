@@ -141,6 +141,17 @@ def _folders(settings: Settings, shards: list[Shard], job: ShardJob, hashes: dic
     return [work / run / shard.name for shard in shards]
 
 
+def prepare_engine(settings: Settings) -> None:
+    """Start what the engine's workers are started from, ahead of the work: the local pool's
+    forkserver, when the build will run on more than one worker (:func:`engine.local.start_forkserver`)."""
+    if settings.engine != "local":
+        return
+    from masthead.engine.local import default_workers, start_forkserver
+
+    if (settings.workers or default_workers()) > 1:
+        start_forkserver()
+
+
 def open_engine(settings: Settings) -> Any:
     """The build's engine (a context manager with ``run(calls, done)``): a local pool or Ray."""
     if settings.engine == "ray":

@@ -17,6 +17,35 @@ if TYPE_CHECKING:  # the pool's modules load when a pool starts: one shard runs 
     from concurrent.futures import Future, ProcessPoolExecutor
 
 
+# What a worker imports for its first call (~0.3 s): imported once by the forkserver, which then
+# forks every worker with them loaded ("__main__" is what the forkserver preloads by default)
+WORKER_MODULES = ("__main__", "masthead.engine.task", "masthead.pipeline", "masthead.engine.strip_stage")
+
+
+def _start_method() -> str:
+    import multiprocessing
+
+    # forkserver: workers start from a clean interpreter, never a copy of a threaded parent
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def start_forkserver() -> None:
+    """Start the forkserver the pool's workers are forked from, with the workers' modules, now.
+
+    Called as a build starts: the forkserver imports them on another core while this process
+    reads its settings and inputs, instead of each worker importing them once the shards are
+    ready to run (measured on a rebuild of one changed shard at 100k documents: 0.37 s from the
+    first call submitted to a worker starting it, ~0.2 s of the rebuild saved)."""
+    import multiprocessing
+
+    if _start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(WORKER_MODULES))
+    forkserver.ensure_running()
+
+
 def default_workers() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -68,9 +97,7 @@ class LocalPool:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            # forkserver: workers start from a clean interpreter, never a copy of a threaded parent
-            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context(method),
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context(_start_method()),
                                              initializer=exit_with, initargs=(os.getpid(),))
         return self._pool
 
