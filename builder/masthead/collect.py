@@ -229,6 +229,7 @@ def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_tex
     from masthead.engine.documents import RawTexts, ShardOutput
     from masthead.engine.merge import merge
     from masthead.engine.shards import plan_shards
+    from masthead.engine.speculative_strip import DECISION_FILE
     from masthead.engine.task import ShardJob, is_done
     from masthead.readers.manifest import read_manifest
     from masthead.schema import arrow_schema, document_schema
@@ -247,8 +248,10 @@ def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_tex
         _run_shards(settings, todo, job, sum(_size(settings.raw / s) for s in sources), progress, engine, for_release)
         if progress is not None:
             progress("merge", 0, None)
+        fresh = [shard.index for shard, _ in todo]
         merged = merge(outputs, schema, settings.splits, settings.duplicates == "drop", engine.run,
-                       getattr(engine, "workers", None) or 1)
+                       getattr(engine, "workers", None) or 1, fresh,
+                       shard_cache.state_dir(settings) / DECISION_FILE)
     if settings.cache:
         shard_cache.prune(shard_cache.state_dir(settings) / "cache", {f.name for f in folders})
     manifest.used.update(merged.manifest_used)

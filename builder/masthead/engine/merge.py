@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,7 @@ import pyarrow.parquet as pq
 from masthead.engine.documents import DocumentSet, ShardOutput, read_columns
 from masthead.engine.evidence import corpus_evidence, repeated_groups
 from masthead.engine.position_map import PositionMap
+from masthead.engine.speculative_strip import Speculation, load_decision, save_decision
 from masthead.engine.strip_stage import Runner, run_inline, run_strip_stage
 from masthead.engine.task import COVERED, read_meta
 from masthead.errors import DUPLICATE_ID, Reject
@@ -142,21 +144,35 @@ def _notes_of_rows(outputs: list[ShardOutput], rows: list[tuple[int, int]]) -> C
 
 
 def merge(outputs: list[ShardOutput], schema: pa.Schema, splits: dict[str, float], drop_duplicates: bool,
-          run: Runner = run_inline, workers: int = 1) -> MergeResult:
-    """Run the corpus-level stages (the stripping on ``run``'s ``workers``); the documents stay on disk."""
+          run: Runner = run_inline, workers: int = 1, fresh: Sequence[int] = (),
+          decision_file: Path | None = None) -> MergeResult:
+    """Run the corpus-level stages (the stripping on ``run``'s ``workers``); the documents stay on disk.
+
+    ``decision_file``: where the repeated lines decided are kept for the next build, which strips
+    the shards it processed again (``fresh``, by index) with them ahead of its own count
+    (:mod:`masthead.engine.speculative_strip`)."""
     metas = [read_meta(o.folder) for o in outputs]
-    keys = _keys(outputs)
-    accepted_rows, rejected_at, id_rejects = _duplicate_ids(keys, outputs)
-    accepted = keys.take(pa.array(accepted_rows))  # in id order: position = rank of the id
-    del keys, accepted_rows
-    members = heads = np.zeros(0, dtype=np.int64)
-    if len(accepted):
-        docs_paths = [o.docs_path for o in outputs]
-        read_paths = run_strip_stage(docs_paths, repeated_groups(docs_paths, accepted), run, workers)
-        for output, path in zip(outputs, read_paths, strict=True):
-            output.read_path = path
-        evidence = corpus_evidence(read_paths, accepted)
-        members, heads = evidence.members, evidence.heads
+    docs_paths = [o.docs_path for o in outputs]
+    # the shards just processed are stripped with the last decision while this process counts
+    speculation = Speculation(docs_paths, fresh, load_decision(decision_file) if decision_file else {}, run, workers)
+    try:
+        keys = _keys(outputs)
+        accepted_rows, rejected_at, id_rejects = _duplicate_ids(keys, outputs)
+        accepted = keys.take(pa.array(accepted_rows))  # in id order: position = rank of the id
+        del keys, accepted_rows
+        members = heads = np.zeros(0, dtype=np.int64)
+        if len(accepted):
+            repeated = repeated_groups(docs_paths, accepted)
+            speculation.join()  # the stage finds the final files it guessed right
+            if decision_file is not None:
+                save_decision(decision_file, repeated)
+            read_paths = run_strip_stage(docs_paths, repeated, run, workers)
+            for output, path in zip(outputs, read_paths, strict=True):
+                output.read_path = path
+            evidence = corpus_evidence(read_paths, accepted)
+            members, heads = evidence.members, evidence.heads
+    finally:
+        speculation.join()
     published: np.ndarray | None = None  # positions kept (None: all)
     if drop_duplicates and len(members):
         keep = np.ones(len(accepted), dtype=bool)
