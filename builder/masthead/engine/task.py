@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # the pipeline loads in the shard worker only: a build whose 
 DOCS = "docs.parquet"
 META = "meta.json"
 DONE = "done"
+SEQ = "_seq"  # a document's position among its shard's input records
 # Row groups bounded in bytes keep the k-way merge's read buffers (one row group per shard) small
 # however many shards there are and however long the documents; no statistics: nothing filters.
 # 2 MiB (~320 articles of 5 KB): every pass that reads a few small columns of every document (the
@@ -89,7 +90,7 @@ class ShardPiece:
     """The per-document results of some of a shard's sources (positions counted from 0 in them)."""
 
     records: int
-    docs: list[dict[str, Any]]
+    docs: Any  # a pyarrow Table of the work schema, in input order: built where the documents are
     rejects: list[tuple[int, dict[str, Any]]]
     notes: dict[str, Counter[str]]
     manifest_used: set[str]
@@ -102,6 +103,9 @@ def run_shard(shard: Shard, job: ShardJob, folder: Path) -> int:
 
 def process_sources(shard: Shard, job: ShardJob, sources: tuple[str, ...]) -> ShardPiece:
     """Every record of ``sources`` (some of ``shard``'s, in order) through the per-document pipeline."""
+    import pyarrow as pa
+
+    from masthead.engine.columns import work_schema
     from masthead.pipeline import process_record
     from masthead.words import word_count
 
@@ -118,7 +122,7 @@ def process_sources(shard: Shard, job: ShardJob, sources: tuple[str, ...]) -> Sh
                 rejects.append((seq, result.as_dict()))
             else:
                 doc = result.doc
-                doc["_seq"] = seq
+                doc[SEQ] = seq
                 doc["_notes"] = json.dumps(result.notes) if result.notes else None
                 doc["_filled"] = filled_mask(doc)
                 doc["_minhash"] = None  # of the final text, in the stripping stage
@@ -134,41 +138,44 @@ def process_sources(shard: Shard, job: ShardJob, sources: tuple[str, ...]) -> Sh
                 docs.append(doc)
             seq += 1
         checkpoint("read.file")
-    return ShardPiece(seq, docs, rejects, notes, set(manifest.used))
+    # the table is built here, on the worker: the process that writes the shard only sorts and
+    # writes it (and never builds arrays from Python values, which has pyarrow import pandas)
+    table = pa.Table.from_pylist(docs, schema=work_schema(job.ctx.schema_dir, job.keep_raw_text))
+    return ShardPiece(seq, table, rejects, notes, set(manifest.used))
 
 
 def write_shard(job: ShardJob, folder: Path, pieces: list[ShardPiece]) -> int:
     """Write a shard's outputs from its pieces (its sources in order; the marker last); returns the
     number of input records. The bytes are the same however the sources were cut into pieces."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
-    from masthead.engine.columns import work_schema
-
-    docs: list[dict[str, Any]] = []
+    tables: list[pa.Table] = []
     rejects: list[tuple[int, dict[str, Any]]] = []
     notes: dict[str, Counter[str]] = {}
     used: set[str] = set()
     seq = 0
     for piece in pieces:
-        for doc in piece.docs:
-            doc["_seq"] += seq
-        docs.extend(piece.docs)
+        table = piece.docs
+        if seq:  # positions count on from the pieces before
+            column = table.schema.get_field_index(SEQ)
+            table = table.set_column(column, table.schema.field(column), pc.add(table[SEQ], seq))
+        tables.append(table)
         rejects.extend((seq + position, reject) for position, reject in piece.rejects)
         for name, counter in piece.notes.items():
             notes.setdefault(name, Counter()).update(counter)
         used |= piece.manifest_used
         seq += piece.records
-    docs.sort(key=lambda d: (d["id"], d["_seq"]))
     folder.mkdir(parents=True, exist_ok=True)
     (folder / DONE).unlink(missing_ok=True)
     remove_dead_temps(folder)
-    schema = work_schema(job.ctx.schema_dir, job.keep_raw_text)
-    table = pa.Table.from_pylist(docs, schema=schema)
+    table = pa.concat_tables(tables).sort_by([("id", "ascending"), (SEQ, "ascending")]).combine_chunks()
+    del tables
     write_work_file(table, folder / DOCS)
     checkpoint("shard.docs-written")
     meta = {
         "records": seq,
-        "docs": len(docs),
+        "docs": table.num_rows,
         "rejects": rejects,
         "notes": {name: dict(sorted(counter.items())) for name, counter in sorted(notes.items())},
         "manifest_used": sorted(used),
@@ -183,7 +190,7 @@ def write_shard(job: ShardJob, folder: Path, pieces: list[ShardPiece]) -> int:
     fsync_path(folder)
     checkpoint("shard.done-before")
     (folder / DONE).touch()
-    del docs, table
+    del table
     return_free_memory()  # a worker runs many shards: without this its memory keeps growing
     return seq
 
