@@ -205,9 +205,13 @@ def _run_shards(settings: Settings, todo: list[tuple[Shard, Path]], job: ShardJo
             done(key, result)
 
     from masthead.engine import columns  # noqa: F401 - write_shard's, imported before the preload thread starts
-    from masthead.preload import importing_in_background
+    from masthead.preload import RELEASE_MODULES, importing_in_background
+    from masthead.release.hf_schema import needs_datasets
 
-    with importing_in_background(enabled=preload and len(calls) > 1 and getattr(engine, "workers", None) != 1):
+    modules: tuple[str, ...] = RELEASE_MODULES
+    if preload and not needs_datasets(settings):  # what the release needs of it is kept: never imported
+        modules = tuple(name for name in RELEASE_MODULES if name != "datasets")
+    with importing_in_background(modules, enabled=preload and len(calls) > 1 and getattr(engine, "workers", None) != 1):
         engine.run(calls, finished)
     if progress is not None:
         progress("process", state["records"], state["records"])

@@ -1,7 +1,9 @@
 """The ``save_to_disk`` form of a release (``hf/``), streamed row group by row group.
 
-:class:`HfSplitWriter` writes exactly what ``DatasetDict.save_to_disk`` writes —
-``<split>/data-0000i-of-0000n.arrow`` through ``datasets``' own ``ArrowWriter``,
+:class:`HfSplitWriter` writes what ``DatasetDict.save_to_disk`` writes —
+``<split>/data-0000i-of-0000n.arrow`` as ``datasets``' own ``ArrowWriter`` writes them (Arrow IPC
+streams with ``datasets``' schema, in its record batch size: :mod:`masthead.release.hf_schema`,
+written with pyarrow alone, so a build need not import ``datasets``),
 ``<split>/state.json``, ``<split>/dataset_info.json`` and ``dataset_dict.json`` — but from
 the same row groups as the Parquet shards, so it never needs the corpus in memory. The
 fingerprint in ``state.json`` is a digest of the Arrow files' SHA-256 digests (the content), so
@@ -16,11 +18,12 @@ import json
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
+
+from masthead.release.hf_schema import HfSchema
 
 if TYPE_CHECKING:
     import datasets
@@ -36,10 +39,11 @@ class HfSplitWriter:
     Parquet shards from the same row groups: the two take about 1:2 of the write's time, and
     both release the GIL. Calls run in the order made; :meth:`finish` waits for them all."""
 
-    def __init__(self, folder: Path, split: str, features: datasets.Features) -> None:
-        self.folder, self.split, self.features = folder, split, features
+    def __init__(self, folder: Path, split: str, schema: HfSchema) -> None:
+        self.folder, self.split, self.schema = folder, split, schema
         self._files: list[str] = []
         self.digests: dict[Path, str] = {}  # SHA-256 of each Arrow file, by path
+        self._sink: pa.NativeFile | None = None
         self._writer: Any = None
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hf-writer")
         self._queued: deque[Future[None]] = deque()
@@ -77,20 +81,24 @@ class HfSplitWriter:
         return name
 
     def _open(self, index: int, count: int) -> None:
-        from datasets.arrow_writer import ArrowWriter
-
-        self._writer = ArrowWriter(features=self.features, path=str(self.folder / self._name(index, count)),
-                                   embed_local_files=True)
+        self._sink = pa.OSFile(str(self.folder / self._name(index, count)), "wb")
+        self._writer = pa.ipc.new_stream(self._sink, self.schema.arrow)
 
     def _add(self, table: pa.Table) -> None:
-        self._writer.write_table(table)
+        # as ArrowWriter.write_table: one chunk, datasets' types (the same as the Parquet's, all
+        # nullable), its metadata, cut into record batches of its size
+        table = table.combine_chunks()
+        if not table.schema.equals(self.schema.arrow, check_metadata=True):
+            table = table.cast(self.schema.arrow)
+        self._writer.write_table(table, max_chunksize=self.schema.batch_rows)
 
     def _close_file(self) -> None:
         from masthead.release.checksums import file_sha256
 
-        self._writer.finalize()
+        assert self._sink is not None
         self._writer.close()
-        self._writer = None
+        self._sink.close()
+        self._writer = self._sink = None
         path = self.folder / self._files[-1]
         self.digests[path] = file_sha256(path)  # read back from the page cache, on this thread
 
@@ -102,8 +110,6 @@ class HfSplitWriter:
         self.digests[path] = digest
 
     def finish(self) -> None:
-        import datasets
-
         try:
             self._drain()
         finally:
@@ -121,9 +127,8 @@ class HfSplitWriter:
         }
         with (self.folder / "state.json").open("w", encoding="utf-8") as handle:
             json.dump(state, handle, indent=2, sort_keys=True)
-        info = asdict(datasets.DatasetInfo(features=self.features))
         with (self.folder / "dataset_info.json").open("w", encoding="utf-8") as handle:
-            json.dump({key: info[key] for key in sorted(info)}, handle, indent=2)
+            json.dump(self.schema.dataset_info, handle, indent=2)
 
 
 def write_dataset_dict(folder: Path, splits: list[str]) -> None:

@@ -24,12 +24,12 @@ import pyarrow.parquet as pq
 from masthead.faults import checkpoint
 
 if TYPE_CHECKING:
-    import datasets
 
     from masthead.collect import ProgressFn
     from masthead.engine.documents import DocumentSet
     from masthead.insight.stats import ReleaseTally
     from masthead.release.hf import HfSplitWriter
+    from masthead.release.hf_schema import HfSchema
     from masthead.release.reuse import ReusedShard, ReusePlan
 
 # Every option that changes the bytes is fixed here; pyarrow itself is pinned in pyproject.
@@ -217,7 +217,7 @@ def write_data(
     folder: Path,
     docs: DocumentSet,
     schema: pa.Schema,
-    features: datasets.Features | None,
+    hf: HfSchema | None,
     shard_rows: int,
     progress: ProgressFn | None = None,
     data_dir: str = "data",
@@ -225,7 +225,7 @@ def write_data(
     tally: ReleaseTally | None = None,
     reuse: ReusePlan | None = None,
 ) -> list[WrittenSplit]:
-    """Every split's Parquet shards under ``data_dir`` (and, with ``features``, the ``hf/`` form).
+    """Every split's Parquet shards under ``data_dir`` (and, with ``hf``, the ``hf/`` form).
 
     ``tally``: counts the report's numbers from the same batches (the words and characters from
     the work files' ``_words`` and ``_chars``, counted by the workers), so the report needs no
@@ -236,11 +236,11 @@ def write_data(
 
     counts = docs.split_rows()
     hf_root = folder / hf_dir
-    if features is not None:
+    if hf is not None:
         checkpoint("hf.before")
     writers = [
         SplitWriter(folder / data_dir, name, counts[name], shard_rows, schema,
-                    HfSplitWriter(hf_root / name, name, features) if features is not None else None,
+                    HfSplitWriter(hf_root / name, name, hf) if hf is not None else None,
                     reuse.for_split(name) if reuse is not None else None)
         for name in docs.split_names
     ]
@@ -282,7 +282,7 @@ def write_data(
         while queued:
             queued.popleft().result()
     results = [writer.close() for writer in writers]
-    if features is not None:
+    if hf is not None:
         write_dataset_dict(hf_root, docs.split_names)
         checkpoint("hf.after")
     return results

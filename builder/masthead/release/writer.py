@@ -19,15 +19,14 @@ from masthead.release.checksums import write_checksums
 from masthead.release.citation import bibtex, dump_cff, release_cff
 from masthead.release.croissant import write_croissant
 from masthead.release.diff import DocumentDiff
+from masthead.release.hf_schema import hf_schema, kept_in
 from masthead.release.layout import CARD, CITATION, DATA, HF, MANIFEST, REJECTS
 from masthead.release.manifest import dump_json
 from masthead.release.parquet import write_data
 from masthead.report import BuildReport
 from masthead.schema import (
     arrow_schema,
-    dataset_info_features,
     document_schema,
-    features,
     field_table,
     load_schema,
     raw_record_schema,
@@ -99,7 +98,8 @@ def _write_files(
     tally = counted if counted is not None else ReleaseTally()
     reuse = plan_reuse(changes.previous_dir if changes is not None and settings.cache else None, collected.docs,
                        changes, settings.shard_rows, schema_id(doc_schema), with_hf=True, digests=digests)
-    written = write_data(folder, collected.docs, schema, features(doc_schema), settings.shard_rows, progress, DATA, HF,
+    hf = hf_schema(doc_schema, kept_in(settings))
+    written = write_data(folder, collected.docs, schema, hf, settings.shard_rows, progress, DATA, HF,
                          tally if counted is None else None, reuse)
     report.shards, report.reused_shards = sum(len(w.paths) for w in written), len(reuse.shards)
     known = {path: digest for w in written for path, digest in w.digests.items()}
@@ -124,7 +124,7 @@ def _write_files(
         languages=languages,
         task_categories=TASK_CATEGORIES,
         keywords=info.keywords,
-        configs=[cards.ConfigInfo("default", dataset_info_features(doc_schema), split_infos,
+        configs=[cards.ConfigInfo("default", hf.card_features, split_infos,
                                   sum((folder / f).stat().st_size for s in split_infos for f in s.files)),
                  *([_write_raw_config(folder, settings, collected)] if settings.include_raw_text else [])],
         field_rows=field_table(doc_schema),
@@ -197,7 +197,7 @@ def _write_raw_config(folder: Path, settings: Settings, collected: Collected) ->
     splits = [cards.SplitInfo(w.name, w.rows, w.nbytes, [p.relative_to(folder).as_posix() for p in w.paths])
               for w in (writer.close() for writer in writers)]
     size = sum((folder / f).stat().st_size for s in splits for f in s.files)
-    return cards.ConfigInfo("raw", dataset_info_features(raw_schema), splits, size)
+    return cards.ConfigInfo("raw", hf_schema(raw_schema, kept_in(settings)).card_features, splits, size)
 
 
 def _jsonl(rows: list[dict[str, Any]]) -> str:
