@@ -116,22 +116,30 @@ def test_unchanged_shards_are_copied_and_the_release_is_the_same_as_from_scratch
     assert second["counts"]["published"] == 40  # type: ignore[index]
 
 
-def test_the_checksums_read_only_the_parquet_files_written_anew(
+def test_the_checksums_read_only_the_parquet_file_written_anew_once(
     make_project: Callable[..., Path], run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The hf/ Arrow files are hashed as they are written or copied and the reused shards were checked
-    against their release: SHA256SUMS reads neither again, and still lists every file correctly."""
-    from masthead.release import checksums
+    against their release: neither croissant.json nor SHA256SUMS reads them again, the one shard
+    written anew is read once for both, and every file is still listed correctly."""
+    from masthead.release import checksums, croissant
 
     hashed: list[str] = []
 
+    def counted(path: Path) -> bool:  # the previous release's files are hashed too, to check them before reuse
+        return path.suffix in (".parquet", ".arrow") and "1.0.0" not in path.parts
+
     def recording(paths: list[Path]) -> list[str]:
-        # the previous release's files are hashed too, to check them before they are reused
-        hashed.extend(path.name for path in paths if path.suffix in (".parquet", ".arrow") and "1.0.0" not in path.parts)
+        hashed.extend(path.name for path in paths if counted(path))
         return [checksums.file_sha256(path) for path in paths]
+
+    def recording_one(path: Path) -> str:
+        hashed.extend([path.name] if counted(path) else [])
+        return checksums.file_sha256(path)
 
     folder = released_then_edited(make_project, run_cli, "sums")
     monkeypatch.setattr(checksums, "sha256_of_files", recording)
+    monkeypatch.setattr(croissant, "file_sha256", recording_one)
     second = build(run_cli, folder, "--workers", "1", "--bump", "auto")
     assert second["reused_shards"] == 4
     assert hashed == ["train-00004-of-00005.parquet"]  # the one shard written anew

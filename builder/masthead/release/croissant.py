@@ -134,8 +134,15 @@ def croissant_metadata(
     released: dt.date,
     doc_schema: dict[str, Any],
     license_name: str | None = None,
+    digests: dict[Path, str] | None = None,
 ) -> dict[str, Any]:
+    """``digests``: SHA-256 of files already known, by path (reused shards); the ones hashed here are
+    added, for SHA256SUMS to take."""
     shards = sorted((folder / DATA).glob("*.parquet"))
+    known = digests if digests is not None else {}
+    for path in shards:
+        if path not in known:
+            known[path] = file_sha256(path)
     distribution: list[dict[str, Any]] = [
         {
             "@type": "cr:FileObject",
@@ -144,7 +151,7 @@ def croissant_metadata(
             "contentUrl": path.relative_to(folder).as_posix(),
             "contentSize": f"{path.stat().st_size} B",
             "encodingFormat": PARQUET,
-            "sha256": file_sha256(path),
+            "sha256": known[path],
         }
         for path in shards
     ]
@@ -199,8 +206,10 @@ def write_croissant(
     released: dt.date,
     doc_schema: dict[str, Any],
     license_name: str | None = None,
+    digests: dict[Path, str] | None = None,
 ) -> Path:
+    """croissant.json of the release in ``folder`` (``digests`` as :func:`croissant_metadata`)."""
     target = folder / CROISSANT
-    meta = croissant_metadata(folder, corpus, info, version, released, doc_schema, license_name)
+    meta = croissant_metadata(folder, corpus, info, version, released, doc_schema, license_name, digests)
     target.write_text(dump_json(meta), encoding="utf-8")
     return target

@@ -172,7 +172,7 @@ def _write_files(
     (folder / CARD).write_text(cards.render_card(card), encoding="utf-8")
     if changes is not None:
         write_changes(folder, changes, version, released.isoformat())
-    write_croissant(folder, settings.name, info, version, released, doc_schema, settings.license_name)
+    write_croissant(folder, settings.name, info, version, released, doc_schema, settings.license_name, known)
     checkpoint("checksums.before")
     write_checksums(folder, known)
     checkpoint("checksums.written")
