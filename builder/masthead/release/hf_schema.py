@@ -62,7 +62,7 @@ def derive(doc_schema: dict[str, Any]) -> HfSchema:
     import datasets
     from datasets.arrow_writer import ArrowWriter
 
-    from masthead.schema import features
+    from masthead.schema import dataset_info_features, features
 
     feats = features(doc_schema)
     info = datasets.DatasetInfo(features=feats)
@@ -71,7 +71,7 @@ def derive(doc_schema: dict[str, Any]) -> HfSchema:
     return HfSchema(
         arrow=pa.schema(feats.type).with_metadata(ArrowWriter._build_metadata(info)),
         dataset_info={key: as_dict[key] for key in sorted(as_dict)},
-        card_features=list(info._to_yaml_dict()["features"]),
+        card_features=dataset_info_features(doc_schema),
         batch_rows=int(writer.writer_batch_size),
     )
 
