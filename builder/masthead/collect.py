@@ -204,7 +204,8 @@ def _run_shards(settings: Settings, todo: list[tuple[Shard, Path]], job: ShardJo
         else:
             done(key, result)
 
-    from masthead.engine import columns  # noqa: F401 - write_shard's, imported before the preload thread starts
+    import pyarrow.compute  # noqa: F401 - write_shard's, imported before the preload thread starts
+
     from masthead.preload import RELEASE_MODULES, importing_in_background
     from masthead.release.hf_schema import needs_datasets
 

@@ -90,7 +90,7 @@ class ShardPiece:
     """The per-document results of some of a shard's sources (positions counted from 0 in them)."""
 
     records: int
-    docs: Any  # a pyarrow Table of the work schema, in input order: built where the documents are
+    table: Any  # the documents, a pyarrow Table of the work schema in input order: built where they are
     rejects: list[tuple[int, dict[str, Any]]]
     notes: dict[str, Counter[str]]
     manifest_used: set[str]
@@ -156,7 +156,7 @@ def write_shard(job: ShardJob, folder: Path, pieces: list[ShardPiece]) -> int:
     used: set[str] = set()
     seq = 0
     for piece in pieces:
-        table = piece.docs
+        table = piece.table
         if seq:  # positions count on from the pieces before
             column = table.schema.get_field_index(SEQ)
             table = table.set_column(column, table.schema.field(column), pc.add(table[SEQ], seq))

@@ -77,14 +77,14 @@ def derive(doc_schema: dict[str, Any]) -> HfSchema:
 
 
 def cache_key(doc_schema: dict[str, Any]) -> str:
-    """The schema and the versions of what derives and writes it."""
+    """The schema and the versions of what derives and writes it (masthead's code included)."""
     try:
         datasets_version = metadata.version("datasets")
     except metadata.PackageNotFoundError:  # pragma: no cover - a dependency of masthead
         datasets_version = None
-    from masthead import __version__
+    from masthead.engine.cache import code_digest
 
-    parts = [doc_schema, datasets_version, pa.__version__, __version__]
+    parts = [doc_schema, datasets_version, pa.__version__, code_digest()]
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:24]
 
 
