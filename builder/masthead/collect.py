@@ -206,13 +206,11 @@ def _run_shards(settings: Settings, todo: list[tuple[Shard, Path]], job: ShardJo
 
     import pyarrow.compute  # noqa: F401 - write_shard's, imported before the preload thread starts
 
-    from masthead.preload import RELEASE_MODULES, importing_in_background
+    from masthead.preload import importing_in_background, release_modules
     from masthead.release.hf_schema import needs_datasets
 
-    modules: tuple[str, ...] = RELEASE_MODULES
-    if preload and not needs_datasets(settings):  # what the release needs of it is kept: never imported
-        modules = tuple(name for name in RELEASE_MODULES if name != "datasets")
-    with importing_in_background(modules, enabled=preload and len(calls) > 1 and getattr(engine, "workers", None) != 1):
+    enabled = preload and len(calls) > 1 and getattr(engine, "workers", None) != 1
+    with importing_in_background(release_modules(enabled and needs_datasets(settings)), enabled=enabled):
         engine.run(calls, finished)
     if progress is not None:
         progress("process", state["records"], state["records"])
