@@ -6,6 +6,7 @@ import io
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -110,6 +111,32 @@ def test_changes_json_streams_the_same_bytes_as_json_dump() -> None:
         assert streamed.getvalue() == plain.getvalue()
         assert diff.added == list(diff.added) == [diff.added[i] for i in range(len(diff.added))]
     assert IdList(["x", "y"])[-1] == "y" and IdList(["x", "y", "z"])[1:] == ["y", "z"]
+
+
+def test_a_first_release_lists_every_id_without_holding_them() -> None:
+    from masthead.release.diff_tables import diff_tables
+
+    batches = [pa.table({"id": [f"d{i:04d}" for i in range(start, start + 7)]}) for start in range(0, 70, 7)]
+    reads = []
+
+    def new() -> Any:
+        reads.append(1)
+        return iter(batches)
+
+    diff = diff_tables(None, new)
+    ids = [f"d{i:04d}" for i in range(70)]
+    assert (diff.documents, len(diff.added), diff.added._chunks, len(reads)) == (70, 70, [], 1)
+    assert diff.added == ids and diff.added[0] == "d0000" and diff.added[-1] == "d0069"
+    assert diff.added[3:12] == ids[3:12] and diff.added[::9] == ids[::9]
+    plain, streamed = io.StringIO(), io.StringIO()
+    json.dump(diff.as_dict(), plain, indent=2, ensure_ascii=False)
+    _dump(diff.as_dict(id_lists=False), streamed)
+    assert streamed.getvalue() == plain.getvalue() and len(reads) > 1
+    with pytest.raises(TypeError):
+        diff.added.extend(["d9999"])
+    batches.pop()  # the source no longer gives what was counted: an error, never a short list
+    with pytest.raises(RuntimeError, match="63, not 70"):
+        list(diff.added)
 
 
 def test_the_workers_evidence_columns_are_what_the_merge_would_compute_from_the_texts() -> None:

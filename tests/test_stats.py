@@ -145,3 +145,28 @@ def test_stats_of_a_folder_that_is_not_a_release_is_an_error(tmp_path: Path, run
     result = run_cli("stats", "--json", cwd=tmp_path)
     assert result.exit_code == 2
     assert "no release of 'nothing'" in result.stderr
+
+
+@pytest.mark.parametrize("compact_at", [1, 50, 65_536])
+def test_length_tally_summarises_like_the_sorted_lengths_and_keeps_only_distinct_ones(
+        compact_at: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+
+    from masthead.insight.tally import LengthTally
+
+    monkeypatch.setattr(LengthTally, "COMPACT_AT", compact_at)
+    rng = random.Random(compact_at)
+    tally, values = LengthTally(), []
+    for _ in range(40):  # batches of lengths, with nulls (counted as 0) and heavy repeats
+        batch = [rng.choice([None, rng.randint(0, 30), int(rng.lognormvariate(7, 1))]) for _ in range(rng.randint(0, 300))]
+        tally.add(pa.array(batch, pa.int64()))
+        values += [v or 0 for v in batch]
+    summary = tally.summary()
+    assert len(tally._values) == len(set(values)) < len(values)  # pairs, not one entry per document
+    assert (summary["documents"], summary["min"], summary["max"]) == (len(values), min(values), max(values))
+    assert summary["mean"] == round(sum(values) / len(values), 1)
+    for name, q in (("p10", 0.1), ("p25", 0.25), ("median", 0.5), ("p75", 0.75), ("p90", 0.9)):
+        assert summary[name] == _nearest_rank(values, q)
+    assert [b["documents"] for b in summary["bins"]] == [sum(b["from"] <= v < b["to"] for v in values)
+                                                          for b in summary["bins"]]
+    assert tally.summary() == summary  # summarising twice changes nothing

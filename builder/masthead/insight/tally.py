@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -53,32 +54,56 @@ def bin_edges(largest: int) -> list[int]:
 
 
 class LengthTally:
-    """Length of each document (characters or words): quantiles and a 1-2-5 histogram."""
+    """Length of each document (characters or words): quantiles and a 1-2-5 histogram.
+
+    Kept as (distinct length, documents) pairs, so its memory is bounded by the distinct lengths
+    (a few thousand), not the corpus: a million documents' lengths summarise exactly as a list would."""
+
+    COMPACT_AT = 65_536  # pairs pending before they are merged
 
     def __init__(self) -> None:
-        self.parts: list[pa.Array] = []
+        self._values = np.zeros(0, dtype=np.int64)  # distinct lengths, ascending
+        self._counts = np.zeros(0, dtype=np.int64)  # documents of each
+        self._pending: list[tuple[np.ndarray, np.ndarray]] = []
+        self._pending_size = 0
 
-    def add(self, lengths: pa.Array) -> None:
-        # int32: a build keeps every document's two lengths until the report (8 bytes a document, not 16)
-        self.parts.append(pc.fill_null(lengths, 0).cast(pa.int32()))
+    def add(self, lengths: pa.Array | pa.ChunkedArray) -> None:
+        values = np.asarray(pc.fill_null(lengths, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+        if not values.size:
+            return
+        self._pending.append(np.unique(values, return_counts=True))
+        self._pending_size += len(self._pending[-1][0])
+        if self._pending_size >= self.COMPACT_AT:
+            self._compact()
+
+    def _compact(self) -> None:
+        if not self._pending:
+            return
+        values = np.concatenate([self._values, *(v for v, _ in self._pending)])
+        counts = np.concatenate([self._counts, *(c for _, c in self._pending)])
+        self._values, inverse = np.unique(values, return_inverse=True)
+        self._counts = np.bincount(inverse, weights=counts, minlength=len(self._values)).astype(np.int64)
+        self._pending, self._pending_size = [], 0
 
     def summary(self) -> dict[str, Any]:
-        import numpy as np
-
-        values = np.concatenate([p.to_numpy(zero_copy_only=False) for p in self.parts]) if self.parts else np.array([], dtype=np.int64)
-        if values.size == 0:
+        self._compact()
+        values, counts = self._values, self._counts
+        total = int(counts.sum())
+        if not total:
             return {"documents": 0, "min": None, "max": None, "mean": None, **dict.fromkeys(QUANTILES), "bins": []}
-        edges = bin_edges(int(values.max()))
-        counts = np.bincount(np.searchsorted(edges, values, side="right") - 1, minlength=len(edges) - 1)
-        sorted_values = np.sort(values)
-        quantiles = {name: int(sorted_values[min(len(values) - 1, int(q * len(values)))]) for name, q in QUANTILES.items()}
+        edges = bin_edges(int(values[-1]))
+        bins = np.bincount(np.searchsorted(edges, values, side="right") - 1, weights=counts,
+                           minlength=len(edges) - 1).astype(np.int64)
+        ends = np.cumsum(counts)  # the rank after each distinct length's last document
+        quantiles = {name: int(values[np.searchsorted(ends, min(total - 1, int(q * total)), side="right")])
+                     for name, q in QUANTILES.items()}
         return {
-            "documents": int(values.size),
-            "min": int(sorted_values[0]),
-            "max": int(sorted_values[-1]),
-            "mean": round(float(values.mean()), 1),
+            "documents": total,
+            "min": int(values[0]),
+            "max": int(values[-1]),
+            "mean": round(int((values * counts).sum()) / total, 1),
             **quantiles,
-            "bins": [{"from": edges[i], "to": edges[i + 1], "documents": int(counts[i])} for i in range(len(edges) - 1)],
+            "bins": [{"from": edges[i], "to": edges[i + 1], "documents": int(bins[i])} for i in range(len(edges) - 1)],
         }
 
 

@@ -13,8 +13,9 @@ This module holds the result (:class:`DocumentDiff`) and the row-by-row comparis
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +43,34 @@ class IdList(Sequence[str]):
     def __init__(self, ids: Iterable[str] = ()) -> None:
         self._chunks: list[pa.Array] = []
         self._ends: list[int] = []  # cumulative length after each chunk
+        self._source: Callable[[], Iterable[pa.Array | pa.ChunkedArray]] | None = None
         self.extend(ids)
 
+    @classmethod
+    def reread(cls, count: int, source: Callable[[], Iterable[pa.Array | pa.ChunkedArray]]) -> IdList:
+        """``count`` ids held nowhere: ``source()`` reads them again, in order, each time they are
+        used (a first release's every id, read from the build's files when changes.json is written,
+        instead of ~25 bytes a document kept through the write pass)."""
+        ids = cls()
+        ids._source = source
+        ids._ends = [count]
+        return ids
+
+    def _arrays(self) -> Iterator[pa.Array]:
+        if self._source is None:
+            yield from self._chunks
+            return
+        seen = 0
+        for ids in self._source():
+            array = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+            seen += len(array)
+            yield array
+        if seen != len(self):
+            raise RuntimeError(f"the ids were read again and are {seen}, not {len(self)}")
+
     def extend(self, ids: pa.Array | pa.ChunkedArray | Iterable[str]) -> None:
+        if self._source is not None:
+            raise TypeError("an IdList read again from its source cannot be extended")
         if isinstance(ids, pa.ChunkedArray):
             ids = ids.combine_chunks()
         # own buffers (a concatenation copies), not a slice holding on to a whole batch's
@@ -61,11 +87,19 @@ class IdList(Sequence[str]):
 
     def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+            wanted = range(*index.indices(len(self)))
+            if self._source is not None and wanted.step == 1:  # one read for a run of ids
+                return list(islice(self, wanted.start, wanted.stop))
+            return [self[i] for i in wanted]
         if index < 0:
             index += len(self)
         if not 0 <= index < len(self):
             raise IndexError("IdList index out of range")
+        if self._source is not None:  # read up to the id wanted (a changelog names the first few)
+            for array in self._arrays():
+                if index < len(array):
+                    return array[index].as_py()
+                index -= len(array)
         chunk = bisect_right(self._ends, index)
         return self._chunks[chunk][index - (self._ends[chunk - 1] if chunk else 0)].as_py()
 
@@ -74,8 +108,8 @@ class IdList(Sequence[str]):
             yield from ids
 
     def lists(self) -> Iterator[list[str]]:
-        """The ids as a few lists of ``str``, one after another (one per array appended)."""
-        for chunk in self._chunks:
+        """The ids as a few lists of ``str``, one after another (one per array appended or read)."""
+        for chunk in self._arrays():
             yield chunk.to_pylist()
 
     def __eq__(self, other: object) -> bool:

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from masthead.errors import IntegrityError
-from masthead.release.diff import DocumentDiff, compare_rows, diff_rows
+from masthead.release.diff import DocumentDiff, IdList, compare_rows, diff_rows
 from masthead.release.layout import DATA
 
 BATCH_ROWS = 4096
@@ -77,10 +77,9 @@ def diff_tables(old: Tables | None, new: Tables, previous: str | None = None, cu
     """:func:`diff_rows` over tables in ascending id order, as a merge-join holding only the changes."""
     result = DocumentDiff(previous=previous if old is not None else None, current=current, documents=0)
     try:
-        if old is None:
-            for table in _ascending(new()):
-                result.added.extend(table["id"])
-            result.documents = len(result.added)
+        if old is None:  # every id added: counted (and checked in order) here, read again when listed
+            result.documents = sum(table.num_rows for table in _ascending(new()))
+            result.added = IdList.reread(result.documents, lambda: (table["id"] for table in new()))
             return result
         _join(_Side(_ascending(old())), _Side(_ascending(new())), result)
         return result
