@@ -17,6 +17,8 @@ dist = "dist"
 splits = {{ train = 1.0 }}
 duplicates = "mark"        # "mark" keeps duplicates and sets duplicate_of; "drop" leaves them out
 # date_order = "MDY"       # how to read ambiguous numeric dates such as 03/04/2018
+# shard_rows = 100000      # documents a release shard holds at most
+# shard_bytes = "500MB"    # or fewer: a shard's texts come to about this much
 """
 
 CITATION = """\

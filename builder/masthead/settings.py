@@ -28,7 +28,7 @@ DUPLICATE_POLICIES = ("mark", "drop")
 DATE_ORDERS = ("MDY", "DMY", "YMD")
 KNOWN_KEYS = {
     "name", "raw", "dist", "splits", "duplicates", "date_order", "language",
-    "shard_rows", "max_file_bytes", "include_raw_text", "license_name", "license_note",
+    "shard_rows", "shard_bytes", "max_file_bytes", "include_raw_text", "license_name", "license_note",
 }
 DEFAULT_LICENSE_NOTE = (
     "The articles remain the copyright of their publishers. The corpus is shared for "
@@ -49,6 +49,7 @@ class Settings:
     date_order: str | None = None
     language: str | None = None
     shard_rows: int = 100_000
+    shard_bytes: int | None = None  # a release shard's text, in bytes (masthead.release.shard_size)
     max_file_bytes: int = 200 * 1024 * 1024
     include_raw_text: bool = False
     license_name: str = "news-articles-research-use"
@@ -89,6 +90,7 @@ class Settings:
             "date_order": self.date_order,
             "language": self.language,
             "shard_rows": self.shard_rows,
+            "shard_bytes": self.shard_bytes,
             "include_raw_text": self.include_raw_text,
             "license_name": self.license_name,
         }
@@ -174,6 +176,7 @@ def load_settings(
         date_order=table.get("date_order"),
         language=table.get("language"),
         shard_rows=int(table.get("shard_rows", 100_000)),
+        shard_bytes=parse_size("shard_bytes", table["shard_bytes"]) if "shard_bytes" in table else None,
         max_file_bytes=int(table.get("max_file_bytes", 200 * 1024 * 1024)),
         include_raw_text=bool(table.get("include_raw_text", False)),
         license_name=str(table.get("license_name", "news-articles-research-use")),
@@ -181,6 +184,29 @@ def load_settings(
     ).with_overrides(**overrides)
     _check(settings)
     return settings
+
+
+SIZE_UNITS = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
+              "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
+_UNIT_BY_UPPER = {unit.upper(): factor for unit, factor in SIZE_UNITS.items()}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$")
+
+
+def parse_size(key: str, value: Any) -> int:
+    """A size in bytes from an integer or a string such as ``"500MB"`` or ``"2 GiB"`` (KB, MB, GB are
+    powers of 1000 and KiB, MiB, GiB powers of 1024, as in ``datasets``' ``max_shard_size``)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        size = value
+    else:
+        match = _SIZE.match(value) if isinstance(value, str) else None
+        unit = match.group(2).upper() if match else ""
+        if match is None or (unit and unit not in _UNIT_BY_UPPER):
+            raise ConfigError(f"[tool.masthead] {key} = {value!r} is not a size; write a number of bytes or "
+                              f"a number and a unit, e.g. {key} = \"500MB\" (units: {', '.join(SIZE_UNITS)})")
+        size = int(float(match.group(1)) * _UNIT_BY_UPPER[unit or "B"])
+    if size < 1:
+        raise ConfigError(f"[tool.masthead] {key} = {value!r} must be at least 1 byte")
+    return size
 
 
 def _splits(value: Any) -> dict[str, float]:

@@ -10,7 +10,7 @@ import pyarrow as pa
 from masthead.schema import arrow_schema, document_schema
 
 PRIVATE = ("_seq", "_notes", "_filled", "_minhash", "_para", "_para_set", "_bands", "_sha64", "_words", "_chars",
-           "_raw_text")
+           "_bytes", "_raw_text")
 
 
 @lru_cache(maxsize=8)
@@ -30,6 +30,9 @@ def work_schema(schema_dir: Path | None, keep_raw_text: bool) -> pa.Schema:
     schema = schema.append(pa.field("_words", pa.int64(), nullable=False))  # len(text.split()), for the report
     # len(text), for the report: a release shard reused from the previous release is counted without its text
     schema = schema.append(pa.field("_chars", pa.int64(), nullable=False))
+    # the final text's UTF-8 bytes (written by the stripping stage): what a release shard of
+    # ``shard_bytes`` holds (masthead.release.shard_size)
+    schema = schema.append(pa.field("_bytes", pa.int64()))
     if keep_raw_text:
         schema = schema.append(pa.field("_raw_text", pa.string()))
     return schema

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from masthead.engine.position_map import values_at, values_between
@@ -182,6 +183,10 @@ class DocumentSet:
         if not len(self):
             return dict.fromkeys(fields, 0.0)
         return {name: round(self.coverage_counts.get(name, 0) / len(self), 4) for name in fields}
+
+    def text_bytes(self) -> int:
+        """The UTF-8 bytes of the published texts (the final texts', counted in the stripping stage)."""
+        return sum(int(pc.sum(table["_bytes"]).as_py() or 0) for table, _ in self.batches(columns=["_bytes"]))
 
     def languages(self) -> list[str]:
         """Primary language subtags of the published documents, sorted (``und`` left out)."""

@@ -150,6 +150,7 @@ def write_final(target: Path, schema: Any, tables: Iterable[tuple[Any, int]]) ->
 def _strip_table(table: Any, repeated: dict[str, frozenset[str]]) -> tuple[Any, int]:
     """``table`` with its documents' repeated lines removed and every signature filled in."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     from masthead.clean.repeated_lines import strip_repeated
     from masthead.dedup import signature
@@ -173,6 +174,7 @@ def _strip_table(table: Any, repeated: dict[str, frozenset[str]]) -> tuple[Any, 
     signatures = [signature(text) for text in table["text"].to_pylist()]
     table = _replace(table, "_minhash", signatures)
     table = _set(table, "_bands", band_column(signatures))
+    table = _set(table, "_bytes", pc.binary_length(table["text"]).cast(pa.int64()))
     return _set(table, "_sha64", hash_prefixes(table["content_sha256"])), len(changed)
 
 

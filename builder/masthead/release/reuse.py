@@ -9,7 +9,7 @@ being read, encoded and written again. The previous files' bytes are checked aga
 release's SHA256SUMS first: a file changed after its release is never carried forward.
 
 Nothing is reused across a change of masthead's code, pyarrow or ``datasets`` version, of the document
-schema or of ``shard_rows``, or with ``--no-cache``; the release is then written in full, as the
+schema or of the rows per shard (``shard_rows``, ``shard_bytes``), or with ``--no-cache``; the release is then written in full, as the
 first one was. Either way the bytes are the same (``tests/test_release_reuse.py``).
 """
 
@@ -152,7 +152,7 @@ def plan_reuse(previous: Path | None, docs: DocumentSet, changes: DocumentDiff |
     manifest = read_manifest_json(previous)
     if (manifest.get("masthead_version") != __version__ or manifest.get("tools") != tool_versions()
             or (manifest.get("schemas") or {}).get("document") != schema_id
-            or (manifest.get("settings") or {}).get("shard_rows") != shard_rows):
+            or manifest.get("rows_per_shard", (manifest.get("settings") or {}).get("shard_rows")) != shard_rows):
         return ReusePlan()
     try:
         sums = read_checksums(previous)

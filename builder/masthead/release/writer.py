@@ -94,12 +94,14 @@ def _write_files(
     # streamed: Parquet shards and the hf/ form from the same row groups, never the whole corpus in memory
     from masthead.insight.stats import ReleaseTally
     from masthead.release.reuse import SHARDS, plan_reuse, tool_versions
+    from masthead.release.shard_size import release_rows_per_shard
 
     tally = counted if counted is not None else ReleaseTally()
+    shard_rows = release_rows_per_shard(settings, collected.docs)
     reuse = plan_reuse(changes.previous_dir if changes is not None and settings.cache else None, collected.docs,
-                       changes, settings.shard_rows, schema_id(doc_schema), with_hf=True, digests=digests)
+                       changes, shard_rows, schema_id(doc_schema), with_hf=True, digests=digests)
     hf = hf_schema(doc_schema, kept_in(settings))
-    written = write_data(folder, collected.docs, schema, hf, settings.shard_rows, progress, DATA, HF,
+    written = write_data(folder, collected.docs, schema, hf, shard_rows, progress, DATA, HF,
                          tally if counted is None else None, reuse)
     report.shards, report.reused_shards = sum(len(w.paths) for w in written), len(reuse.shards)
     known = {path: digest for w in written for path, digest in w.digests.items()}
@@ -126,7 +128,7 @@ def _write_files(
         keywords=info.keywords,
         configs=[cards.ConfigInfo("default", hf.card_features, split_infos,
                                   sum((folder / f).stat().st_size for s in split_infos for f in s.files)),
-                 *([_write_raw_config(folder, settings, collected)] if settings.include_raw_text else [])],
+                 *([_write_raw_config(folder, settings, collected, shard_rows)] if settings.include_raw_text else [])],
         field_rows=field_table(doc_schema),
         counts=counts,
         bibtex=bibtex(info, settings.name, version, released),
@@ -148,6 +150,7 @@ def _write_files(
         "inputs": collected.inputs,
         "counts": counts,
         "splits": {s.name: s.num_examples for s in split_infos},
+        "rows_per_shard": shard_rows,
         SHARDS: {w.name: [{"file": path.relative_to(folder).as_posix(), "rows": rows, "arrow_bytes": nbytes}
                           for path, (rows, nbytes) in zip(w.paths, w.sizes, strict=True)] for w in written},
         "rejects_by_code": report.rejects_by_code(),
@@ -179,7 +182,7 @@ def _write_files(
     return {s.name: s.num_examples for s in split_infos}
 
 
-def _write_raw_config(folder: Path, settings: Settings, collected: Collected) -> cards.ConfigInfo:
+def _write_raw_config(folder: Path, settings: Settings, collected: Collected, shard_rows: int) -> cards.ConfigInfo:
     """The ``raw`` config: id and uncleaned text of every published document, under ``raw/``."""
     import pyarrow as pa
 
@@ -189,7 +192,7 @@ def _write_raw_config(folder: Path, settings: Settings, collected: Collected) ->
     schema = arrow_schema(raw_schema)
     docs = collected.docs
     counts = docs.split_rows()
-    writers = [SplitWriter(folder / "raw", name, counts[name], settings.shard_rows, schema) for name in docs.split_names]
+    writers = [SplitWriter(folder / "raw", name, counts[name], shard_rows, schema) for name in docs.split_names]
     for table, codes in docs.batches(columns=["id", "_raw_text"]):
         table = pa.Table.from_arrays([table["id"], table["_raw_text"]], schema=schema)
         for code, writer in enumerate(writers):
