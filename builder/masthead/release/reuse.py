@@ -9,8 +9,8 @@ being read, encoded and written again. The previous files' bytes are checked aga
 release's SHA256SUMS first: a file changed after its release is never carried forward.
 
 Nothing is reused across a change of masthead's code, pyarrow or ``datasets`` version, of the document
-schema or of the rows per shard (``shard_rows``, ``shard_bytes``), or with ``--no-cache``; the release is then written in full, as the
-first one was. Either way the bytes are the same (``tests/test_release_reuse.py``).
+schema or of the rows per shard (``shard_rows``, ``shard_bytes``), or with ``--no-cache``; the release
+is then written in full, as the first one was. Either way the bytes are the same (``tests/test_release_reuse.py``).
 """
 
 from __future__ import annotations
