@@ -251,6 +251,48 @@ def test_the_final_text_is_kept_apart_in_small_row_groups_and_read_back_beside_t
     assert read_path(folder / DOCS, {}) is None  # a final file without its text file is not done
 
 
+@pytest.mark.parametrize("rows", [1, 3, 7, 50])
+def test_batches_come_in_id_order_whether_shards_interleave_or_follow_each_other(tmp_path: Path, rows: int) -> None:
+    """A batch drawing on several shards is put back in id order (and one from a single shard, already
+    in order, is left as it is): every document once, with its own columns and split code."""
+    import datetime as dt
+
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    from masthead.context import StepContext
+    from masthead.engine.documents import DocumentSet, ShardOutput
+    from masthead.engine.strip_stage import strip_shard, stripped_path
+    from masthead.engine.task import DOCS, ShardJob, run_shard
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    ids = {"even.jsonl": range(0, 40, 2), "odd.jsonl": range(1, 40, 2), "later.jsonl": range(40, 52)}
+    outputs = []
+    for index, (name, numbers) in enumerate(ids.items()):
+        (raw / name).write_text(_jsonl([{"id": f"n{i:03d}", "title": f"T {i}", "text": f"Story {i} " * (5 + i)}
+                                        for i in numbers]))
+        folder = tmp_path / f"shard-{index}"
+        shard = shard_plan.Shard(index, (name,))
+        run_shard(shard, ShardJob(raw, 1 << 30, StepContext(build_date=dt.date(2026, 1, 1)), False, None), folder)
+        strip_shard(str(folder / DOCS), str(stripped_path(folder, {})), {})
+        outputs.append(ShardOutput(shard, folder, stripped_path(folder, {})))
+    located = sorted((doc_id, shard, row) for shard, output in enumerate(outputs)
+                     for row, doc_id in enumerate(pq.read_table(output.final_path, columns=["id"])["id"].to_pylist()))
+    schema = pq.read_schema(outputs[0].docs_path)
+    codes = np.array([i % 2 for i in range(len(located))], dtype=np.int8)
+    docs = DocumentSet(outputs, schema, np.array([s for _, s, _ in located]), np.array([r for _, _, r in located]),
+                       ["train", "test"], codes)
+    got, got_codes = [], []
+    for table, batch_codes in docs.batches(rows=rows, columns=["id", "text", "_words"]):
+        got += table.to_pylist()
+        got_codes += batch_codes.tolist()
+    assert [d["id"] for d in got] == [f"n{i:03d}" for i in range(52)]
+    assert all(d["text"].startswith(f"Story {int(d['id'][1:])} ") for d in got)
+    assert all(d["_words"] == 2 * (5 + int(d["id"][1:])) for d in got)
+    assert got_codes == codes.tolist()
+
+
 @pytest.mark.parametrize(("started", "imported"), [(True, "[True, True]"), (False, "[False, False]")])
 def test_a_build_starts_the_forkserver_early_and_workers_fork_with_their_modules(started: bool, imported: str) -> None:
     """``start_forkserver`` (called as a build starts) has the forkserver import the workers' modules,

@@ -223,9 +223,11 @@ class DocumentSet:
                     del cursors[int(shard)]
                     self.outputs[int(shard)].close(files)
             table = pa.concat_tables(pieces)
-            inverse = np.empty(len(shards), dtype=np.int64)
-            inverse[np.concatenate(placed)] = np.arange(len(shards))
-            table = table.take(pa.array(inverse))
+            placed_order = np.concatenate(placed)
+            if np.any(placed_order[1:] < placed_order[:-1]):  # shards interleave in this batch: reorder
+                inverse = np.empty(len(shards), dtype=np.int64)
+                inverse[placed_order] = np.arange(len(shards))
+                table = table.take(pa.array(inverse))
             if self.duplicate_of and "duplicate_of" in names:
                 dups = (values_between(self.duplicate_of, start, start + len(shards)) if positions is None
                         else values_at(self.duplicate_of, positions[start : start + rows]))
