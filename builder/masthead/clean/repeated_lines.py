@@ -138,7 +138,9 @@ def count_repeated(passes: Callable[[], Iterable[tuple[np.ndarray, np.ndarray, n
     buckets = np.zeros(1 << bits, dtype=np.int64)
     for docs, groups, hashes in passes():
         _, groups, hashes = once(docs, groups, hashes)
-        buckets += np.bincount(_bucket(groups, hashes, bits), minlength=len(buckets))
+        # in place: a bincount the size of the buckets per pass costs ~15 ms at 2^22 (5 s over a
+        # million documents' 327 shards); np.add.at touches only the pass's own buckets
+        np.add.at(buckets, _bucket(groups, hashes, bits), 1)
     # a hash's bucket count bounds its count from above, so a bucket under its group's floor holds
     # no repeated line: filtered batch by batch, only the candidates are ever held together
     floors = np.maximum(min_docs, min_share * np.asarray(sizes, dtype=np.float64))
