@@ -88,8 +88,10 @@ def main() -> None:
     import masthead.engine.merge as merge_module
     import masthead.insight as insight_module
     import masthead.release.writer as writer_module
+    from masthead.memory import use_returning_allocator
     from masthead.settings import load_settings
 
+    use_returning_allocator()  # Arrow's allocator as `masthead build` sets it, so the peaks are a build's
     peaks = Peaks()
     collect_module._folders = shard_folders(args.shards.resolve())  # type: ignore[assignment]
     merge_module.merge = peaks.wrap("merge", merge_module.merge)  # type: ignore[assignment]
