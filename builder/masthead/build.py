@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from masthead import __version__
-from masthead.collect import Collected, ProgressFn, collect, fingerprint, hash_memo, input_files, prepare_engine
+from masthead.collect import BesideWork, Collected, ProgressFn, collect, fingerprint, hash_memo, input_files, prepare_engine
 from masthead.corpusinfo import read_corpus_info
 from masthead.errors import OutputError, Reject, ReleaseExistsError, StrictModeError
 from masthead.faults import checkpoint
@@ -25,10 +25,6 @@ from masthead.schema import document_schema, raw_record_schema, schema_id
 from masthead.settings import Settings
 
 if TYPE_CHECKING:  # the diff and the writers (pyarrow.compute, datasets, matplotlib) load only when a build runs
-    from collections.abc import Iterator
-
-    import pyarrow as pa
-
     from masthead.insight.stats import ReleaseTally
     from masthead.release.diff import DocumentDiff
 
@@ -142,7 +138,8 @@ def _build_locked(settings: Settings, progress: ProgressFn | None = None) -> Bui
             )
     if settings.version is not None:
         _refuse_existing(settings, found, Version.parse(settings.version))
-    collected = collect(settings, progress, keep_raw_text=settings.include_raw_text, for_release=True)
+    collected = collect(settings, progress, keep_raw_text=settings.include_raw_text, for_release=True,
+                        beside=diff_beside_search(found))
     if settings.strict and collected.rejects:
         first = collected.rejects[0]
         raise StrictModeError(
@@ -202,35 +199,30 @@ def _refuse_existing(settings: Settings, found: tuple[Version, Path] | None, ver
 def document_changes(settings: Settings, collected: Collected,
                      found: tuple[Version, Path] | None) -> tuple[DocumentDiff, ReleaseTally | None]:
     """The new documents against the newest release's Parquet (all ids added when there is none),
-    and, when a release was compared, the new release's numbers counted from the same read.
-
-    Both sides are in id order, so they are compared batch by batch (a merge-join): only the
-    changes are held in memory, never the corpus. The texts are not read: ``content_sha256`` is
-    the SHA-256 of the text, so it differs exactly when the text does. The report's numbers need
-    no text either (the workers counted words and characters): counted here, the release writer
-    reads only the documents it writes, never the ones it copies from the previous release."""
-    from masthead.insight.stats import ReleaseTally
-    from masthead.release.diff_tables import diff_tables, release_batches
-    from masthead.release.parquet import CHARS, WORDS, by_split, count_into
+    and, when a release was compared, the new release's numbers counted from the same read
+    (:mod:`masthead.release.build_diff`; compared beside the duplicate search when ``collected``
+    brings that comparison, else here)."""
+    from masthead.release.build_diff import add_duplicate_changes, compare_with_release
+    from masthead.release.diff_tables import diff_tables
 
     docs = collected.docs
     if found is None:
         return diff_tables(None, lambda: (table for table, _ in docs.batches(columns=["id"]))), None
     newest_version, newest_path = found
-    columns = [name for name in docs.schema.names if name != "text"]
-    counted: list[ReleaseTally] = []
-
-    def new() -> Iterator[pa.Table]:
-        tally = ReleaseTally()  # a count per pass: the diff reads the new side again if the old is out of order
-        counted[:] = [tally]
-        for table, codes in docs.batches(columns=[*columns, WORDS, CHARS]):
-            for split, part in zip(docs.split_names, by_split(table, codes, len(docs.split_names)), strict=True):
-                count_into(tally, split, part)
-            yield table.drop_columns([WORDS, CHARS])
-
-    changes = diff_tables(lambda: release_batches(newest_path, skip=("text",)), new, previous=str(newest_version))
+    changes, tally = collected.beside or compare_with_release(docs, newest_path, str(newest_version))
+    add_duplicate_changes(changes, tally, docs, newest_path)
     changes.previous_dir = newest_path
-    return changes, counted[0] if counted else None
+    return changes, tally
+
+
+def diff_beside_search(found: tuple[Version, Path] | None) -> BesideWork | None:
+    """What ``collect`` starts beside the duplicate search: the comparison with the newest release."""
+    if found is None:
+        return None
+    from masthead.release.build_diff import compare_with_release
+
+    version, path = found
+    return lambda docs, start: start(compare_with_release, docs, path, str(version))
 
 
 def release_path(settings: Settings, version: str) -> Path:

@@ -74,6 +74,7 @@ class Collected:
     inputs: list[dict[str, Any]]
     notes: dict[str, Counter[str]] = field(default_factory=dict)
     raw_texts: Mapping[str, str] = field(default_factory=dict)
+    beside: Any = None  # what ``collect(beside=...)`` computed beside the duplicate search
 
 
 @lru_cache(maxsize=65536)
@@ -223,10 +224,17 @@ def _size(path: Path) -> int:
         return 0
 
 
+# work started beside the duplicate search: called with the published documents (all but their
+# duplicate_of final) and the engine's ``start(fn, *args)``, it returns what waits for its result
+BesideWork = Callable[[Any, Callable[..., Callable[[], Any]]], Callable[[], Any]]
+
+
 def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_text: bool = False,
-            for_release: bool = False) -> Collected:
+            for_release: bool = False, beside: BesideWork | None = None) -> Collected:
     """Every input through the pipeline and the merge. ``for_release``: a release will be written
-    (its libraries are imported while the workers run, :mod:`masthead.preload`)."""
+    (its libraries are imported while the workers run, :mod:`masthead.preload`). ``beside``: work
+    on the documents run on the engine while the merge searches for duplicates (its result is
+    ``Collected.beside``)."""
     from masthead.context import StepContext
     from masthead.engine import cache as shard_cache
     from masthead.engine.documents import RawTexts, ShardOutput
@@ -254,7 +262,8 @@ def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_tex
         fresh = [shard.index for shard, _ in todo]
         merged = merge(outputs, schema, settings.splits, settings.duplicates == "drop", engine.run,
                        getattr(engine, "workers", None) or 1, fresh,
-                       shard_cache.state_dir(settings) / DECISION_FILE)
+                       shard_cache.state_dir(settings) / DECISION_FILE,
+                       (lambda docs: beside(docs, engine.start)) if beside is not None else None)
     if settings.cache:
         shard_cache.prune(shard_cache.state_dir(settings) / "cache", {f.name for f in folders})
     manifest.used.update(merged.manifest_used)
@@ -271,7 +280,7 @@ def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_tex
         progress("merge", counts.input_records, counts.input_records)
     checkpoint("collect.done")
     raw_texts: Mapping[str, str] = RawTexts(merged.docs) if keep_raw_text else {}
-    return Collected(merged.docs, [*merged.rejects, *extra], counts, inputs, merged.notes, raw_texts)
+    return Collected(merged.docs, [*merged.rejects, *extra], counts, inputs, merged.notes, raw_texts, merged.beside)
 
 
 def fingerprint(parts: dict[str, Any]) -> str:

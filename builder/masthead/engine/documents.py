@@ -169,6 +169,7 @@ class DocumentSet:
     split_names: list[str]
     split_codes: np.ndarray
     duplicate_of: Mapping[int, str] = field(default_factory=dict)  # position in the order -> canonical id
+    duplicate_ids: pa.Array | None = None  # the ids of ``duplicate_of``'s positions, ascending
     coverage_counts: dict[str, int] = field(default_factory=dict)
     language_tags: list[str] = field(default_factory=list)
 
@@ -187,6 +188,17 @@ class DocumentSet:
     def text_bytes(self) -> int:
         """The UTF-8 bytes of the published texts (the final texts', counted in the stripping stage)."""
         return sum(int(pc.sum(table["_bytes"]).as_py() or 0) for table, _ in self.batches(columns=["_bytes"]))
+
+    def duplicates(self) -> dict[str, str]:
+        """Id -> canonical id of every document marked a duplicate."""
+        if not self.duplicate_of:
+            return {}
+        positions = np.fromiter(self.duplicate_of, dtype=np.int64, count=len(self.duplicate_of))
+        heads = values_at(self.duplicate_of, positions)
+        ids = self.duplicate_ids
+        if ids is None:  # pragma: no cover - the merge sets both
+            raise ValueError("duplicate_of without the ids of its documents")
+        return dict(zip(ids.to_pylist(), heads.to_pylist() if heads is not None else [], strict=True))
 
     def languages(self) -> list[str]:
         """Primary language subtags of the published documents, sorted (``und`` left out)."""

@@ -6,7 +6,7 @@ import os
 import select
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from masthead.engine.strip_stage import Call, Done
@@ -20,6 +20,10 @@ if TYPE_CHECKING:  # the pool's modules load when a pool starts: one shard runs 
 # What a worker imports for its first call (~0.3 s): imported once by the forkserver, which then
 # forks every worker with them loaded ("__main__" is what the forkserver preloads by default)
 WORKER_MODULES = ("__main__", "masthead.engine.task", "masthead.pipeline", "masthead.engine.strip_stage")
+
+
+_DIED = ("a worker process died (killed, or out of memory?) while shards were running; nothing "
+         "was released and the shards that finished are kept: run the build again to resume")
 
 
 def _start_method() -> str:
@@ -101,6 +105,23 @@ class LocalPool:
                                              initializer=exit_with, initargs=(os.getpid(),))
         return self._pool
 
+    def start(self, fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+        """Start ``fn(*args)`` on a worker while this process goes on; the function returned waits
+        for its result. With one worker it runs then, in this process (nothing runs beside it)."""
+        if self.workers == 1:
+            return lambda: fn(*args)
+        from concurrent.futures.process import BrokenProcessPool
+
+        future = self._executor().submit(fn, *args)
+
+        def result() -> Any:
+            try:
+                return future.result()
+            except BrokenProcessPool as exc:
+                raise WorkerError(_DIED) from exc
+
+        return result
+
     def run(self, calls: Sequence[Call], done: Done) -> None:
         if self.workers == 1 or len(calls) == 1:
             for key, fn, args in calls:
@@ -125,10 +146,7 @@ class LocalPool:
                 except BrokenProcessPool as exc:
                     for other in pending:
                         other.cancel()
-                    raise WorkerError(
-                        "a worker process died (killed, or out of memory?) while shards were running; nothing "
-                        "was released and the shards that finished are kept: run the build again to resume"
-                    ) from exc
+                    raise WorkerError(_DIED) from exc
                 except BaseException:
                     for other in pending:
                         other.cancel()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ from masthead.splits import split_of
 KEY_COLUMNS = ["id", "date", "source", "language", "outlet", "_filled"]
 DICTIONARY_COLUMNS = ["date", "source", "language", "outlet"]
 SPLIT_CHUNK = 65_536
+Beside = Callable[["DocumentSet"], Callable[[], Any]]  # see ``merge``
 
 
 @dataclass
@@ -52,6 +53,7 @@ class MergeResult:
     duplicates: int
     dropped: int
     manifest_used: set[str] = field(default_factory=set)
+    beside: Any = None  # the result of the work ``merge(beside=...)`` started
 
 
 def _keys(outputs: list[ShardOutput]) -> pa.Table:
@@ -145,16 +147,21 @@ def _notes_of_rows(outputs: list[ShardOutput], rows: list[tuple[int, int]]) -> C
 
 def merge(outputs: list[ShardOutput], schema: pa.Schema, splits: dict[str, float], drop_duplicates: bool,
           run: Runner = run_inline, workers: int = 1, fresh: Sequence[int] = (),
-          decision_file: Path | None = None) -> MergeResult:
+          decision_file: Path | None = None, beside: Beside | None = None) -> MergeResult:
     """Run the corpus-level stages (the stripping on ``run``'s ``workers``); the documents stay on disk.
 
     ``decision_file``: where the repeated lines decided are kept for the next build, which strips
     the shards it processed again (``fresh``, by index) with them ahead of its own count
-    (:mod:`masthead.engine.speculative_strip`)."""
+    (:mod:`masthead.engine.speculative_strip`). ``beside``: called with the published documents
+    as soon as they are final but for ``duplicate_of`` (before the duplicate search, unless
+    duplicates are dropped: then after it), it starts work that runs while the search does and
+    returns what waits for its result (kept as ``MergeResult.beside``)."""
     metas = [read_meta(o.folder) for o in outputs]
     docs_paths = [o.docs_path for o in outputs]
     # the shards just processed are stripped with the last decision while this process counts
     speculation = Speculation(docs_paths, fresh, load_decision(decision_file) if decision_file else {}, run, workers)
+    docs: DocumentSet | None = None
+    waiting: Callable[[], Any] | None = None
     try:
         keys = _keys(outputs)
         accepted_rows, rejected_at, id_rejects = _duplicate_ids(keys, outputs)
@@ -169,6 +176,9 @@ def merge(outputs: list[ShardOutput], schema: pa.Schema, splits: dict[str, float
             read_paths = run_strip_stage(docs_paths, repeated, run, workers)
             for output, path in zip(outputs, read_paths, strict=True):
                 output.read_path = path
+            if not drop_duplicates:  # every accepted document is published: final now, but for duplicate_of
+                docs = _document_set(outputs, schema, accepted, None, splits)
+                waiting = beside(docs) if beside is not None else None
             evidence = corpus_evidence(read_paths, accepted)
             members, heads = evidence.members, evidence.heads
     finally:
@@ -178,26 +188,13 @@ def merge(outputs: list[ShardOutput], schema: pa.Schema, splits: dict[str, float
         keep = np.ones(len(accepted), dtype=bool)
         keep[members] = False
         published = np.flatnonzero(keep)
-    split_names = list(splits)
-    count = len(accepted) if published is None else len(published)
-    if count:
-        table = accepted if published is None else accepted.select(
-            ["id", "language", "_filled", "_shard", "_row"]).take(pa.array(published))
-        duplicate_of: Mapping[int, str] = {}
-        if len(members) and not drop_duplicates:  # positions in the published order are positions in id order
-            duplicate_of = PositionMap(members, accepted["id"].take(pa.array(heads)).combine_chunks())
-        filled = table["_filled"].to_numpy(zero_copy_only=False).astype(np.int64)
-        coverage = {name: int(np.count_nonzero(filled & (1 << bit))) for bit, name in enumerate(COVERED)}
-        del filled
-        docs = DocumentSet(
-            outputs, schema, table["_shard"].to_numpy(zero_copy_only=False),
-            table["_row"].to_numpy(zero_copy_only=False), split_names, _split_codes(table["id"], splits),
-            duplicate_of, coverage, [str(v) for v in pc.unique(table["language"].cast(pa.string())).to_pylist()],
-        )
-        del table
-    else:
-        empty = np.zeros(0, dtype=np.int64)
-        docs = DocumentSet(outputs, schema, empty, empty, split_names, np.zeros(0, dtype=np.int8))
+    if docs is None:
+        docs = _document_set(outputs, schema, accepted, published, splits)
+        waiting = beside(docs) if beside is not None else None
+    elif len(members):  # positions in the published order are positions in id order
+        docs.duplicate_of = PositionMap(members, accepted["id"].take(pa.array(heads)).combine_chunks())
+        docs.duplicate_ids = accepted["id"].take(pa.array(members)).combine_chunks()
+    count = len(docs)
     total = len(accepted)
     del accepted, published
     ordered: list[tuple[int, int, Reject]] = list(id_rejects)
@@ -223,5 +220,27 @@ def merge(outputs: list[ShardOutput], schema: pa.Schema, splits: dict[str, float
         manifest_used={path for m in metas for path in m["manifest_used"]},
     )
     del metas, ordered
+    if waiting is not None:
+        result.beside = waiting()
     return_free_memory()
     return result
+
+
+def _document_set(outputs: list[ShardOutput], schema: pa.Schema, accepted: pa.Table, published: np.ndarray | None,
+                  splits: dict[str, float]) -> DocumentSet:
+    """The published documents (``published``: their positions in ``accepted``; None: all), without
+    ``duplicate_of``."""
+    split_names = list(splits)
+    if not len(accepted) or (published is not None and not len(published)):
+        empty = np.zeros(0, dtype=np.int64)
+        return DocumentSet(outputs, schema, empty, empty, split_names, np.zeros(0, dtype=np.int8))
+    table = accepted if published is None else accepted.select(
+        ["id", "language", "_filled", "_shard", "_row"]).take(pa.array(published))
+    filled = table["_filled"].to_numpy(zero_copy_only=False).astype(np.int64)
+    coverage = {name: int(np.count_nonzero(filled & (1 << bit))) for bit, name in enumerate(COVERED)}
+    return DocumentSet(
+        outputs, schema, table["_shard"].to_numpy(zero_copy_only=False),
+        table["_row"].to_numpy(zero_copy_only=False), split_names, _split_codes(table["id"], splits),
+        coverage_counts=coverage,
+        language_tags=[str(v) for v in pc.unique(table["language"].cast(pa.string())).to_pylist()],
+    )

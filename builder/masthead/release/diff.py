@@ -107,6 +107,10 @@ class IdList(Sequence[str]):
         for ids in self.lists():
             yield from ids
 
+    def arrays(self) -> Iterator[pa.Array]:
+        """The ids as Arrow string arrays, one after another."""
+        return self._arrays()
+
     def lists(self) -> Iterator[list[str]]:
         """The ids as a few lists of ``str``, one after another (one per array appended or read)."""
         for chunk in self._arrays():

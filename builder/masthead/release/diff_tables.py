@@ -43,6 +43,23 @@ def release_batches(folder: Path, rows: int | None = None, skip: tuple[str, ...]
     yield from _merge_sorted([_release_files(folder, paths, rows, skip) for paths in splits.values()])
 
 
+def release_duplicates(folder: Path) -> dict[str, str]:
+    """Id -> ``duplicate_of`` of a release's documents marked as duplicates (a release without the
+    column has none)."""
+    found: dict[str, str] = {}
+    for path in _parquet_paths(folder):
+        try:
+            with pq.ParquetFile(path) as file:
+                if "duplicate_of" not in file.schema_arrow.names:
+                    continue
+                table = file.read(columns=["id", "duplicate_of"])
+        except Exception as exc:  # pyarrow raises several types for damaged files
+            raise IntegrityError(f"{folder.name}: {path.relative_to(folder).as_posix()} cannot be read ({exc})") from exc
+        marked = table.filter(pc.is_valid(table["duplicate_of"]))
+        found.update(zip(marked["id"].to_pylist(), marked["duplicate_of"].to_pylist(), strict=True))
+    return found
+
+
 def _parquet_paths(folder: Path) -> list[Path]:
     paths = sorted((folder / DATA).glob("*.parquet"))
     if not paths:
