@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from masthead.clean.repeated_lines import _ASCII_KEY, packed_hashes, paragraph_hashes
-from masthead.dedup import signature, word_hashes
+from masthead.minhash import signature, word_hashes
 from masthead.normalize.signatures import _head_and_tail, _may_hold_signature, find_signatures
 from masthead.words import word_count
 
@@ -300,15 +300,17 @@ BYLINE_PIECES = ["By ", "Jane Doe", "JOHN ROE", "mary o'neil", "Staff Writer", "
 @given(st.lists(st.sampled_from(BYLINE_PIECES), min_size=1, max_size=8).map("".join),
        st.sampled_from([None, "washingtonpost", "janedoe"]))
 def test_bylines_cached_by_piece_match_reference(value: str, outlet_key: str | None) -> None:
-    from masthead.normalize import _byline, _is_outlet, load_registry
     from masthead.normalize.authors import parse_byline
+    from masthead.normalize.outlets import load_registry
+    from masthead.normalize.registry_bylines import byline_of
+    from masthead.normalize.registry_bylines import is_outlet as registry_is_outlet
 
     registry = load_registry(None)
 
     def is_outlet(name: str) -> bool:
-        return _is_outlet(registry, name, outlet_key)
+        return registry_is_outlet(registry, name, outlet_key)
 
-    found = _byline(registry, value, outlet_key)
+    found = byline_of(registry, value, outlet_key)
     plain = parse_byline(value, registry.is_agency, is_outlet)
     assert found == plain
     if not any(literal in value.casefold() for literal in ("reporting", "assistance", "contribution", "(", "[", "@", "://", "www.")):

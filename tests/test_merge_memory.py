@@ -143,8 +143,9 @@ def test_the_workers_evidence_columns_are_what_the_merge_would_compute_from_the_
     import hashlib
 
     from masthead.clean.repeated_lines import distinct_hashes, packed_hashes
-    from masthead.dedup import band_keys, signature
+    from masthead.dedup import band_keys
     from masthead.engine.evidence_columns import band_column, hash_prefixes
+    from masthead.minhash import signature
 
     rng = random.Random(11)
     words = ["summit", "Helsinki", "press", "the", "Putin", "Trump", "talks", "a", "of", "sanctions"]

@@ -14,7 +14,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from masthead.dedup import NUM_PERM, SIGNATURE_BYTES, band_keys
+from masthead.dedup import band_keys
+from masthead.minhash import NUM_PERM, SIGNATURE_BYTES
 
 # hex digit -> its value; any other byte maps to something too (equal strings, equal prefixes)
 _HEX = np.array([int(chr(c), 16) if chr(c) in "0123456789abcdefABCDEF" else c & 15 for c in range(256)], dtype=np.uint64)

@@ -153,8 +153,8 @@ def _strip_table(table: Any, repeated: dict[str, frozenset[str]]) -> tuple[Any, 
     import pyarrow.compute as pc
 
     from masthead.clean.repeated_lines import strip_repeated
-    from masthead.dedup import signature
     from masthead.engine.evidence_columns import band_column, hash_prefixes
+    from masthead.minhash import signature
     from masthead.words import word_count
 
     groups = group_names(table).to_pylist()
