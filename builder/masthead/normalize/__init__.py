@@ -13,25 +13,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from masthead.clean import Cleaned
 from masthead.context import StepContext
-from masthead.normalize.authors import (
-    MAX_BYLINE,
-    OUTLET_TEST,
-    Byline,
-    Verdict,
-    classify_piece,
-    decide,
-    parse_byline,
-    piece_verdict,
-)
+from masthead.normalize.authors import Byline, parse_byline
 from masthead.normalize.dates import ParsedDate, Unparsed, anchor_of, implausible, parse_date
-from masthead.normalize.outlets import MAX_NAME, Outlet, Registry, compact_key, domain_label, host_of, load_registry
-from masthead.normalize.page_meta import PageMeta, page_meta
-from masthead.normalize.signatures import Signatures, find_signatures
+from masthead.normalize.outlets import MAX_NAME, Outlet, compact_key, domain_label, host_of, load_registry
+from masthead.normalize.page_meta import page_meta
+from masthead.normalize.registry_bylines import byline_of
+from masthead.normalize.signatures import find_signatures
+from masthead.normalize.sources import Sources
 from masthead.normalize.titles import clean_title, preferred_title
 from masthead.normalize.urls import clean_url, date_from_url
 from masthead.records import GIVEN
@@ -65,27 +57,11 @@ class Metadata:
     rejection: tuple[str, str, str] | None = None
 
 
-@dataclass
-class _Sources:
-    """Everything one record offers, read once."""
-
-    fields: dict[str, Any]
-    origin: dict[str, str]
-    cleaned: Cleaned
-    registry: Registry
-    page: PageMeta | None
-    signatures: Signatures
-    notes: list[tuple[str, str]]
-
-    def given(self, key: str) -> tuple[Any, str]:
-        return self.fields.get(key), self.origin.get(key, GIVEN)
-
-
 def _short(value: str, limit: int = 60) -> str:
     return value if len(value) <= limit else value[:limit] + "…"
 
 
-def _url(src: _Sources) -> tuple[str | None, str | None]:
+def _url(src: Sources) -> tuple[str | None, str | None]:
     value, origin = src.given("url")
     url = clean_url(value)
     if url is not None:
@@ -100,7 +76,7 @@ def _url(src: _Sources) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _outlet(src: _Sources, url: str | None) -> tuple[str | None, bool, str | None]:
+def _outlet(src: Sources, url: str | None) -> tuple[str | None, bool, str | None]:
     registry = src.registry
     value, origin = src.given("outlet")
     if isinstance(value, str) and value.strip():
@@ -154,7 +130,7 @@ def _unregistered_site(names: list[str], url: str | None) -> str | None:
     return max(names, key=lambda n: counts[n])  # the name the page states most often, first on ties
 
 
-def _date(src: _Sources, url: str | None, ctx: StepContext) -> tuple[ParsedDate | None, str | None, Metadata | None]:
+def _date(src: Sources, url: str | None, ctx: StepContext) -> tuple[ParsedDate | None, str | None, Metadata | None]:
     anchor = anchor_of(src.fields.get("crawled_at"))
     candidates: list[tuple[object, str, bool]] = []
     for key in ("date", "published_at"):
@@ -187,7 +163,7 @@ def _date(src: _Sources, url: str | None, ctx: StepContext) -> tuple[ParsedDate 
     return None, None, None
 
 
-def _bylines(src: _Sources) -> list[tuple[object, str]]:
+def _bylines(src: Sources) -> list[tuple[object, str]]:
     value, origin = src.given("authors")
     out: list[tuple[object, str]] = [(value, origin)] if value else []
     if src.page is not None:
@@ -201,54 +177,14 @@ def _bylines(src: _Sources) -> list[tuple[object, str]]:
     return out
 
 
-def _is_outlet(registry: Registry, name: str, outlet_key: str | None) -> bool:
-    return registry.by_name(name) is not None or (outlet_key is not None and compact_key(name) == outlet_key)
-
-
-@lru_cache(maxsize=4096)  # bylines repeat across a corpus (staff writers, agencies)
-def _cached_byline(registry: Registry, value: str | tuple[str, ...], outlet_key: str | None) -> Byline:
-    def is_outlet(name: str) -> bool:
-        return _is_outlet(registry, name, outlet_key)
-
-    def classify(piece: str) -> tuple[str, str] | None:
-        if len(piece) > _PIECE_KEPT:
-            return classify_piece(piece, registry.is_agency, is_outlet)
-        verdict, registered, key = _piece_verdict(registry, piece)
-        return decide(verdict, registered or (outlet_key is not None and key == outlet_key))
-
-    return parse_byline(value, registry.is_agency, is_outlet, classify)
-
-
-_PIECE_KEPT = 200  # longer pieces of a byline are not names: classified, not kept
-
-
-@lru_cache(maxsize=8192)  # names recur far more often than whole bylines ("A and B", "B, C"), and across outlets
-def _piece_verdict(registry: Registry, piece: str) -> tuple[Verdict | None, bool, str]:
-    """The piece's verdict, and for an outlet test whether the registry knows the name and its compact key
-    (``_is_outlet`` in two parts: the outlet's own key is compared per document)."""
-    verdict = piece_verdict(piece, registry.is_agency)
-    if verdict is None or verdict.kind != OUTLET_TEST:
-        return verdict, False, ""
-    return verdict, registry.by_name(verdict.name) is not None, compact_key(verdict.name)
-
-
-def _byline(registry: Registry, value: str | list[Any], outlet_key: str | None) -> Byline:
-    """``parse_byline`` with the registry's agencies and the outlet's name, cached for short bylines
-    (it reads at most ``MAX_BYLINE`` characters of each of the first 100 names)."""
-    key = value[:MAX_BYLINE] if isinstance(value, str) else tuple(v[:MAX_BYLINE] for v in value if isinstance(v, str))[:100]
-    if (len(key) if isinstance(key, str) else sum(map(len, key))) > MAX_BYLINE:  # long keys are not kept
-        return _cached_byline.__wrapped__(registry, key, outlet_key)
-    return _cached_byline(registry, key, outlet_key)
-
-
-def _authors(src: _Sources, outlet: str | None) -> tuple[Byline, str | None]:
+def _authors(src: Sources, outlet: str | None) -> tuple[Byline, str | None]:
     registry = src.registry
     outlet_key = compact_key(outlet) if outlet else None
     first_agencies: tuple[Byline, str] | None = None
     for index, (value, origin) in enumerate(_bylines(src)):
         if not value or not isinstance(value, (str, list)):
             continue
-        byline = _byline(registry, value, outlet_key)
+        byline = byline_of(registry, value, outlet_key)
         if index == 0 and origin != HTML_META and origin != TEXT and not byline:
             src.notes.append(("authors", f"no name in the {origin} byline {_short(str(value))!r}"))
         if byline.authors:
@@ -258,7 +194,7 @@ def _authors(src: _Sources, outlet: str | None) -> tuple[Byline, str | None]:
     return first_agencies if first_agencies is not None else (Byline(), None)
 
 
-def _title(src: _Sources, outlet: str | None, url: str | None) -> tuple[str | None, str | None]:
+def _title(src: Sources, outlet: str | None, url: str | None) -> tuple[str | None, str | None]:
     registry = src.registry
     keys = {compact_key(n) for n in (src.page.site_names if src.page else [])}
     if outlet:
@@ -300,7 +236,7 @@ def normalize_metadata(
     html = fields.get("html")
     body = fields.get("text") if isinstance(fields.get("text"), str) else cleaned.text
     removed = [line for _, line in getattr(cleaned, "removed_lines", ())]
-    src = _Sources(
+    src = Sources(
         fields=fields,
         origin=origin,
         cleaned=cleaned,

@@ -16,7 +16,8 @@ import re
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
-from zoneinfo import ZoneInfo
+
+from masthead.normalize.time_zones import zone_of
 
 MAX_CHARS = 120
 DAY, MONTH, YEAR = "day", "month", "year"
@@ -58,23 +59,6 @@ MONTHS = {
     **dict.fromkeys(("dec", "december", "dezember", "décembre", "decembre", "diciembre", "dez", "déc"), 12),
 }
 
-# Generic zone names follow daylight saving time for the date; explicit standard/daylight
-# abbreviations mean exactly their offset.
-ZONES: dict[str, str] = {
-    "ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver", "PT": "America/Los_Angeles",
-    "AKT": "America/Anchorage", "HT": "Pacific/Honolulu", "AET": "Australia/Sydney", "NZT": "Pacific/Auckland",
-    "UK": "Europe/London",
-}
-OFFSETS: dict[str, float] = {
-    "UTC": 0, "GMT": 0, "Z": 0, "UT": 0,
-    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
-    "AKST": -9, "AKDT": -8, "HST": -10, "AST": -4, "ADT": -3, "NST": -3.5, "NDT": -2.5,
-    "BST": 1, "IST": 5.5, "WET": 0, "WEST": 1, "CET": 1, "CEST": 2, "MEZ": 1, "MESZ": 2, "EET": 2, "EEST": 3,
-    "MSK": 3, "SAST": 2, "CAT": 2, "EAT": 3, "WAT": 1, "PKT": 5, "NPT": 5.75, "ICT": 7, "WIB": 7,
-    "HKT": 8, "SGT": 8, "PHT": 8, "AWST": 8, "JST": 9, "KST": 9, "ACST": 9.5, "ACDT": 10.5,
-    "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13,
-}
-
 _ISO = re.compile(
     r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]{1,2}(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d{1,9})?)?)?"
     r"\s{0,3}(Z|[+-]\d{2}(?::?\d{2})?|[A-Za-z]{1,5})?"
@@ -104,29 +88,6 @@ _RELATIVE = re.compile(
 _FOUR_DIGITS = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 
-def _offset(text: str) -> dt.tzinfo | None:
-    """``+05:30``, ``+0530``, ``-4`` as a fixed offset."""
-    sign = -1 if text[0] == "-" else 1
-    digits = text[1:].replace(":", "")
-    hours, minutes = (int(digits), 0) if len(digits) <= 2 else (int(digits[:-2]), int(digits[-2:]))
-    if hours > 14 or minutes > 59:
-        return None
-    return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
-
-
-def _tz(name: str | None, offset: str | None) -> dt.tzinfo | None:
-    if offset:
-        return _offset(offset)
-    if name is None:
-        return None
-    upper = name.upper()
-    if upper in ZONES:
-        return ZoneInfo(ZONES[upper])
-    if upper in OFFSETS:
-        return dt.timezone(dt.timedelta(hours=OFFSETS[upper]))
-    return None
-
-
 def _finish(year: int, month: int, day: int | None, clock: tuple[int, int, int] | None,
             zone: dt.tzinfo | None) -> ParsedDate | Unparsed:
     try:
@@ -151,7 +112,7 @@ def _iso(match: re.Match[str]) -> ParsedDate | Unparsed:
     zone_text = match[7]
     zone = None
     if zone_text:
-        zone = _tz(None, zone_text) if zone_text[0] in "+-" else _tz(zone_text, None)
+        zone = zone_of(None, zone_text) if zone_text[0] in "+-" else zone_of(zone_text, None)
     return _finish(year, month, day, clock, zone)
 
 
@@ -197,11 +158,11 @@ def _clock(text: str) -> tuple[tuple[int, int, int] | None, dt.tzinfo | None, st
     zone_match = _ZONE.match(rest)
     if zone_match is not None:
         if zone_match[1]:
-            zone = _tz(None, zone_match[2]) if zone_match[2] else _tz(zone_match[1], None)
+            zone = zone_of(None, zone_match[2]) if zone_match[2] else zone_of(zone_match[1], None)
         elif zone_match[3]:
-            zone = _tz(zone_match[3], None)
+            zone = zone_of(zone_match[3], None)
         else:
-            zone = _tz(None, zone_match[4])
+            zone = zone_of(None, zone_match[4])
         if zone is not None or zone_match[4]:
             rest = rest[zone_match.end():]
     return clock, zone, text[: match.start()] + " " + rest
