@@ -146,6 +146,36 @@ def test_the_checksums_read_only_the_parquet_file_written_anew_once(
     assert run_cli("verify", str(folder / "dist/reuse/2.0.0")).exit_code == 0
 
 
+def test_of_the_previous_release_only_the_files_of_shards_reused_are_hashed(
+    make_project: Callable[..., Path], run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plan checks the files it would copy against their release's digests, and no others: a
+    rebuild that copies nothing reads none of the previous release's files."""
+    from masthead.release import checksums
+
+    real = checksums.sha256_of_files
+    hashed: list[str] = []
+
+    def recording(paths: list[Path]) -> list[str]:
+        hashed.extend(path.relative_to(path.parents[1]).as_posix() for path in paths if "1.0.0" in path.parts)
+        return real(paths)
+
+    folder = released_then_edited(make_project, run_cli, "sums")
+    monkeypatch.setattr(checksums, "sha256_of_files", recording)
+    second = build(run_cli, folder, "--workers", "1", "--bump", "auto")
+    copied = sorted(f"data/train-{i:05d}-of-00005.parquet" for i in range(4))
+    assert second["reused_shards"] == 4 and sorted(p for p in hashed if p.startswith("data/")) == copied
+    assert len([p for p in hashed if p.endswith(".arrow")]) == 4  # and their hf/ Arrow files
+
+    hashed.clear()
+    other = project(make_project, corpus(), "none", SETTINGS)
+    build(run_cli, other, "--workers", "1")
+    (other / "raw" / "early.jsonl").write_text(_jsonl([{"id": "doc-000a", "title": "Early", "outlet": "Reuters",
+                                                        "text": "A new early story. " + "filler words " * 30}]))
+    third = build(run_cli, other, "--workers", "1", "--bump", "auto")
+    assert third["reused_shards"] == 0 and hashed == []
+
+
 def test_a_document_added_first_shifts_every_shard_and_nothing_is_reused(
     make_project: Callable[..., Path], run_cli: Callable[..., Result]
 ) -> None:

@@ -20,8 +20,6 @@ from masthead.context import StepContext
 from masthead.engine import task
 from masthead.engine.shards import Shard
 from masthead.preload import importing_in_background
-from masthead.release.checksums import read_checksums
-from masthead.release.reuse import PreviousDigests, previous_digests
 
 
 def _job(raw: Path) -> task.ShardJob:
@@ -106,28 +104,6 @@ def test_modules_are_imported_in_the_background_until_the_block_ends(
     assert sys.modules["preload_good"].VALUE == 1  # a failed import does not stop the next one
     with pytest.raises(RuntimeError, match="broken"):  # and fails again, with its error, where it is used
         __import__("preload_bad")
-
-
-def test_previous_digests_are_those_of_the_release_files(
-    make_project: Callable[..., Path], run_cli: Callable[..., Result], tmp_path: Path
-) -> None:
-    project = make_project(corpus_files(), name="dig")
-    build(run_cli, project)
-    release = project / "dist" / "dig" / "1.0.0"
-    sums = read_checksums(release)
-    with previous_digests(release) as digests:
-        known = digests.known(release)
-        assert digests.known(tmp_path) == {}  # another folder's files were not hashed
-    listed = {path.relative_to(release).as_posix() for path in known}
-    assert listed == {name for name in sums if name.startswith(("data/", "hf/")) and name.endswith((".parquet", ".arrow"))}
-    assert all(sums[path.relative_to(release).as_posix()] == digest for path, digest in known.items())
-    (release / "data" / "train-00000-of-00001.parquet").chmod(0o644)
-    (release / "manifest.json").chmod(0o644)
-    (release / "manifest.json").write_text("not json")
-    broken = PreviousDigests(release)
-    assert broken.known(release) == {}  # nothing known: the plan hashes what it needs, or reuses nothing
-    broken.close()
-    assert PreviousDigests(None).known(release) == {}
 
 
 def test_a_shard_stripped_in_runs_is_the_shard_stripped_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

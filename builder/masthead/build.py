@@ -146,18 +146,14 @@ def _build_locked(settings: Settings, progress: ProgressFn | None = None) -> Bui
             f"{collected.counts.rejected} record(s) rejected (--strict), no release written; "
             f"first: {first.location()}: {first.message}"
         )
-    from masthead.release.reuse import previous_digests
     from masthead.release.writer import write_release
 
-    # the previous release's shard files are hashed (for reuse) while the documents are diffed
-    with previous_digests(found[1] if found is not None and settings.cache else None) as digests:
-        changes, tally = document_changes(settings, collected, found)
-        version = choose_version(settings, found[0] if found else None, info.version, changes)
-        changes.current = str(version)
-        target = _refuse_existing(settings, found, version)
-        report = _report(settings, collected, "built")
-        splits = write_release(target, settings, info, str(version), collected, report, fp, progress, changes,
-                               digests, tally)
+    changes, tally = document_changes(settings, collected, found)
+    version = choose_version(settings, found[0] if found else None, info.version, changes)
+    changes.current = str(version)
+    target = _refuse_existing(settings, found, version)
+    report = _report(settings, collected, "built")
+    splits = write_release(target, settings, info, str(version), collected, report, fp, progress, changes, tally)
     report.version = str(version)
     report.release = str(target)
     report.splits = splits

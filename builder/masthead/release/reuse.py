@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -95,55 +94,11 @@ class ReusePlan:
         return mask
 
 
-class PreviousDigests:
-    """SHA-256 of every shard file the manifest of the release in ``folder`` lists, hashed in a
-    background thread (hashlib releases the GIL) while the build diffs the documents: the reuse plan,
-    which comes after the diff, then finds them hashed (at 100k documents, 0.23 s off a rebuild)."""
-
-    def __init__(self, folder: Path | None, with_hf: bool = True) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.folder = folder
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="masthead-digests")
-        self._future = self._pool.submit(self._hash, folder, with_hf) if folder is not None else None
-
-    @staticmethod
-    def _hash(folder: Path, with_hf: bool) -> dict[Path, str]:
-        from masthead.release.checksums import sha256_of_files
-        from masthead.release.manifest import read_manifest_json
-
-        try:
-            listed: dict[str, list[dict[str, Any]]] = read_manifest_json(folder).get(SHARDS) or {}
-            paths = [folder / str(entry.get("file")) for entries in listed.values() for entry in entries]
-            if with_hf:
-                paths += [folder / hf_name(split, i, len(entries)) for split, entries in listed.items()
-                          for i in range(len(entries))]
-            return dict(zip(paths, sha256_of_files(paths), strict=True))
-        except (OSError, ValueError, AttributeError, IntegrityError):  # hashed again, or not reused, by the plan
-            return {}
-
-    def known(self, folder: Path) -> dict[Path, str]:
-        """The digests found (waiting for the thread), if they are of ``folder``'s files."""
-        return self._future.result() if self._future is not None and folder == self.folder else {}
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-
-@contextmanager
-def previous_digests(folder: Path | None) -> Iterator[PreviousDigests]:
-    """:class:`PreviousDigests` of ``folder`` (None: nothing hashed), the thread joined at the end."""
-    digests = PreviousDigests(folder)
-    try:
-        yield digests
-    finally:
-        digests.close()
-
-
 def plan_reuse(previous: Path | None, docs: DocumentSet, changes: DocumentDiff | None, shard_rows: int,
-               schema_id: str, with_hf: bool, digests: PreviousDigests | None = None) -> ReusePlan:
-    """The shards of the new release that can be copied from the release in ``previous`` (``digests``:
-    its files' SHA-256s, when already being hashed)."""
+               schema_id: str, with_hf: bool) -> ReusePlan:
+    """The shards of the new release that can be copied from the release in ``previous``: those whose
+    documents are unchanged and whose files still have the digests the release recorded (only these
+    files are hashed: a rebuild that reuses nothing reads none of them)."""
     from masthead.release.checksums import read_checksums
     from masthead.release.manifest import read_manifest_json
 
@@ -168,7 +123,7 @@ def plan_reuse(previous: Path | None, docs: DocumentSet, changes: DocumentDiff |
             continue
         if _ids_of(shard.parquet).equals(ids):
             candidates[(split, index)] = shard
-    return ReusePlan(_verified(candidates, digests.known(previous) if digests is not None else {}), changes.previous)
+    return ReusePlan(_verified(candidates), changes.previous)
 
 
 def _candidate(previous: Path, sums: dict[str, str], entries: list[dict[str, Any]], split: str, index: int,
@@ -215,17 +170,14 @@ def _shard_ids(docs: DocumentSet, shard_rows: int) -> Iterator[tuple[str, int, p
             yield docs.split_names[code], done[code], pa.concat_arrays(parts)
 
 
-def _verified(candidates: dict[tuple[str, int], ReusedShard],
-              known: dict[Path, str]) -> dict[tuple[str, int], ReusedShard]:
-    """The candidates whose files still have the digests their release recorded (``known``: digests
-    already taken, in this build)."""
+def _verified(candidates: dict[tuple[str, int], ReusedShard]) -> dict[tuple[str, int], ReusedShard]:
+    """The candidates whose files still have the digests their release recorded."""
     from masthead.release.checksums import sha256_of_files
 
     keys = sorted(candidates)
     paths = [path for key in keys for path in (candidates[key].parquet, candidates[key].hf) if path is not None]
-    todo = [path for path in paths if path not in known]
     try:
-        found = {**known, **dict(zip(todo, sha256_of_files(todo), strict=True))}
+        found = dict(zip(paths, sha256_of_files(paths), strict=True))
     except OSError:
         return {}
     return {key: shard for key in keys

@@ -36,7 +36,6 @@ from masthead.settings import Settings
 
 if TYPE_CHECKING:
     from masthead.insight.stats import ReleaseTally
-    from masthead.release.reuse import PreviousDigests
 
 TASK_CATEGORIES = ["text-classification", "text-generation"]
 
@@ -51,11 +50,9 @@ def write_release(
     input_fp: str,
     progress: ProgressFn | None = None,
     changes: DocumentDiff | None = None,
-    digests: PreviousDigests | None = None,
     tally: ReleaseTally | None = None,
 ) -> dict[str, int]:
     """Write every file of the release; returns rows per split. Nothing is visible until the rename.
-    ``digests``: the previous release's shard files, being hashed (for the shards reused from it);
     ``tally``: the report's numbers, when counted already (else counted as the data is written)."""
     temp = temp_dir_for(target)
     try:
@@ -64,8 +61,7 @@ def write_release(
             shutil.rmtree(temp)
         temp.mkdir()
         checkpoint("release.temp-created")
-        rows = _write_files(temp, settings, info, version, collected, report, input_fp, progress, changes, digests,
-                            tally)
+        rows = _write_files(temp, settings, info, version, collected, report, input_fp, progress, changes, tally)
         commit(temp, target)
     except OSError as exc:
         shutil.rmtree(temp, ignore_errors=True)
@@ -86,7 +82,6 @@ def _write_files(
     input_fp: str,
     progress: ProgressFn | None,
     changes: DocumentDiff | None = None,
-    digests: PreviousDigests | None = None,
     counted: ReleaseTally | None = None,
 ) -> dict[str, int]:
     doc_schema = document_schema(settings.schema_dir)
@@ -99,7 +94,7 @@ def _write_files(
     tally = counted if counted is not None else ReleaseTally()
     shard_rows = release_rows_per_shard(settings, collected.docs)
     reuse = plan_reuse(changes.previous_dir if changes is not None and settings.cache else None, collected.docs,
-                       changes, shard_rows, schema_id(doc_schema), with_hf=True, digests=digests)
+                       changes, shard_rows, schema_id(doc_schema), with_hf=True)
     hf = hf_schema(doc_schema, kept_in(settings))
     written = write_data(folder, collected.docs, schema, hf, shard_rows, progress, DATA, HF,
                          tally if counted is None else None, reuse)
