@@ -315,3 +315,20 @@ def test_a_build_starts_the_forkserver_early_and_workers_fork_with_their_modules
                           text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == imported
+
+
+def test_a_call_started_on_a_worker_gives_its_result_or_a_clean_error_when_the_worker_dies() -> None:
+    """``LocalPool.start`` (the diff beside the duplicate search) runs the call in a worker process;
+    a worker that dies is a WorkerError, not a traceback from the pool; one worker runs it here."""
+    import os
+
+    from masthead.engine.local import LocalPool
+    from masthead.errors import WorkerError
+
+    with LocalPool(2) as pool:
+        assert pool.start(os.getpid)() != os.getpid()
+        dying = pool.start(os._exit, 1)
+        with pytest.raises(WorkerError, match="worker process died"):
+            dying()
+    with LocalPool(1) as pool:
+        assert pool.start(os.getpid)() == os.getpid()

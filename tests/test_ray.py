@@ -27,3 +27,12 @@ def test_ray_engine_gives_the_local_release(
     report = build(run_cli, on_ray, "--engine", "ray", "--workers", "2")
     assert report["counts"]["published"] == 49  # type: ignore[index]
     assert release_bytes(on_ray) == release_bytes(local)
+    # a rebuild compares with the previous release (on a local worker beside the duplicate search;
+    # on Ray in the driver, after it): the same second release either way
+    for project in (local, on_ray):
+        changed = project / "raw" / "part-02.jsonl"
+        changed.write_text(changed.read_text().replace("Body of document 2 3.", "Corrected body 2 3."))
+    build(run_cli, local, "--workers", "2", "--bump", "auto")
+    second = build(run_cli, on_ray, "--engine", "ray", "--workers", "2", "--bump", "auto")
+    assert second["version"] == "2.0.0"
+    assert release_bytes(on_ray) == release_bytes(local)
