@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # the pool's modules load when a pool starts: one shard runs 
 WORKER_MODULES = ("__main__", "masthead.engine.task", "masthead.pipeline", "masthead.engine.strip_stage")
 
 
-_DIED = ("a worker process died (killed, or out of memory?) while shards were running; nothing "
+_DIED = ("a worker process died (killed, or out of memory?) while the build ran; nothing "
          "was released and the shards that finished are kept: run the build again to resume")
 
 
