@@ -47,16 +47,10 @@ def release_duplicates(folder: Path) -> dict[str, str]:
     """Id -> ``duplicate_of`` of a release's documents marked as duplicates (a release without the
     column has none)."""
     found: dict[str, str] = {}
-    for path in _parquet_paths(folder):
-        try:
-            with pq.ParquetFile(path) as file:
-                if "duplicate_of" not in file.schema_arrow.names:
-                    continue
-                table = file.read(columns=["id", "duplicate_of"])
-        except Exception as exc:  # pyarrow raises several types for damaged files
-            raise IntegrityError(f"{folder.name}: {path.relative_to(folder).as_posix()} cannot be read ({exc})") from exc
-        marked = table.filter(pc.is_valid(table["duplicate_of"]))
-        found.update(zip(marked["id"].to_pylist(), marked["duplicate_of"].to_pylist(), strict=True))
+    for table in _release_files(folder, rows=BATCH_ROWS, keep=("id", "duplicate_of")):
+        if "duplicate_of" in table.column_names:
+            marked = table.filter(pc.is_valid(table["duplicate_of"]))
+            found.update(zip(marked["id"].to_pylist(), marked["duplicate_of"].to_pylist(), strict=True))
     return found
 
 
@@ -68,14 +62,16 @@ def _parquet_paths(folder: Path) -> list[Path]:
 
 
 def _release_files(folder: Path, paths: list[Path] | None = None, rows: int | None = None,
-                   skip: tuple[str, ...] = ()) -> Iterator[pa.Table]:
+                   skip: tuple[str, ...] = (), keep: tuple[str, ...] | None = None) -> Iterator[pa.Table]:
+    """The tables of a release's Parquet files (``rows`` at a time; None: a file at a time), without
+    the columns in ``skip`` and, with ``keep``, only those of its columns a file has."""
     for path in paths if paths is not None else _parquet_paths(folder):
         try:
             if rows is None:
                 yield pq.read_table(path)
                 continue
             file = pq.ParquetFile(path)
-            columns = [name for name in file.schema_arrow.names if name not in skip]
+            columns = [name for name in file.schema_arrow.names if name not in skip and (keep is None or name in keep)]
             for batch in file.iter_batches(batch_size=rows, columns=columns):
                 yield pa.Table.from_batches([batch])
         except Exception as exc:  # pyarrow raises several types for damaged files
