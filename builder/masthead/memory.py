@@ -25,12 +25,16 @@ def return_free_memory() -> None:
 
 def use_returning_allocator() -> str:
     """Arrow's allocator for this process: jemalloc, where pyarrow has it, unless the user chose one
-    with ``ARROW_DEFAULT_MEMORY_POOL``. Returns the allocator in use.
+    with ``ARROW_DEFAULT_MEMORY_POOL``, set to hand freed pages back at once. Returns the allocator
+    in use.
 
     The write pass allocates and frees ~60 MB row groups on three threads; pyarrow's default
     (mimalloc) keeps much of what they free, and the more row groups a build writes the more it
     keeps. Measured on the 100k write pass (``benchmarks/merge_memory.py``): peak 663 MB and
-    594 MB still held after it with mimalloc, 506 MB and 246 MB with jemalloc, the same time."""
+    594 MB still held after it with mimalloc, 506 MB and 246 MB with jemalloc, the same time.
+    jemalloc itself keeps freed pages for a second (its decay time) before returning them, which
+    at the write pass's rate is a row group or two: with no delay the same replays peaked at
+    488-495 MB instead of 540-542 (100k) and 607-674 MB instead of 690-739 (1M), the same time."""
     import os
 
     import pyarrow as pa
@@ -38,4 +42,6 @@ def use_returning_allocator() -> str:
     if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
         with contextlib.suppress(NotImplementedError):  # a pyarrow built without jemalloc (e.g. on Windows)
             pa.set_memory_pool(pa.jemalloc_memory_pool())
+    if pa.default_memory_pool().backend_name == "jemalloc":
+        pa.jemalloc_set_decay_ms(0)
     return str(pa.default_memory_pool().backend_name)
