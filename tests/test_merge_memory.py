@@ -178,7 +178,6 @@ def test_a_build_uses_an_allocator_that_hands_freed_memory_back(monkeypatch: pyt
     assert use_returning_allocator() == "jemalloc" == pa.default_memory_pool().backend_name
 
 
-
 def _resident_anon_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("RssAnon:"):
@@ -189,8 +188,8 @@ def _resident_anon_mb() -> float:
 @pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="reads resident memory from /proc")
 def test_the_allocator_hands_back_what_threads_built_and_freed() -> None:
     """As in the write pass: arrays concatenated from parts on threads, then freed. With jemalloc's
-    default one-second delay most of those pages were still resident after the free (344-357 MB of
-    636-659 MB, measured), so the next batches' memory came on top of them."""
+    default one-second delay most of those pages stayed resident after the free (in a larger run
+    of this, 344-357 MB of 636-659 MB; 10 MB with no delay), and the next batches came on top."""
     import pyarrow.compute as pc
 
     from masthead.memory import use_returning_allocator
