@@ -56,7 +56,8 @@ class IdList(Sequence[str]):
         ids._ends = [count]
         return ids
 
-    def _arrays(self) -> Iterator[pa.Array]:
+    def arrays(self) -> Iterator[pa.Array]:
+        """The ids as Arrow string arrays, one after another."""
         if self._source is None:
             yield from self._chunks
             return
@@ -96,7 +97,7 @@ class IdList(Sequence[str]):
         if not 0 <= index < len(self):
             raise IndexError("IdList index out of range")
         if self._source is not None:  # read up to the id wanted (a changelog names the first few)
-            for array in self._arrays():
+            for array in self.arrays():
                 if index < len(array):
                     return array[index].as_py()
                 index -= len(array)
@@ -107,13 +108,9 @@ class IdList(Sequence[str]):
         for ids in self.lists():
             yield from ids
 
-    def arrays(self) -> Iterator[pa.Array]:
-        """The ids as Arrow string arrays, one after another."""
-        return self._arrays()
-
     def lists(self) -> Iterator[list[str]]:
         """The ids as a few lists of ``str``, one after another (one per array appended or read)."""
-        for chunk in self._arrays():
+        for chunk in self.arrays():
             yield chunk.to_pylist()
 
     def __eq__(self, other: object) -> bool:
