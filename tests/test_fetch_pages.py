@@ -17,8 +17,8 @@ PAGE = "<html><head><title>Story</title></head><body><p>Der Bürgermeister sprac
 
 
 def fast(**overrides: object) -> FetchPolicy:
-    """A policy for loopback tests: private addresses allowed, short timeouts, no politeness waits."""
-    values: dict[str, object] = {"allow_private": True, "connect_timeout": 2.0, "read_timeout": 2.0, "total_timeout": 5.0,
+    """A policy for loopback tests: 127.0.0.1 (only) allowed, short timeouts, no politeness waits."""
+    values: dict[str, object] = {"allow_networks": ("127.0.0.1/32",), "connect_timeout": 2.0, "read_timeout": 2.0, "total_timeout": 5.0,
                                  "backoff": 0.01, "per_host_interval": 0.0, "retries": 2}
     values.update(overrides)
     return FetchPolicy(**values)  # type: ignore[arg-type]

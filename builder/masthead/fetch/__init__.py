@@ -19,7 +19,8 @@ an exception. Public interface (stable)::
 :class:`FetchPolicy` (frozen): ``connect_timeout``, ``read_timeout``, ``total_timeout``,
 ``retries``, ``backoff``, ``backoff_max``, ``retry_after_max``, ``per_host``,
 ``per_host_interval``, ``crawl_delay_max``, ``max_bytes``, ``max_decoded_bytes``,
-``max_redirects``, ``robots`` (True), ``allow_private`` (False), ``contact``, ``user_agent``
+``max_redirects``, ``robots`` (True), ``allow_private`` (False), ``allow_networks`` (CIDR
+blocks opened even so), ``contact``, ``user_agent``
 (``masthead/<version> (+<contact>; dataset hydration)``).
 
 :class:`FetchResult` (frozen): ``url``, ``final_url``, ``outcome`` ("ok" | "missing"),

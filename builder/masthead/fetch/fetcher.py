@@ -82,6 +82,7 @@ class Fetcher:
                  resolver: Resolver | None = None, ca_certs: str | None = None) -> None:
         self.policy = policy or FetchPolicy()
         self._resolver = resolver or system_resolver
+        self._networks = self.policy.networks()
         self._transport = Transport(self.policy, ca_certs=ca_certs)
         self._gates = HostGates(self.policy.per_host, self.policy.per_host_interval)
         self._robots = RobotsCache(self._fetch_robots)
@@ -158,7 +159,8 @@ class Fetcher:
     def _hop(self, target: Target, accept: tuple[str, ...] | None, *, robots: bool, max_bytes: int,
              attempts: list[int]) -> _Hop:
         try:
-            addresses, refused = checked_addresses(target.host, target.port, self.policy.allow_private, self._resolver)
+            addresses, refused = checked_addresses(target.host, target.port, self.policy.allow_private, self._resolver,
+                                                   self._networks)
         except OSError as exc:
             raise _Miss(Reason.CONNECTION_ERROR, f"cannot resolve {target.host}: {exc}") from exc
         if refused is not None:
