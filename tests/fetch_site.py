@@ -51,7 +51,12 @@ class Site:
         return f"{self.scheme}://{host}:{self.port}{path}"
 
     def route(self, path: str, handler: Handler) -> None:
+        """Answer ``path`` with ``handler``; a path ending in ``*`` answers every path it begins."""
         self.routes[path] = handler
+
+    def prefix_route(self, path: str) -> Handler | None:
+        prefixes = [p for p in self.routes if p.endswith("*") and path.startswith(p[:-1])]
+        return self.routes[max(prefixes, key=len)] if prefixes else None
 
     def page(self, path: str, body: bytes | str = b"<html><body><p>A page.</p></body></html>", *, status: int = 200,
              content_type: str | None = "text/html; charset=utf-8", headers: dict[str, str] | None = None,
@@ -101,7 +106,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             site.in_flight += 1
             site.max_in_flight = max(site.max_in_flight, site.in_flight)
         try:
-            handler = site.routes.get(path)
+            handler = site.routes.get(path) or site.prefix_route(path)
             if handler is None:
                 body = b"no such page"
                 self.send_response(404)
