@@ -127,11 +127,15 @@ class _Server(http.server.ThreadingHTTPServer):
     block_on_close = False
 
 
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
 @contextmanager
-def serve(site: Site, tls: tuple[str, str] | None = None) -> Iterator[Site]:
-    """Run ``site`` on 127.0.0.1 (a free port) for the ``with`` block; ``tls=(cert, key)`` serves https."""
+def serve(site: Site, tls: tuple[str, str] | None = None, *, ipv6: bool = False) -> Iterator[Site]:
+    """Run ``site`` on 127.0.0.1 (or ``::1``) on a free port for the ``with`` block; ``tls=(cert, key)`` serves https."""
     handler = type("Handler", (_Handler,), {"site": site})
-    server = _Server(("127.0.0.1", 0), handler)
+    server = _Server6(("::1", 0), handler) if ipv6 else _Server(("127.0.0.1", 0), handler)
     if tls is not None:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(*tls)

@@ -97,6 +97,26 @@ def test_loopback_is_refused_by_default_and_fetched_when_allowed(site: Site) -> 
         assert fetcher.fetch(site.url("/story")).ok
 
 
+def test_ipv6_loopback_is_refused_by_default_and_reached_when_opened(monkeypatch: pytest.MonkeyPatch) -> None:
+    loopback_only(monkeypatch)
+    try:
+        server = serve(Site(), ipv6=True)
+        site = server.__enter__()
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    try:
+        site.page("/story", PAGE)
+        url = site.url("/story", host="[::1]")
+        with Fetcher(fast(allow_networks=())) as fetcher:
+            assert fetcher.fetch(url).reason == Reason.REFUSED_PRIVATE.value
+        with Fetcher(fast(allow_networks=("::1/128",))) as fetcher:
+            result = fetcher.fetch(url)
+        assert result.ok and result.content == PAGE.encode()
+        assert site.requests[-1].headers["Host"] == f"[::1]:{site.port}"
+    finally:
+        server.__exit__(None, None, None)
+
+
 def test_every_redirect_hop_is_checked_again(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
     site.page("/robots.txt", "", content_type="text/plain")
     site.redirect("/to-metadata", "http://169.254.169.254/latest/meta-data/")
