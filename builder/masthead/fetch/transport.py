@@ -1,11 +1,11 @@
 """One HTTP exchange, connected to an address that was checked, with nothing of the user's sent.
 
 The client is **urllib3** (2.x; already installed, as trafilatura and requests depend on it).
-httpx is not installed (huggingface_hub brings its fork ``httpx2``, whose transport would
-have to be replaced to pin an address, and which reads proxy variables unless told not to);
-requests reads ``~/.netrc`` and proxy variables and keeps cookies in sessions. urllib3 does
-none of these, and its pools can be aimed at an IP. It is used at its lowest level: a connection pool per ``(scheme, checked IP, port, host name)``, so the socket goes to
-the IP the fetcher judged (no second DNS lookup that could answer differently), while the
+httpx is not installed (only huggingface_hub's fork ``httpx2`` is), and httpx's default
+``trust_env=True`` reads proxy variables and ``~/.netrc``; requests reads both too and keeps
+cookies in sessions. urllib3 does none of this, and its pools can be aimed at an IP. It is
+used at its lowest level: a connection pool per ``(scheme, checked IP, port, host name)``, so
+the socket goes to the IP the fetcher judged (no second DNS lookup that could answer differently), while the
 request says ``Host: <name>`` and TLS sends SNI and verifies the certificate for the *name*
 (``server_hostname`` / ``assert_hostname``). urllib3 reads no ``~/.netrc``, no proxy or token
 environment variables and keeps no cookies; its own retries, redirects and decoding are off
