@@ -100,7 +100,7 @@ def test_retry_after_is_honoured_and_a_long_one_gives_up_at_once(site: Site) -> 
         gave_up = time.monotonic() - started
     assert waited >= 0.95  # the server asked for 1 s; the backoff alone is 0.01 s
     assert later.reason == Reason.HTTP_ERROR.value and "Retry-After" in later.detail and site.count("/later") == 1
-    assert gave_up < 0.5 and not later.final
+    assert gave_up < 1.0 and not later.final  # did not sit out the 86400 s
 
 
 def test_a_server_too_slow_to_answer_times_out(site: Site) -> None:

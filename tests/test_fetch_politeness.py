@@ -54,7 +54,7 @@ def test_robots_crawl_delay_widens_the_gap(site: Site) -> None:
     with Fetcher(fast(crawl_delay_max=0.3)) as fetcher:
         assert fetcher.fetch(site.url("/a")).ok and fetcher.fetch(site.url("/b")).ok
     starts = [s.started for s in site.requests]  # robots.txt, /a, /b
-    assert len(starts) == 3 and all(0.25 <= b - a < 1.0 for a, b in pairwise(starts))
+    assert len(starts) == 3 and all(0.25 <= b - a < 2.0 for a, b in pairwise(starts))  # 5 s was cut to 0.3 s
 
 
 def test_one_fetcher_serves_many_threads(site: Site) -> None:

@@ -1,8 +1,10 @@
 """Fetching web pages politely and safely, with the web archive as a second source.
 
 This package is the library under ``masthead hydrate``; it prints nothing and raises only
-:class:`~masthead.errors.ConfigError` (a bad policy). Every per-URL failure is a result, not
-an exception. Public interface (stable)::
+:class:`~masthead.errors.ConfigError` (a bad policy) and
+:class:`~masthead.errors.OutputError` (the cache folder cannot be written). Every per-URL
+failure is a result, not an exception. One :class:`Fetcher` per process, shared by its
+threads (it holds sockets and locks; per-host limits hold per Fetcher). Public interface (stable)::
 
     from masthead.fetch import Fetcher, FetchPolicy, FetchResult, Reason, WaybackArchive
 
