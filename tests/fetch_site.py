@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.server
 import socket
 import ssl
+import sys
 import threading
 import time
 from collections import Counter
@@ -126,6 +127,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up (the fetcher cutting a body off) is expected, not an error to print."""
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
 
 
 class _Server6(_Server):
