@@ -26,11 +26,13 @@ UTC = dt.timezone.utc
 
 @dataclass(frozen=True)
 class ParsedDate:
-    """A date as its source states it; ``moment`` is the UTC instant when a time and zone are known."""
+    """A date as its source states it; ``moment`` is the UTC instant when a time and zone are known,
+    ``offset`` the UTC offset the source wrote it in (``date`` is the day in that offset)."""
 
     date: dt.date
     precision: str
     moment: dt.datetime | None = None
+    offset: dt.timedelta | None = None
 
     @property
     def published_at(self) -> str | None:
@@ -102,7 +104,7 @@ def _finish(year: int, month: int, day: int | None, clock: tuple[int, int, int] 
         if hour > 23 or minute > 59 or second > 59:
             return Unparsed("the time of day is out of range")
         local = dt.datetime(year, month, day, hour, minute, second, tzinfo=zone)
-        moment = local.astimezone(UTC)
+        return ParsedDate(date, DAY, local.astimezone(UTC), local.utcoffset())
     return ParsedDate(date, DAY, moment)
 
 
