@@ -42,7 +42,8 @@ _LD_KINDS = {"datepublished": PUBLISHED, "datecreated": PUBLISHED, "datemodified
 _LD_NAMES = {"datepublished": "datePublished", "datecreated": "dateCreated", "datemodified": "dateModified"}
 
 _TIME = re.compile(r"<time\b([^<>]{0,1000})>([^<]{0,200})", re.IGNORECASE)
-_ITEMPROP = re.compile(r"\bitemprop\s{0,3}=\s{0,3}[\"']?date(?:published|created|modified)\b", re.IGNORECASE)
+# The attribute name in lower case, as HTML writes it (a case-sensitive literal keeps the scan fast); any value case.
+_ITEMPROP = re.compile(r"itemprop\s{0,3}=\s{0,3}[\"']?(?i:date(?:published|created|modified))\b")
 _TAG_NAME = re.compile(r"<([a-z][a-z0-9]{0,10})\b", re.IGNORECASE)
 _ATTR = re.compile(r"""([\w:.-]{1,60})\s{0,3}=\s{0,3}(?:"([^"]{0,1000})"|'([^']{0,1000})'|([^\s"'>]{1,200}))""")
 _MODIFIED_CLASS = re.compile(r"updat|modif|revis|edited", re.IGNORECASE)
