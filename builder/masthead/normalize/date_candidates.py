@@ -46,6 +46,7 @@ _TIME = re.compile(r"<time\b([^<>]{0,1000})>([^<]{0,200})", re.IGNORECASE)
 _ITEMPROP = re.compile(r"itemprop\s{0,3}=\s{0,3}[\"']?(?i:date(?:published|created|modified))\b")
 _TAG_NAME = re.compile(r"<([a-z][a-z0-9]{0,10})\b", re.IGNORECASE)
 _ATTR = re.compile(r"""([\w:.-]{1,60})\s{0,3}=\s{0,3}(?:"([^"]{0,1000})"|'([^']{0,1000})'|([^\s"'>]{1,200}))""")
+_PUBDATE = re.compile(r"\bpubdate\b", re.IGNORECASE)
 _MODIFIED_CLASS = re.compile(r"updat|modif|revis|edited", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 
@@ -101,7 +102,7 @@ def element_candidates(page: str) -> list[DateCandidate]:
         itemprop = attrs.get("itemprop", "").lower()
         if itemprop in _LD_KINDS:
             out.append(DateCandidate(f"time:{itemprop}", _LD_KINDS[itemprop], _clean(value)))
-        elif "pubdate" in attrs or "pubdate" in attrs.get("class", "").lower():
+        elif _PUBDATE.search(match[1]):  # <time pubdate> (HTML5 draft) or class="pubdate"
             out.append(DateCandidate("time:pubdate", PUBLISHED, _clean(value)))
         elif _MODIFIED_CLASS.search(attrs.get("class", "")):
             out.append(DateCandidate("time:updated", MODIFIED, _clean(value)))
