@@ -46,6 +46,37 @@ def first_of_rank(candidates: list[Any], expected: str) -> dict[str, bool]:
     return out
 
 
+FOLDS = 5
+
+
+def grouped_folds(records: list[tuple[str, list[Any], Any, str, dict[str, bool]]], today: dt.date) -> int:
+    """Right decisions when each fold's rank is learned from the other folds' outlets only.
+
+    Outlets are dealt round-robin (sorted by name) into ``FOLDS`` folds; on the training folds each
+    rank group's precision (first proposal right, smoothed (right+1)/(proposed+2)) orders the groups,
+    ties keeping ``RANK``'s order; the fold's pages are then decided with that order.
+    """
+    from masthead.normalize.publication_date import RANK, decide
+
+    outlets = sorted({outlet for outlet, *_ in records})
+    fold_of = {outlet: index % FOLDS for index, outlet in enumerate(outlets)}
+    right = 0
+    for fold in range(FOLDS):
+        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for outlet, _, _, _, firsts in records:
+            if fold_of[outlet] != fold:
+                for group, ok in firsts.items():
+                    counts[group][0] += 1
+                    counts[group][1] += ok
+        order = tuple(sorted(RANK, key=lambda g: (-(counts[g][1] + 1) / (counts[g][0] + 2), RANK.index(g))))
+        for outlet, candidates, zone, expected, _ in records:
+            if fold_of[outlet] == fold:
+                decision = decide(candidates, zone=zone, crawled=None, build_date=today, rank=order)
+                right += bool(decision.parsed and decision.parsed.date.isoformat() == expected)
+        print(f"fold {fold}: order {' > '.join(order[:6])} …")
+    return right
+
+
 def source_group(source: str) -> str:
     from masthead.normalize.publication_date import _GENERIC_META
 
@@ -79,6 +110,7 @@ def main() -> None:
     by_rank: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     decided = theirs = 0
     costs: list[float] = []
+    records: list[tuple[str, list[Any], Any, str, dict[str, bool]]] = []  # outlet, candidates, zone, expected, per group
     today = dt.date.today()
     for case in cases:
         html = gzip.decompress((args.devset / case["file"]).read_bytes()).decode("utf-8", "replace")
@@ -94,12 +126,17 @@ def main() -> None:
         text_dates = find_signatures([cleaned.text], removed).dates
         page = page_meta(html)
         outlet = registry.by_url(case["url"])
-        started = time.perf_counter()
-        element_candidates(html)  # the one full-page scan the date step adds to page_meta
-        candidates = page_candidates(page, estimate, case["url"], text_dates, "html-meta", "url", "text")
-        decision = decide(candidates, zone=outlet_zone(outlet), crawled=None, build_date=today)
-        costs.append((time.perf_counter() - started) * 1000)
-        for group, ok in first_of_rank(candidates, expected).items():
+        best = float("inf")
+        for _ in range(3):  # best of three: the machine is shared
+            started = time.perf_counter()
+            element_candidates(html)  # the one full-page scan the date step adds to page_meta
+            candidates = page_candidates(page, estimate, case["url"], text_dates, "html-meta", "url", "text")
+            decision = decide(candidates, zone=outlet_zone(outlet), crawled=None, build_date=today)
+            best = min(best, (time.perf_counter() - started) * 1000)
+        costs.append(best)
+        firsts = first_of_rank(candidates, expected)
+        records.append((case["outlet"], candidates, outlet_zone(outlet), expected, firsts))
+        for group, ok in firsts.items():
             by_rank[group][0] += 1
             by_rank[group][1] += ok
         seen: set[str] = set()
@@ -135,9 +172,11 @@ def main() -> None:
             count, ok = by_rank[group]
             print(f"{group:40} {count:9} {ok:7} {ok / count:9.1%}")
     print(f"\ndecision (masthead)  {decided / total:6.1%}   trafilatura extract_metadata {theirs / total:6.1%}   ({total} pages)")
+    folded = grouped_folds(records, today)
+    print(f"decision with the rank learned on other outlets ({FOLDS} folds grouped by outlet): {folded / total:6.1%}")
     costs.sort()
     p95 = costs[min(len(costs) - 1, int(len(costs) * 0.95))]
-    print(f"date step per HTML page: median {statistics.median(costs):.2f} ms, p95 {p95:.2f} ms"
+    print(f"date step per HTML page (best of 3): median {statistics.median(costs):.2f} ms, p95 {p95:.2f} ms"
           " (the <time>/microdata scan + decision; htmldate itself runs inside the extractor)", file=sys.stderr)
 
 

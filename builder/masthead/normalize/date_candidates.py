@@ -46,7 +46,7 @@ _TIME = re.compile(r"<time\b([^<>]{0,1000})>([^<]{0,200})", re.IGNORECASE)
 _ITEMPROP = re.compile(r"itemprop\s{0,3}=\s{0,3}[\"']?(?i:date(?:published|created|modified))\b")
 _TAG_NAME = re.compile(r"<([a-z][a-z0-9]{0,10})\b", re.IGNORECASE)
 _ATTR = re.compile(r"""([\w:.-]{1,60})\s{0,3}=\s{0,3}(?:"([^"]{0,1000})"|'([^']{0,1000})'|([^\s"'>]{1,200}))""")
-_PUBDATE = re.compile(r"\bpubdate\b", re.IGNORECASE)
+_PUBDATE = re.compile(r"pubdate", re.IGNORECASE)
 _MODIFIED_CLASS = re.compile(r"updat|modif|revis|edited", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 

@@ -82,13 +82,19 @@ def page_candidates(page: PageMeta | None, estimate: object, url: str | None, te
     return out
 
 
-def rank_of(source: str) -> int:
-    """The position of a source in ``RANK`` (meta keys grouped as published or generic)."""
+def rank_group(source: str) -> str:
+    """The ``RANK`` entry a source belongs to (meta keys grouped as published or generic, itemprops together)."""
     if source.startswith("meta:"):
         source = "meta:date" if source in _GENERIC_META else "meta:published"
     elif source.endswith((":datepublished", ":datecreated")):  # itemprop on a <time> or another element
         source = "itemprop:published"
-    return RANK.index(source) if source in RANK else len(RANK)
+    return source
+
+
+def rank_of(source: str, rank: tuple[str, ...] = RANK) -> int:
+    """The position of a source's group in ``rank``; unknown sources come last."""
+    group = rank_group(source)
+    return rank.index(group) if group in rank else len(rank)
 
 
 def impossible(parsed: ParsedDate, crawled: ParsedDate | None, build_date: dt.date) -> str | None:
@@ -152,7 +158,8 @@ def _without_echoes(usable: list[tuple[Candidate, ParsedDate]],
 
 
 def decide(candidates: list[Candidate], *, zone: dt.tzinfo | None, crawled: ParsedDate | None,
-           build_date: dt.date, date_order: str | None = None, anchor: dt.datetime | None = None) -> Decision:
+           build_date: dt.date, date_order: str | None = None, anchor: dt.datetime | None = None,
+           rank: tuple[str, ...] = RANK) -> Decision:
     """The publication date among ``candidates`` by the rule in this module's docstring."""
     notes: list[str] = []
     readable: list[tuple[Candidate, ParsedDate]] = []
@@ -168,7 +175,7 @@ def decide(candidates: list[Candidate], *, zone: dt.tzinfo | None, crawled: Pars
     usable = _without_echoes([(c, p) for c, p in readable if c.kind != MODIFIED], readable)
     if not usable:
         return Decision(notes=tuple(notes))
-    winner, parsed = min(usable, key=lambda item: rank_of(item[0].source))  # min keeps the first of a rank
+    winner, parsed = min(usable, key=lambda item: rank_of(item[0].source, rank))  # min keeps the first of a rank
     url = next((p for c, p in usable if c.kind == URL_KIND and p.precision == DAY), None)
     if url is not None and winner.kind != URL_KIND and parsed.precision == DAY and abs(parsed.date - url.date) > URL_TOLERANCE:
         notes.append(f"the {winner.source} date is far from the URL's; the URL's day is used")
