@@ -98,14 +98,13 @@ def _finish(year: int, month: int, day: int | None, clock: tuple[int, int, int] 
         return Unparsed(f"{year:04d}-{month:02d}-{day or 1:02d} is not a calendar date")
     if day is None:
         return ParsedDate(date, MONTH)
-    moment = None
     if clock is not None and zone is not None:
         hour, minute, second = clock
         if hour > 23 or minute > 59 or second > 59:
             return Unparsed("the time of day is out of range")
         local = dt.datetime(year, month, day, hour, minute, second, tzinfo=zone)
         return ParsedDate(date, DAY, local.astimezone(UTC), local.utcoffset())
-    return ParsedDate(date, DAY, moment)
+    return ParsedDate(date, DAY)
 
 
 def _iso(match: re.Match[str]) -> ParsedDate | Unparsed:
