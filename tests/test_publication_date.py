@@ -62,6 +62,7 @@ def test_decision_table(case: dict[str, Any]) -> None:
         assert decision.parsed.date.isoformat() == expect["date"]
         assert decision.parsed.published_at == expect["published_at"]
         assert decision.source == expect["source"]
+        assert decision.parsed.precision == expect.get("precision", "day")
     if "note" in expect:
         assert any(expect["note"] in note for note in decision.notes), decision.notes
 

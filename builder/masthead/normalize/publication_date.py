@@ -20,7 +20,8 @@ The rule, in order:
    (or ``dateCreated``), ``<time pubdate>``,
    then htmldate's estimate, a ``<time>`` element, a generic ``<meta name=date>``,
    JSON-LD ``dateCreated``, the URL, and last a dated line of the text.
-4. A day-precise date in the URL's path overrules a winner more than ``URL_TOLERANCE`` away
+4. A winner that names only a month or a year gives way to the best-ranked day inside it.
+5. A day-precise date in the URL's path overrules a winner more than ``URL_TOLERANCE`` away
    from it: the URL is written once, at publication, while page dates drift (a re-dated
    page, a date of a related story).
 
@@ -36,7 +37,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from masthead.normalize.date_candidates import MODIFIED, PUBLISHED
-from masthead.normalize.dates import DAY, ParsedDate, Unparsed, parse_date
+from masthead.normalize.dates import DAY, YEAR, ParsedDate, Unparsed, parse_date
 from masthead.normalize.page_meta import PageMeta
 from masthead.normalize.urls import date_from_url
 
@@ -143,6 +144,10 @@ def on_calendar(parsed: ParsedDate, zone: dt.tzinfo | None, page_offset: dt.time
     return replace(parsed, date=parsed.moment.date()), "the day is the UTC day: neither the registry nor the page gives a zone"
 
 
+def _within(day: dt.date, coarse: ParsedDate) -> bool:
+    return day.year == coarse.date.year and (coarse.precision == YEAR or day.month == coarse.date.month)
+
+
 def _without_echoes(usable: list[tuple[Candidate, ParsedDate]],
                     readable: list[tuple[Candidate, ParsedDate]]) -> list[tuple[Candidate, ParsedDate]]:
     """Drop published dates that are the very instant of a modified date when the page states an earlier published one."""
@@ -176,6 +181,10 @@ def decide(candidates: list[Candidate], *, zone: dt.tzinfo | None, crawled: Pars
     if not usable:
         return Decision(notes=tuple(notes))
     winner, parsed = min(usable, key=lambda item: rank_of(item[0].source, rank))  # min keeps the first of a rank
+    if parsed.precision != DAY:  # a month or year: the best-ranked day inside it, if a source gives one
+        inside = [(c, p) for c, p in usable if p.precision == DAY and _within(p.date, parsed)]
+        if inside:
+            winner, parsed = min(inside, key=lambda item: rank_of(item[0].source, rank))
     url = next((p for c, p in usable if c.kind == URL_KIND and p.precision == DAY), None)
     if url is not None and winner.kind != URL_KIND and parsed.precision == DAY and abs(parsed.date - url.date) > URL_TOLERANCE:
         notes.append(f"the {winner.source} date is far from the URL's; the URL's day is used")
