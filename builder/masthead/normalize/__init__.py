@@ -18,14 +18,15 @@ from typing import Any
 from masthead.clean import Cleaned
 from masthead.context import StepContext
 from masthead.normalize.authors import Byline, parse_byline
-from masthead.normalize.dates import ParsedDate, Unparsed, anchor_of, implausible, parse_date
 from masthead.normalize.outlets import MAX_NAME, Outlet, compact_key, domain_label, host_of, load_registry
 from masthead.normalize.page_meta import page_meta
+from masthead.normalize.record_date import record_date
 from masthead.normalize.registry_bylines import byline_of
 from masthead.normalize.signatures import find_signatures
 from masthead.normalize.sources import Sources
+from masthead.normalize.time_zones import outlet_zone
 from masthead.normalize.titles import clean_title, preferred_title
-from masthead.normalize.urls import clean_url, date_from_url
+from masthead.normalize.urls import clean_url
 from masthead.records import GIVEN
 from masthead.schema import document_schema
 
@@ -130,39 +131,6 @@ def _unregistered_site(names: list[str], url: str | None) -> str | None:
     return max(names, key=lambda n: counts[n])  # the name the page states most often, first on ties
 
 
-def _date(src: Sources, url: str | None, ctx: StepContext) -> tuple[ParsedDate | None, str | None, Metadata | None]:
-    anchor = anchor_of(src.fields.get("crawled_at"))
-    candidates: list[tuple[object, str, bool]] = []
-    for key in ("date", "published_at"):
-        value, origin = src.given(key)
-        candidates.append((value, origin, True))
-    if src.page is not None:
-        candidates.extend((d, HTML_META, False) for d in src.page.dates)
-    candidates.append((src.cleaned.meta.get("date"), HTML_META, False))
-    from_url = date_from_url(url) if url else None
-    candidates.append((from_url, URL, False))
-    candidates.extend((d, TEXT, False) for d in src.signatures.dates)
-    for value, origin, given in candidates:
-        if value is None or value == "":
-            continue
-        parsed = value if isinstance(value, ParsedDate) else parse_date(str(value), ctx.date_order, anchor)
-        if isinstance(parsed, Unparsed):
-            if given:
-                src.notes.append(("date", f"cannot read the {origin} date {_short(str(value))!r}: {parsed.reason}"))
-            continue
-        problem = implausible(parsed, ctx.build_date)
-        if problem is not None:
-            if given:
-                return None, None, Metadata(rejection=(f"/{'date' if value == src.fields.get('date') else 'published_at'}",
-                                                       str(value), problem))
-            src.notes.append(("date", f"ignored a {origin} date {problem}"))
-            continue
-        if origin == TEXT and parsed.precision != "day":
-            continue
-        return parsed, origin, None
-    return None, None, None
-
-
 def _bylines(src: Sources) -> list[tuple[object, str]]:
     value, origin = src.given("authors")
     out: list[tuple[object, str]] = [(value, origin)] if value else []
@@ -247,10 +215,10 @@ def normalize_metadata(
     )
     provenance: dict[str, str | None] = dict.fromkeys(PROVENANCE_FIELDS)
     url, provenance["url"] = _url(src)
-    parsed, date_origin, rejected = _date(src, url, ctx)
-    if rejected is not None:
-        return rejected
     outlet, registered, provenance["outlet"] = _outlet(src, url)
+    parsed, date_origin, rejection = record_date(src, url, ctx, outlet_zone(src.registry.by_name(outlet) if outlet else None))
+    if rejection is not None:
+        return Metadata(rejection=rejection)
     byline, authors_origin = _authors(src, outlet)
     contributors = list(byline.contributors)
     contributor_origin = authors_origin if contributors else None

@@ -26,11 +26,13 @@ UTC = dt.timezone.utc
 
 @dataclass(frozen=True)
 class ParsedDate:
-    """A date as its source states it; ``moment`` is the UTC instant when a time and zone are known."""
+    """A date as its source states it; ``moment`` is the UTC instant when a time and zone are known,
+    ``offset`` the UTC offset the source wrote it in (``date`` is the day in that offset)."""
 
     date: dt.date
     precision: str
     moment: dt.datetime | None = None
+    offset: dt.timedelta | None = None
 
     @property
     def published_at(self) -> str | None:
@@ -96,14 +98,13 @@ def _finish(year: int, month: int, day: int | None, clock: tuple[int, int, int] 
         return Unparsed(f"{year:04d}-{month:02d}-{day or 1:02d} is not a calendar date")
     if day is None:
         return ParsedDate(date, MONTH)
-    moment = None
     if clock is not None and zone is not None:
         hour, minute, second = clock
         if hour > 23 or minute > 59 or second > 59:
             return Unparsed("the time of day is out of range")
         local = dt.datetime(year, month, day, hour, minute, second, tzinfo=zone)
-        moment = local.astimezone(UTC)
-    return ParsedDate(date, DAY, moment)
+        return ParsedDate(date, DAY, local.astimezone(UTC), local.utcoffset())
+    return ParsedDate(date, DAY)
 
 
 def _iso(match: re.Match[str]) -> ParsedDate | Unparsed:

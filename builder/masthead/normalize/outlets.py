@@ -39,6 +39,7 @@ class Outlet:
     kind: str
     country: str | None
     language: str | None
+    time_zone: str | None = None  # IANA zone of the outlet's home calendar, when it has one
 
 
 def name_key(text: str) -> str:
@@ -68,7 +69,7 @@ class Registry:
         ambiguous: set[str] = set()
         for index, entry in enumerate(outlets):
             self.outlets.append(Outlet(entry["name"], entry.get("kind", "other"), entry.get("country"),
-                                       entry.get("language")))
+                                       entry.get("language"), entry.get("time_zone")))
             labels = [entry["name"], *entry.get("aliases", [])]
             bare = re.sub(r"\s*\([^)]*\)$", "", entry["name"])
             for label in labels:

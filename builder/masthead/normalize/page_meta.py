@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+from masthead.normalize.date_candidates import DateCandidate, element_candidates, jsonld_candidates, meta_candidates
+
 MAX_JSONLD = 500_000
 MAX_BLOCKS = 20
 MAX_VALUE = 1000
@@ -57,6 +59,7 @@ class PageMeta:
     meta_authors: list[str] = field(default_factory=list)
     site_names: list[str] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
+    date_candidates: list[DateCandidate] = field(default_factory=list)  # every stated date, labelled
 
 
 def _text(value: str) -> str:
@@ -139,6 +142,7 @@ def _jsonld(page: str, meta: PageMeta) -> None:
         published = obj.get("datePublished") or obj.get("dateCreated")
         if isinstance(published, str):
             meta.dates.append(published.strip()[:200])
+        meta.date_candidates.extend(jsonld_candidates(obj))
         for name, person in _names(obj.get("author")) + _names(obj.get("creator")):
             (meta.people if person else meta.organisations).append(name)
         publisher = obj.get("publisher")
@@ -167,6 +171,8 @@ def page_meta(page: str) -> PageMeta:
             tags.setdefault(key, []).append(_text(content))
     for key in DATE_KEYS:
         meta.dates.extend(tags.get(key, []))
+    meta.date_candidates.extend(meta_candidates(tags))
+    meta.date_candidates.extend(element_candidates(page))
     for key in AUTHOR_KEYS:
         meta.meta_authors.extend(a for a in tags.get(key, []) if "://" not in a)
     for key in SITE_KEYS:

@@ -7,7 +7,9 @@ UTC−4); an explicit standard or daylight abbreviation (EST, EDT) means exactly
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
+from functools import lru_cache
+from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # Generic zone names follow daylight saving time for the date; explicit standard/daylight
 # abbreviations mean exactly their offset.
@@ -49,3 +51,22 @@ def zone_of(name: str | None, offset: str | None) -> dt.tzinfo | None:
     if upper in OFFSETS:
         return dt.timezone(dt.timedelta(hours=OFFSETS[upper]))
     return None
+
+
+class _HasZone(Protocol):
+    @property
+    def time_zone(self) -> str | None: ...
+
+
+@lru_cache(maxsize=256)
+def _zone(name: str) -> dt.tzinfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def outlet_zone(outlet: _HasZone | None) -> dt.tzinfo | None:
+    """The IANA zone of an outlet's home calendar (the registry's ``time_zone``), or None."""
+    name = outlet.time_zone if outlet is not None else None
+    return _zone(name) if name else None
