@@ -20,7 +20,8 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import PYPROJECT, RAW
-from hub_standin import HubStandIn, client_env, loopback_only, run_client
+from hub_client import client_env, loopback_only, run_client
+from hub_standin import HubStandIn
 from masthead.cli import app
 from masthead.release.verify import verify_release
 
@@ -116,7 +117,7 @@ def test_dry_run_lists_adds_and_deletes_against_the_repo_as_it_is(releases: dict
 def test_publish_twice_mirrors_each_release_and_the_real_clients_read_them(
     releases: dict[str, Path], hub: HubStandIn, tmp_path: Path,
 ) -> None:
-    for version, release in releases.items():
+    for release in releases.values():
         result = _publish(release)
         assert result.exit_code == 0, result.output
         assert TOKEN not in result.output
@@ -129,17 +130,17 @@ def test_publish_twice_mirrors_each_release_and_the_real_clients_read_them(
     head = repo.commits[repo.branches["main"]]
     assert head.parent == repo.tags["v1.0.0"] and head.title == "Release 1.1.0"  # one commit: adds and deletions
 
-    script = """
-import json, sys
+    script = f"""
+import json
 import datasets
 from huggingface_hub import snapshot_download
-out = {}
+out = {{}}
 for revision in (None, "v1.0.0"):
-    ds = datasets.load_dataset(sys.argv[1] if len(sys.argv) > 1 else "%s", revision=revision)
-    out[str(revision)] = {split: ds[split].to_list() for split in ds}
-out["snapshots"] = {tag: snapshot_download("%s", repo_type="dataset", revision=tag) for tag in ("v1.0.0", "v1.1.0")}
+    ds = datasets.load_dataset("{REPO}", revision=revision)
+    out[str(revision)] = {{split: ds[split].to_list() for split in ds}}
+out["snapshots"] = {{tag: snapshot_download("{REPO}", repo_type="dataset", revision=tag) for tag in ("v1.0.0", "v1.1.0")}}
 print(json.dumps(out, default=str))
-""" % (REPO, REPO)
+"""
     done = run_client(sys.executable, script, client_env(hub, tmp_path / "home", TOKEN), tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     loaded = json.loads(done.stdout.splitlines()[-1])

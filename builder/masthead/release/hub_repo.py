@@ -82,7 +82,8 @@ def read_repo(api: Any, repo_id: str) -> RepoState:
 
 def changes(folder: Path, files: list[str], remote: dict[str, RemoteFile]) -> Changes:
     """What turns ``remote`` into exactly the release's ``files``: additions (in ``files``' order) and deletions."""
-    add, unchanged = [], []
+    add: list[str] = []
+    unchanged: list[str] = []
     for name in files:
         have = remote.get(name)
         path = folder / name

@@ -11,7 +11,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from masthead.errors import ConfigError, IntegrityError
+from masthead.errors import ConfigError
 from masthead.release.layout import HF, resolve_release
 from masthead.release.verify import verify_release
 from masthead.release.versions import is_version
