@@ -243,3 +243,14 @@ def test_the_hub_wheel_downloads_the_tag_and_checks_it(
     assert "data/train-00000-of-00001.parquet does not match SHA256SUMS" in failed.stderr
     verify = run_client(sys.executable, "import test_corpus; raise SystemExit(test_corpus.main(['verify']))", env, tmp_path)
     assert verify.returncode == 1 and "error: " in verify.stderr and "does not match SHA256SUMS" in verify.stderr
+
+
+def test_a_wrong_token_is_a_clear_error_and_never_printed(
+    releases: dict[str, Path], hub: HubStandIn, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert _publish(releases["1.0.0"]).exit_code == 0
+    monkeypatch.setenv("HF_TOKEN", "hf_wrong_token_9876543210")
+    result = _publish(releases["1.1.0"])
+    assert result.exit_code == 2 and "publishing 1.1.0 to org/corpus failed" in result.stderr
+    assert "is a token set?" in result.stderr and "hf_wrong_token" not in result.output and "Traceback" not in result.output
+    assert "v1.1.0" not in hub.repo(REPO).tags and hub.repo(REPO).branches["main"] == hub.repo(REPO).tags["v1.0.0"]
