@@ -82,21 +82,20 @@ def _check(path: Path, name: str, sums: dict[str, str], where: str) -> None:
         )
 
 
-def _data_files(sums: dict[str, str]) -> list[str]:
-    """The release's Parquet files, from its manifest (``shards``) or else from SHA256SUMS."""
-    shards = manifest().get("shards") or {}
-    names = [str(shard["file"]) for split in shards.values() for shard in split]
-    return sorted(names) if names else sorted(n for n in sums if n.startswith("data/") and n.endswith(".parquet"))
-
-
-def _split_of(name: str) -> str:
-    for split, shards in (manifest().get("shards") or {}).items():
-        if any(shard["file"] == name for shard in shards):
-            return str(split)
-    match = _SHARD.fullmatch(Path(name).name)
-    if match is None:
-        raise IntegrityError(f"{name} is not a shard name masthead writes ({{split}}-00000-of-00001.parquet)")
-    return match.group("split")
+def shards() -> dict[str, str]:
+    """The release's data files and their splits, ``{path: split}``: from the manifest's ``shards``, or
+    else the Parquet files SHA256SUMS lists (``data/{split}-00000-of-00001.parquet``)."""
+    listed = manifest().get("shards") or {}
+    found = {str(shard["file"]): str(split) for split, items in listed.items() for shard in items}
+    if found:
+        return dict(sorted(found.items()))
+    for name in sorted(checksums()):
+        if name.startswith("data/") and name.endswith(".parquet"):
+            match = _SHARD.fullmatch(Path(name).name)
+            if match is None:
+                raise IntegrityError(f"{name} is not a shard name masthead writes ({{split}}-00000-of-00001.parquet)")
+            found[name] = match.group("split")
+    return found
 
 
 def _download(names: list[str]) -> Path:
@@ -111,7 +110,8 @@ def _download(names: list[str]) -> Path:
 def data_folder(verify: bool = True) -> Path:
     """Where the release's Parquet files are: inside the package, or the Hub cache for a Hub package."""
     sums = checksums()
-    names = _data_files(sums)
+    layout = shards()
+    names = list(layout)
     folder = _download(names) if HUB else RELEASE
     where = f"{HUB['repo_id']}@{HUB['revision']}" if HUB else f"{CORPUS} {__version__} package"
     if verify:
@@ -121,16 +121,15 @@ def data_folder(verify: bool = True) -> Path:
                 _check(RELEASE / rel, rel, sums, f"{CORPUS} {__version__} package")
         for name in names:
             _check(folder / name, name, sums, where)
-        _check_rows(folder, names)
+        _check_rows(folder, layout)
     return folder
 
 
-def _check_rows(folder: Path, names: list[str]) -> None:
+def _check_rows(folder: Path, layout: dict[str, str]) -> None:
     import pyarrow.parquet as pq
 
     rows: dict[str, int] = {}
-    for name in names:
-        split = _split_of(name)
+    for name, split in layout.items():
         rows[split] = rows.get(split, 0) + pq.ParquetFile(folder / name).metadata.num_rows
     expected = {str(k): int(v) for k, v in (manifest().get("splits") or {}).items()}
     if expected and rows != expected:
@@ -150,8 +149,8 @@ def load(split: str | None = None, verify: bool = True) -> Any:
 
     folder = data_folder(verify=verify)
     files: dict[str, list[str]] = {}
-    for name in _data_files(checksums()):
-        files.setdefault(_split_of(name), []).append(str(folder / name))
+    for name, shard_split in shards().items():
+        files.setdefault(shard_split, []).append(str(folder / name))
     if split is not None and split not in files:
         raise KeyError(f"{CORPUS} {__version__} has no split {split!r}; splits: {', '.join(files)}")
     was_enabled = datasets.is_progress_bar_enabled()
