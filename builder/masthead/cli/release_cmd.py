@@ -155,9 +155,9 @@ def publish_command(
         print_json(result.as_dict())
         return
     on_main = result.main_version or "no release"
-    where = f"{repo_id} ({'a new repository' if not result.repo_exists else f'main has {on_main}'})"
-    verb = "would" if dry_run else "did"
-    typer.echo(f"{verb} commit {result.version} to {where} on {result.branch}, tag {result.tag}"
+    where = f"{repo_id} ({'a new repository' if not result.repo_exists else f'main had {on_main}'})"
+    verb = "would commit" if dry_run else "committed"
+    typer.echo(f"{verb} {result.version} to {where} on {result.branch}, tag {result.tag}"
                f"{', gated' if result.gated else ''}: {len(result.add)} to add, {len(result.delete)} to delete, "
                f"{len(result.unchanged)} unchanged")
     for name in result.add:
