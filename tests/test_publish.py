@@ -231,6 +231,10 @@ def test_the_hub_wheel_downloads_the_tag_and_checks_it(
     assert loaded == {"rows": _rows(releases["1.0.0"]), "masthead": False}  # the tag's rows, not main's
     cached = list((tmp_path / "home" / "hub" / "datasets--org--corpus" / "snapshots").glob("*/data/*.parquet"))
     assert [p.name for p in cached] == ["train-00000-of-00001.parquet"]
+    seen = len(hub.state.requests)  # loaded again offline: from the Hub cache, checked again, no request
+    offline = run_client(sys.executable, script, {**env, "HF_HUB_OFFLINE": "1"}, tmp_path)
+    assert offline.returncode == 0, offline.stderr[-3000:]
+    assert json.loads(offline.stdout.splitlines()[-1]) == loaded and len(hub.state.requests) == seen
 
     # The Hub's copy changes (same size, one byte): the wheel refuses it, naming the file.
     entry = hub.repo(REPO).resolve("v1.0.0").files["data/train-00000-of-00001.parquet"]  # type: ignore[union-attr]
