@@ -28,8 +28,10 @@ DUPLICATE_POLICIES = ("mark", "drop")
 DATE_ORDERS = ("MDY", "DMY", "YMD")
 KNOWN_KEYS = {
     "name", "raw", "dist", "splits", "duplicates", "date_order", "language",
-    "shard_rows", "shard_bytes", "max_file_bytes", "include_raw_text", "license_name", "license_note",
+    "shard_rows", "shard_bytes", "max_file_bytes", "include_raw_text", "license_name", "license_note", "access",
 }
+# open: anyone may download the release from the Hub; gated: the Hub asks for the terms to be accepted first
+ACCESS_LEVELS = ("open", "gated")
 DEFAULT_LICENSE_NOTE = (
     "The articles remain the copyright of their publishers. The corpus is shared for "
     "non-commercial research and teaching (text and data mining); do not republish the texts."
@@ -54,6 +56,7 @@ class Settings:
     include_raw_text: bool = False
     license_name: str = "news-articles-research-use"
     license_note: str = DEFAULT_LICENSE_NOTE
+    access: str = "open"  # open | gated: the card asks the Hub to gate downloads behind the terms (license_note)
     strict: bool = False
     version: str | None = None
     bump: str | None = None  # auto|major|minor|patch: the version from the diff against the newest release
@@ -93,6 +96,7 @@ class Settings:
             "shard_bytes": self.shard_bytes,
             "include_raw_text": self.include_raw_text,
             "license_name": self.license_name,
+            "access": self.access,
         }
 
     def with_overrides(self, **overrides: Any) -> Settings:
@@ -181,6 +185,7 @@ def load_settings(
         include_raw_text=bool(table.get("include_raw_text", False)),
         license_name=str(table.get("license_name", "news-articles-research-use")),
         license_note=str(table.get("license_note", DEFAULT_LICENSE_NOTE)),
+        access=str(table.get("access", "open")),
     ).with_overrides(**overrides)
     _check(settings)
     return settings
@@ -231,5 +236,7 @@ def _check(settings: Settings) -> None:
         raise ConfigError(f"duplicates = {settings.duplicates!r}; choose one of {', '.join(DUPLICATE_POLICIES)}")
     if settings.date_order is not None and settings.date_order not in DATE_ORDERS:
         raise ConfigError(f"date_order = {settings.date_order!r}; choose one of {', '.join(DATE_ORDERS)}")
+    if settings.access not in ACCESS_LEVELS:
+        raise ConfigError(f"[tool.masthead] access = {settings.access!r}; choose one of {', '.join(ACCESS_LEVELS)}")
     if settings.shard_rows < 1:
         raise ConfigError("shard_rows must be at least 1")

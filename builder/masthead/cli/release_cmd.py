@@ -115,15 +115,18 @@ def cite_command(
 def package_command(
     release: ReleaseArg = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Folder for the wheel (default: the corpus's dist folder).")] = None,
+    hub: Annotated[Optional[str], typer.Option(
+        "--hub", help="A wheel without the data: it downloads tag vX.Y.Z of this Hub dataset repository (ORG/NAME) on first load().",
+    )] = None,
     dist: DistOption = None,
     corpus: CorpusOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Build a pip-installable data package (wheel) of the release."""
+    """Build a pip-installable data package (wheel) of the release; it needs only `datasets`."""
     from masthead.release.package import build_wheel
 
     folder = release_folder(release, dist, corpus)
-    package = build_wheel(folder, out if out is not None else folder.parent)
+    package = build_wheel(folder, out if out is not None else folder.parent, hub=hub)
     if json_output:
         print_json(package.as_dict())
     else:
@@ -135,22 +138,31 @@ def package_command(
 def publish_command(
     release: Annotated[str, typer.Argument(help="Version number or release folder to publish.")],
     repo_id: Annotated[str, typer.Option("--repo-id", help="Hub dataset repository, ORG/NAME.")],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would be uploaded; upload nothing.")] = False,
-    private: Annotated[bool, typer.Option("--private", help="Create the repository as private.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List the files it would add and delete; change nothing.")] = False,
+    private: Annotated[bool, typer.Option("--private", help="Make the repository private (created so, or switched).")] = False,
+    tag_only: Annotated[bool, typer.Option(
+        "--tag-only", help="Leave main untouched: the release gets its own branch release-X.Y.Z and tag (for an older version).",
+    )] = False,
     dist: DistOption = None,
     corpus: CorpusOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Upload the release to the Hugging Face Hub and tag the commit vX.Y.Z."""
+    """Make the Hub repository mirror the release (earlier files deleted) and tag the commit vX.Y.Z."""
     from masthead.release.publish import publish_release
 
-    result = publish_release(release_folder(release, dist, corpus), repo_id, dry_run=dry_run, private=private)
+    result = publish_release(release_folder(release, dist, corpus), repo_id, dry_run=dry_run, private=private, tag_only=tag_only)
     if json_output:
         print_json(result.as_dict())
         return
-    if dry_run:
-        typer.echo(f"would upload {len(result.files)} files to {repo_id} and tag {result.tag}:")
-        for name in result.files:
-            typer.echo(f"  {name}")
-        return
-    typer.echo(f"published {result.version} to {repo_id} as {result.tag} (commit {result.commit})")
+    on_main = result.main_version or "no release"
+    where = f"{repo_id} ({'a new repository' if not result.repo_exists else f'main had {on_main}'})"
+    verb = "would commit" if dry_run else "committed"
+    typer.echo(f"{verb} {result.version} to {where} on {result.branch}, tag {result.tag}"
+               f"{', gated' if result.gated else ''}: {len(result.add)} to add, {len(result.delete)} to delete, "
+               f"{len(result.unchanged)} unchanged")
+    for name in result.add:
+        typer.echo(f"  + {name}")
+    for name in result.delete:
+        typer.echo(f"  - {name}")
+    if not dry_run:
+        typer.echo(f"published {result.version} to {repo_id} as {result.tag} (commit {result.commit})")

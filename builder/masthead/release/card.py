@@ -50,6 +50,21 @@ class CardContent:
     bibtex: str
     released: str
     sections: list[str] = field(default_factory=list)
+    gated: bool = False  # the Hub asks for license_note to be accepted before any download
+
+
+# What the Hub's access form asks when a corpus is gated (keys are the form's labels).
+GATED_FIELDS: dict[str, Any] = {
+    "Name": "text",
+    "Affiliation": "text",
+    "Intended use": {"type": "select", "options": ["Research", "Teaching", "Other non-commercial use"]},
+    "I agree to use the corpus only as its terms of use say and not to republish the texts": "checkbox",
+}
+
+
+def gated_prompt(card: CardContent) -> str:
+    return (f"{card.pretty_name} is shared under these terms of use. {' '.join(card.license_note.split())} "
+            "Accept them to download the corpus.")
 
 
 def size_category(n: int) -> str:
@@ -76,6 +91,10 @@ def front_matter(card: CardContent) -> dict[str, Any]:
     meta["task_categories"] = card.task_categories
     if card.keywords:
         meta["tags"] = card.keywords
+    if card.gated:
+        meta["extra_gated_prompt"] = gated_prompt(card)
+        meta["extra_gated_fields"] = GATED_FIELDS
+        meta["extra_gated_button_content"] = "Accept the terms and request access"
     meta["configs"] = [
         {
             "config_name": c.name,
@@ -118,6 +137,7 @@ def render_card(card: CardContent) -> str:
         "",
         card.license_note,
         "",
+        *(["Downloads from the Hub are gated: the Hub asks you to accept these terms first.", ""] if card.gated else []),
         "## Contents",
         "",
         _table(["split", "documents", "files"], [[s.name, str(s.num_examples), ", ".join(f"`{f}`" for f in s.files)] for s in splits]),

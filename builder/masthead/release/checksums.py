@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from masthead.errors import IntegrityError
-from masthead.release.layout import CHECKSUMS
+from masthead.release.layout import CHECKSUMS, HUB_FILES
 
 _BLOCK = 1 << 20
 
@@ -83,7 +83,7 @@ def verify_checksums(folder: Path) -> list[str]:
                 f"{folder.name}: {rel} does not match {CHECKSUMS} (expected {digest[:12]}…, found {actual[:12]}…); "
                 "the release was changed after it was built: rebuild it or fetch it again"
             )
-    extra = sorted(present - set(sums))
+    extra = sorted(present - set(sums) - HUB_FILES)
     if extra:
         raise IntegrityError(f"{folder.name}: {extra[0]} is not listed in {CHECKSUMS}")
     return sorted(sums)

@@ -14,6 +14,9 @@ HF = "hf"
 CARD = "README.md"
 CITATION = "CITATION.cff"
 REJECTS = "rejects.jsonl"
+# Files the Hub keeps in every repository, in no release: a snapshot of a tag holds them beside the
+# release's files, so verify tolerates them and publish never deletes them.
+HUB_FILES = frozenset({".gitattributes"})
 
 
 def corpus_dir(dist: Path, name: str) -> Path:

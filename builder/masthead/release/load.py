@@ -1,8 +1,8 @@
 """Loading a release back: verify first, then hand it to ``datasets``.
 
 A release is found under ``dist/`` (a version number or a release folder), or as an installed
-data package (a wheel from ``masthead package``) registered under the ``masthead.corpora``
-entry-point group.
+data package (a wheel from ``masthead package``, see ``datapackage.py``) registered under the
+``masthead.corpora`` entry-point group.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from masthead.errors import ConfigError, IntegrityError
-from masthead.release.layout import CHECKSUMS, DATA, HF, resolve_release
-from masthead.release.verify import verify_files, verify_release
+from masthead.errors import ConfigError
+from masthead.release.layout import HF, resolve_release
+from masthead.release.verify import verify_release
 from masthead.release.versions import is_version
 from masthead.settings import load_settings
 
@@ -58,32 +58,6 @@ def load_path(folder: Path, split: str | None = None, verify: bool = True) -> da
     if verify:
         verify_release(folder)
     return _pick(datasets.load_from_disk(str(folder / HF)), split)
-
-
-def load_packaged(folder: Path, split: str | None = None, verify: bool = True) -> datasets.DatasetDict | datasets.Dataset:
-    """Load the release files shipped inside a data package (Parquet, no ``hf/`` copy)."""
-    import datasets
-
-    from masthead.release.verify import SHARD_PATTERN
-
-    shards = sorted((folder / DATA).glob("*.parquet"))
-    if not shards:
-        raise IntegrityError(f"{folder}: the package holds no Parquet files")
-    if verify:
-        verify_files(folder, [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != CHECKSUMS])
-    files: dict[str, list[str]] = {}
-    for shard in shards:
-        match = SHARD_PATTERN.fullmatch(shard.name)
-        if match is not None:
-            files.setdefault(match.group("split"), []).append(str(shard))
-    was_enabled = datasets.is_progress_bar_enabled()
-    datasets.disable_progress_bars()
-    try:
-        loaded = datasets.load_dataset("parquet", data_files=files)
-    finally:
-        if was_enabled:
-            datasets.enable_progress_bars()
-    return _pick(loaded, split)
 
 
 def load_release(

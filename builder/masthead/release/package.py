@@ -1,16 +1,21 @@
 """A release as a pip-installable data package: ``<corpus>-<version>-py3-none-any.whl``.
 
-Like a spaCy model package: a module whose ``load()`` returns the ``DatasetDict`` (verified
-against SHA256SUMS first) and whose ``cite()`` returns the citation, with the release files
-inside it, registered under the ``masthead.corpora`` entry-point group so that
-``masthead.load(corpus="<corpus>")`` finds it. The wheel is written directly as a zip with
-fixed timestamps and sorted entries, so the same release always gives the same bytes.
+Like a spaCy model package, but self-contained: the wheel depends on ``datasets`` alone (not on
+masthead, which no package index has). Its module (``masthead/release/datapackage.py``, copied
+in as it is) has ``load()`` returning the ``DatasetDict`` after checking SHA256SUMS,
+``citation(format)``, ``__version__``, the card and ``CITATION.cff`` as package data, and
+``python -m <module> verify|cite``. A Hub wheel (``hub=REPO_ID``) carries everything but the
+data and fetches the tagged revision into the Hub cache on first ``load()``, checking each file
+against the SHA256SUMS it carries. The package registers under the ``masthead.corpora``
+entry-point group so that ``masthead.load(corpus="<corpus>")`` finds it. The wheel is written
+directly as a zip with fixed timestamps and sorted entries: the same release gives the same bytes.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 import zipfile
 from dataclasses import dataclass
@@ -18,7 +23,9 @@ from pathlib import Path
 
 from masthead import __version__ as masthead_version
 from masthead.corpusinfo import read_corpus_info
-from masthead.errors import OutputError
+from masthead.errors import ConfigError, OutputError
+from masthead.release import datapackage
+from masthead.release.citation_formats import FORMATS, format_citation
 from masthead.release.layout import CARD, CHECKSUMS, CITATION, DATA, MANIFEST, REJECTS
 from masthead.release.load import ENTRY_POINT_GROUP
 from masthead.release.manifest import read_manifest_json
@@ -26,37 +33,8 @@ from masthead.release.verify import verify_release
 
 EXTRA_FILES = ("croissant.json", "changes.json", "CHANGELOG.md")
 _EPOCH = (1980, 1, 1, 0, 0, 0)
-
-MODULE_TEMPLATE = '''"""{title}: release {version} of {corpus}, packaged by masthead {masthead}.
-
->>> import {module}
->>> ds = {module}.load()       # the DatasetDict, SHA256SUMS checked first
->>> print({module}.cite())     # BibTeX of this exact release
-"""
-
-from __future__ import annotations
-
-from pathlib import Path
-from typing import Any
-
-__version__ = "{version}"
-CORPUS = "{corpus}"
-RELEASE = Path(__file__).resolve().parent / "release"
-
-
-def load(split: str | None = None, *, verify: bool = True) -> Any:
-    """The release as a ``datasets.DatasetDict`` (a ``Dataset`` when ``split`` is given)."""
-    from masthead.release.load import load_packaged
-
-    return load_packaged(RELEASE, split, verify)
-
-
-def cite(format: str = "bibtex") -> str:
-    """The citation of this release: bibtex, apa, ris or cff."""
-    from masthead.release.citation_formats import format_citation
-
-    return format_citation(RELEASE, format)
-'''
+REPO_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}")
+MAIN = "from . import main\n\nraise SystemExit(main())\n"
 
 
 @dataclass(frozen=True)
@@ -82,11 +60,25 @@ def _record_hash(data: bytes) -> str:
     return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode("ascii")
 
 
-def _release_members(folder: Path) -> list[str]:
+def _release_members(folder: Path, with_data: bool) -> list[str]:
     names = [CARD, CITATION, MANIFEST, CHECKSUMS, REJECTS, *EXTRA_FILES]
     members = [n for n in names if (folder / n).is_file()]
-    members += sorted(p.relative_to(folder).as_posix() for p in (folder / DATA).glob("*.parquet"))
+    if with_data:
+        members += sorted(p.relative_to(folder).as_posix() for p in (folder / DATA).rglob("*") if p.is_file())
     return sorted(members)
+
+
+def _module_source(title: str, corpus: str, version: str, module: str) -> str:
+    """datapackage.py with a docstring that says which release it is and how to use it."""
+    source = Path(datapackage.__file__).read_text(encoding="utf-8")
+    end = source.index('"""', 3) + 3
+    title = " ".join(title.replace('"', "'").replace("\\", "/").split())
+    doc = (f'"""{title}: release {version} of {corpus}, packaged by masthead {masthead_version}.\n\n'
+           f">>> import {module}\n>>> ds = {module}.load()  # the DatasetDict, SHA256SUMS checked first\n"
+           f">>> print({module}.citation('bibtex'))\n\n"
+           f"Check it: python -m {module} verify; cite it: python -m {module} cite --format apa\n\n"
+           + source[3:end - 3].strip() + '\n"""')
+    return doc + source[end:]
 
 
 def _metadata(corpus: str, version: str, summary: str, card: str) -> str:
@@ -96,27 +88,39 @@ def _metadata(corpus: str, version: str, summary: str, card: str) -> str:
         f"Version: {version}",
         f"Summary: {' '.join(summary.split())}",
         "Requires-Python: >=3.10",
-        "Requires-Dist: masthead",
-        "Requires-Dist: datasets",
+        "Requires-Dist: datasets",  # pyarrow and huggingface_hub come with it; never masthead
         "Description-Content-Type: text/markdown",
     ]
     return "\n".join(lines) + "\n\n" + card
 
 
-def build_wheel(folder: Path, out: Path) -> Package:
-    """Write the data package of the release in ``folder`` into ``out`` (verified first)."""
+def _json(data: object) -> bytes:
+    return (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+
+def build_wheel(folder: Path, out: Path, hub: str | None = None) -> Package:
+    """Write the data package of the release in ``folder`` into ``out`` (verified first).
+
+    With ``hub`` (a dataset repository ``ORG/NAME``), the wheel holds no data: it downloads the
+    release's tag ``vX.Y.Z`` from that repository on first ``load()``.
+    """
+    if hub is not None and not REPO_ID.fullmatch(hub):
+        raise ConfigError(f"--hub {hub!r} is not a Hub repository id: write ORG/NAME (letters, digits, '-', '_', '.')")
     verify_release(folder)
     manifest = read_manifest_json(folder)
     corpus, version = str(manifest["corpus"]), str(manifest["version"])
     info = read_corpus_info(folder / CITATION, corpus)
     module = module_name(corpus)
     dist_info = f"{module}-{version}.dist-info"
+    package = {"corpus": corpus, "version": version, "masthead": masthead_version,
+               "hub": {"repo_id": hub, "revision": f"v{version}"} if hub else None}
     entries: list[tuple[str, bytes]] = [
-        (f"{module}/__init__.py", MODULE_TEMPLATE.format(
-            title=info.title.replace('"', "'"), version=version, corpus=corpus, module=module, masthead=masthead_version,
-        ).encode("utf-8")),
+        (f"{module}/__init__.py", _module_source(info.title, corpus, version, module).encode("utf-8")),
+        (f"{module}/__main__.py", MAIN.encode("utf-8")),
+        (f"{module}/citations.json", _json({fmt: format_citation(folder, fmt) for fmt in FORMATS})),
+        (f"{module}/package.json", _json(package)),
     ]
-    entries += [(f"{module}/release/{rel}", (folder / rel).read_bytes()) for rel in _release_members(folder)]
+    entries += [(f"{module}/release/{rel}", (folder / rel).read_bytes()) for rel in _release_members(folder, hub is None)]
     entries += [
         (f"{dist_info}/METADATA", _metadata(corpus, version, info.title, (folder / CARD).read_text(encoding="utf-8")).encode("utf-8")),
         (f"{dist_info}/WHEEL", (

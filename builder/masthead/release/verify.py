@@ -57,28 +57,3 @@ def verify_release(folder: Path) -> Verified:
     except IntegrityError as exc:
         raise IntegrityError(f"{folder.name}: {exc}") from exc
     return Verified(str(folder), str(manifest.get("corpus")), str(manifest.get("version")), len(files), rows)
-
-
-def verify_files(folder: Path, names: list[str]) -> None:
-    """Check the given files (a subset of the release, e.g. inside a data package) against SHA256SUMS.
-
-    Every file must be listed and match; the release's Parquet files and manifest must all be there.
-    """
-    from masthead.release.checksums import file_sha256, read_checksums
-    from masthead.release.layout import CHECKSUMS, MANIFEST
-
-    sums = read_checksums(folder)
-    wanted = sorted(set(names) | {rel for rel in sums if rel.startswith(f"{DATA}/") or rel == MANIFEST})
-    for rel in wanted:
-        if rel not in sums:
-            raise IntegrityError(f"{folder.name}: {rel} is not listed in {CHECKSUMS}")
-        path = folder / rel
-        if not path.is_file():
-            raise IntegrityError(f"{folder.name}: {rel} is listed in {CHECKSUMS} but missing")
-        actual = file_sha256(path)
-        if actual != sums[rel]:
-            raise IntegrityError(
-                f"{folder.name}: {rel} does not match {CHECKSUMS} (expected {sums[rel][:12]}…, found {actual[:12]}…); "
-                "the release was changed after it was built: reinstall it or fetch it again"
-            )
-    check_counts(read_manifest_json(folder), parquet_rows(folder))

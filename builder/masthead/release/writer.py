@@ -128,6 +128,7 @@ def _write_files(
         counts=counts,
         bibtex=bibtex(info, settings.name, version, released),
         released=released.isoformat(),
+        gated=settings.access == "gated",
     )
     (folder / CARD).write_text(cards.render_card(card), encoding="utf-8")
     checkpoint("card.written")
