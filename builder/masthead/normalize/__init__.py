@@ -17,11 +17,11 @@ from typing import Any
 
 from masthead.clean import Cleaned
 from masthead.context import StepContext
-from masthead.normalize.authors import Byline, parse_byline
+from masthead.normalize.author_sources import choose_byline, site_keys
+from masthead.normalize.authors import parse_byline
 from masthead.normalize.dates import ParsedDate, Unparsed, anchor_of, implausible, parse_date
 from masthead.normalize.outlets import MAX_NAME, Outlet, compact_key, domain_label, host_of, load_registry
 from masthead.normalize.page_meta import page_meta
-from masthead.normalize.registry_bylines import byline_of
 from masthead.normalize.signatures import find_signatures
 from masthead.normalize.sources import Sources
 from masthead.normalize.titles import clean_title, preferred_title
@@ -163,37 +163,6 @@ def _date(src: Sources, url: str | None, ctx: StepContext) -> tuple[ParsedDate |
     return None, None, None
 
 
-def _bylines(src: Sources) -> list[tuple[object, str]]:
-    value, origin = src.given("authors")
-    out: list[tuple[object, str]] = [(value, origin)] if value else []
-    if src.page is not None:
-        out.append((src.page.people, HTML_META))
-        out.append((src.page.meta_authors, HTML_META))
-        out.append((src.page.organisations, HTML_META))
-    author = src.cleaned.meta.get("author")
-    if isinstance(author, str):
-        out.append((author.split(";"), HTML_META))
-    out.extend((line, TEXT) for line in src.signatures.bylines)
-    return out
-
-
-def _authors(src: Sources, outlet: str | None) -> tuple[Byline, str | None]:
-    registry = src.registry
-    outlet_key = compact_key(outlet) if outlet else None
-    first_agencies: tuple[Byline, str] | None = None
-    for index, (value, origin) in enumerate(_bylines(src)):
-        if not value or not isinstance(value, (str, list)):
-            continue
-        byline = byline_of(registry, value, outlet_key)
-        if index == 0 and origin != HTML_META and origin != TEXT and not byline:
-            src.notes.append(("authors", f"no name in the {origin} byline {_short(str(value))!r}"))
-        if byline.authors:
-            return byline, origin
-        if byline.agencies and first_agencies is None:
-            first_agencies = (byline, origin)
-    return first_agencies if first_agencies is not None else (Byline(), None)
-
-
 def _title(src: Sources, outlet: str | None, url: str | None) -> tuple[str | None, str | None]:
     registry = src.registry
     keys = {compact_key(n) for n in (src.page.site_names if src.page else [])}
@@ -251,7 +220,7 @@ def normalize_metadata(
     if rejected is not None:
         return rejected
     outlet, registered, provenance["outlet"] = _outlet(src, url)
-    byline, authors_origin = _authors(src, outlet)
+    byline, authors_origin = choose_byline(src, site_keys(src, outlet, url))
     contributors = list(byline.contributors)
     contributor_origin = authors_origin if contributors else None
     for line in src.signatures.contributors:
