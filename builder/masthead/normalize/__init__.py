@@ -11,7 +11,6 @@ publication date (before 1800, after the build) makes the record a reject instea
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +22,7 @@ from masthead.normalize.dates import ParsedDate, Unparsed, anchor_of, implausibl
 from masthead.normalize.outlets import MAX_NAME, Outlet, compact_key, domain_label, host_of, load_registry
 from masthead.normalize.page_meta import page_meta
 from masthead.normalize.signatures import find_signatures
+from masthead.normalize.site_names import agrees_with_host, stated_site_names, title_site_names, unregistered_site
 from masthead.normalize.sources import Sources
 from masthead.normalize.titles import clean_title, preferred_title
 from masthead.normalize.urls import clean_url, date_from_url
@@ -94,11 +94,12 @@ def _outlet(src: Sources, url: str | None) -> tuple[str | None, bool, str | None
         if found is not None:
             return found.name, True, URL
     meta = src.cleaned.meta
-    page_sites = list(src.page.site_names if src.page else [])
+    html = src.fields.get("html")
+    page_sites = stated_site_names(src.page, html if isinstance(html, str) else None) if src.page else []
     for site in [*page_sites, meta.get("sitename")]:
         if isinstance(site, str) and site.strip():
             found = registry.by_name(site)
-            if found is not None:
+            if found is not None and agrees_with_host(found, url):
                 return found.name, True, HTML_META
     for host in (meta.get("hostname"), *(src.page.urls[:1] if src.page else [])):
         if isinstance(host, str) and (found := registry.by_url(host)) is not None:
@@ -107,27 +108,14 @@ def _outlet(src: Sources, url: str | None) -> tuple[str | None, bool, str | None
         found = registry.by_name(name)
         if found is not None:
             return found.name, True, TEXT
-    site = _unregistered_site(page_sites, url)
+    if not page_sites and src.page is not None:  # a page that states no site name may carry it on its <title>
+        host = host_of(url) if url else None
+        page_sites = title_site_names(src.page, domain_label(host) if host else "")
+    site = unregistered_site(page_sites, url, html if isinstance(html, str) else None)
     if site is not None:
         src.notes.append(("outlet", f"unregistered: {site}"))
         return site, False, HTML_META
     return None, False, None
-
-
-def _unregistered_site(names: list[str], url: str | None) -> str | None:
-    """The page's own site name; with several, the one that matches the domain."""
-    names = [n for n in names if n.strip() and len(n) <= 80 and len(n.split()) <= 6]
-    if not names:
-        return None
-    host = host_of(url) if url else None
-    label = domain_label(host) if host else ""
-    if label:
-        for name in names:
-            key = compact_key(name)
-            if key and (label in key or key in label):
-                return name
-    counts = Counter(names)
-    return max(names, key=lambda n: counts[n])  # the name the page states most often, first on ties
 
 
 def _date(src: Sources, url: str | None, ctx: StepContext) -> tuple[ParsedDate | None, str | None, Metadata | None]:

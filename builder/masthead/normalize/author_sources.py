@@ -15,6 +15,7 @@ a piece with one of them is the site crediting itself, never a person.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from masthead.normalize.authors import Byline, is_account, looks_like_name, parse_byline
 from masthead.normalize.byline_elements import byline_elements
@@ -126,4 +127,9 @@ def choose_byline(src: Sources, keys: frozenset[str]) -> tuple[Byline, str | Non
         if byline.agencies and (agencies is None or (stated and _credits_site_only(agencies[0], keys)
                                                      and not _credits_site_only(byline, keys))):
             agencies = (byline, origin)
-    return agencies if agencies is not None else (Byline(), None)
+    if agencies is None:
+        return Byline(), None
+    byline, origin = agencies
+    if not _credits_site_only(byline, keys):  # "Stuttgarter Zeitung, dpa": the wire, not the site's self-credit
+        byline = replace(byline, agencies=tuple(a for a in byline.agencies if compact_key(a) not in keys))
+    return byline, origin

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from masthead.clean.rules import fold
 from masthead.normalize.byline_words import (
     ACCOUNT_WORDS,
+    ACRONYM,
     CJK_ROLE,
     DOMAIN,
     FOREIGN_ROLE_NOUNS,
@@ -259,7 +260,7 @@ def piece_verdict(piece: str, is_agency: AgencyTest = _no_agency) -> Verdict | N
         return Verdict(DROPPED, piece)
     if name != repair_case(piece) and looks_like_name(name):  # "Jane Doe Staff Writer"
         return Verdict(AUTHOR, name)
-    if is_desk(piece):
+    if is_desk(piece) or ACRONYM.match(piece):
         return Verdict(AGENCY, repair_case(piece))
     if "." in piece and DOMAIN.search(piece):  # "mdr.de": the site itself, or some other site; never a person
         return Verdict(OUTLET_TEST, repair_case(piece), piece, (DROPPED, piece))

@@ -46,8 +46,10 @@ DESK_SUFFIXES = ("redaktion", "redaktionen", "redaktör")
 ACCOUNT_WORDS = _set("""
 admin administrator administrador administrateur amministratore webmaster webredaktion sysop
 guest gast gastautor gastautorin gastbeitrag invitado anonymous anonym anonyme anónimo anonimo unknown
-user utilisateur benutzer moderator
+user utilisateur benutzer moderator developer developers entwickler desarrollador
 """)
+# A lone acronym in capitals ("SID", "APA", "KNA") credits an agency or desk, not a person.
+ACRONYM = re.compile(r"^[A-Z]{2,5}$")
 # Job titles in other languages (the English ones are in authors.ROLE_NOUNS).
 FOREIGN_ROLE_NOUNS = _set("""
 redakteur redakteurin autor autorin journalist journalistin reporterin korrespondent korrespondentin
