@@ -260,7 +260,9 @@ def piece_verdict(piece: str, is_agency: AgencyTest = _no_agency) -> Verdict | N
         return Verdict(DROPPED, piece)
     if name != repair_case(piece) and looks_like_name(name):  # "Jane Doe Staff Writer"
         return Verdict(AUTHOR, name)
-    if is_desk(piece) or ACRONYM.match(piece):
+    if ACRONYM.match(piece):  # "SID", "APA": kept as written
+        return Verdict(AGENCY, piece)
+    if is_desk(piece):
         return Verdict(AGENCY, repair_case(piece))
     if "." in piece and DOMAIN.search(piece):  # "mdr.de": the site itself, or some other site; never a person
         return Verdict(OUTLET_TEST, repair_case(piece), piece, (DROPPED, piece))
