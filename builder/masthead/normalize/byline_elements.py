@@ -1,7 +1,7 @@
 """Bylines the HTML marks up: ``rel="author"`` links and elements whose class, itemprop or id says author/byline.
 
 A bounded scan of the HTML string (no tree): the first ``MAX_HITS`` occurrences of the words
-"author", "byline", "autor", "verfasser" are looked up; where one sits in such an attribute of an
+"author", "byline", "autor", "verfasser" after ``<body`` are looked up; where one sits in such an attribute of an
 opening tag, the element's first text nodes (``MAX_NODES``, within ``MAX_SPAN`` characters, script
 and style skipped) are one candidate. Each text node is one piece of the byline ("By", "Jane Doe",
 "12 May 2024"), so that a date or a label beside the name does not spoil it; which pieces are
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from itertools import islice
 
 MAX_HITS = 300
 MAX_ELEMENTS = 30
@@ -23,6 +22,8 @@ MAX_SPAN = 3000
 MAX_NODE = 120  # a longer text node is prose (an author's biography), not a byline
 
 _KEYWORD = re.compile(r"author|byline|autor|verfasser", re.IGNORECASE)
+# The same words for ``str.find``, which is far faster on a large page than a case-insensitive regex.
+_LITERALS = ("author", "Author", "AUTHOR", "byline", "Byline", "autor", "Autor", "verfasser", "Verfasser")
 _OPENING = re.compile(r"<([a-zA-Z][a-zA-Z0-9]{0,15})[\s/>]")
 _ATTR = re.compile(r"""([\w:.-]{1,60})\s{0,3}=\s{0,3}(?:"([^"]{0,2000})"|'([^']{0,2000})'|([^\s"'>]{1,300}))""")
 _MARKING = ("class", "itemprop", "rel", "id", "data-testid")
@@ -78,25 +79,39 @@ def _text_nodes(page: str, start: int) -> list[str]:
     return nodes
 
 
+def _hits(page: str, end: int) -> list[int]:
+    """Where the first ``MAX_HITS`` keywords start in ``page[:end]`` (after ``<body`` when it has one), in order."""
+    start = max(page.find("<body"), 0)
+    found: list[int] = []
+    for literal in _LITERALS:
+        pos = page.find(literal, start, end)
+        count = 0
+        while pos >= 0 and count < MAX_HITS:
+            found.append(pos)
+            count += 1
+            pos = page.find(literal, pos + len(literal), end)
+    return sorted(found)[:MAX_HITS]
+
+
 def byline_elements(page: str, end: int | None = None) -> list[list[str]]:
     """The text nodes of each byline element of ``page`` that opens before ``end``, in document order (see the
     module). ``end``: where the article's text ends in the page, so that bylines of the articles listed after
     it ("Related", "More from") are not taken for its own."""
     out: list[list[str]] = []
     done: set[int] = set()
-    for hit in islice(_KEYWORD.finditer(page, 0, len(page) if end is None else end), MAX_HITS):
-        start = page.rfind("<", max(0, hit.start() - MAX_TAG), hit.start())
-        if start < 0 or start in done or ">" in page[start:hit.start()]:
+    for hit in _hits(page, len(page) if end is None else end):
+        start = page.rfind("<", max(0, hit - MAX_TAG), hit)
+        if start < 0 or start in done or page.find(">", start, hit) >= 0:
             continue
         done.add(start)
         opening = _OPENING.match(page, start)
-        end = page.find(">", hit.end(), hit.end() + MAX_TAG)
-        if opening is None or end < 0 or opening[1].lower() in _SKIPPED_TAGS:
+        close = page.find(">", hit, hit + MAX_TAG)
+        if opening is None or close < 0 or opening[1].lower() in _SKIPPED_TAGS:
             continue
-        marking = _marking(page[start:end + 1])
+        marking = _marking(page[start:close + 1])
         if not _KEYWORD.search(marking) or any(word in marking for word in _NOT_BYLINE):
             continue
-        nodes = _text_nodes(page, end + 1)
+        nodes = _text_nodes(page, close + 1)
         if nodes:
             out.append(nodes)
             if len(out) >= MAX_ELEMENTS:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import html as htmllib
 import re
 from collections import Counter
-from itertools import islice
 
 from masthead.normalize.outlets import Outlet, compact_key, domain_label, host_of
 from masthead.normalize.page_meta import PageMeta
@@ -29,6 +28,7 @@ MAX_SITE_WORDS = 6
 MIN_LABEL_MATCH = 4  # a shorter domain label or name is not compared by containment
 MIN_SPELLED_LABEL = 6
 MAX_SPELLINGS = 200
+MAX_TRIES = 20_000
 
 _GENERATOR = re.compile(r"""<meta\b[^<>]{0,500}?\bname\s{0,3}=\s{0,3}["']?generator\b[^<>]{0,500}>""", re.IGNORECASE)
 _CONTENT = re.compile(r"""\bcontent\s{0,3}=\s{0,3}(?:"([^"]{0,200})"|'([^']{0,200})')""", re.IGNORECASE)
@@ -40,8 +40,9 @@ _GENERIC_CCTLDS = frozenset(["co", "io", "tv", "me", "fm", "ai", "ly", "cc", "ws
 
 
 def generator(page: str) -> str | None:
-    """The content of the page's ``<meta name="generator">``, if any."""
-    found = _GENERATOR.search(page)
+    """The content of the page's ``<meta name="generator">`` (looked for in its ``<head>``), if any."""
+    head_end = page.find("</head")
+    found = _GENERATOR.search(page, 0, head_end if head_end >= 0 else len(page))
     content = _CONTENT.search(found[0]) if found else None
     if content is None:
         return None
@@ -105,13 +106,26 @@ def title_site_names(page: PageMeta, label: str) -> list[str]:
 
 def spelled_label(page: str, label: str) -> str | None:
     """The domain label as the page writes it in words ("Kleine Zeitung" for ``kleinezeitung``): the most
-    frequent spelling with a space or hyphen inside and each word capitalised, among the first ``MAX_SPELLINGS``."""
+    frequent spelling with a space or hyphen inside and each word capitalised, among the first ``MAX_SPELLINGS``.
+    Looked up in the page in lower case, from where its first two letters occur (``str.find`` is fast)."""
     letters = label.replace("-", "")
-    if not MIN_SPELLED_LABEL <= len(letters) <= MAX_SITE_NAME or not letters.isascii() or not letters.isalnum():
+    lower = page.lower()
+    if (not MIN_SPELLED_LABEL <= len(letters) <= MAX_SITE_NAME or not letters.isascii() or not letters.isalnum()
+            or len(lower) != len(page)):
         return None
-    pattern = re.compile(r"(?<![\w.\-/@])" + r"[ \-]?".join(map(re.escape, letters)) + r"(?![\w.\-/@])", re.IGNORECASE)
-    spellings = Counter(found[0] for found in islice(pattern.finditer(page), MAX_SPELLINGS)
-                        if (" " in found[0] or "-" in found[0]) and all(w[:1].isupper() for w in re.split(r"[ \-]", found[0])))
+    letters = letters.lower()
+    pattern = re.compile(r"(?<![\w.\-/@])" + r"[ \-]?".join(map(re.escape, letters)) + r"(?![\w.\-/@])")
+    spellings: Counter[str] = Counter()
+    pos = lower.find(letters[:2])
+    tries = 0
+    while pos >= 0 and tries < MAX_TRIES and sum(spellings.values()) < MAX_SPELLINGS:
+        tries += 1
+        found = pattern.match(lower, pos)
+        if found is not None:
+            written = page[found.start():found.end()]
+            if (" " in written or "-" in written) and all(w[:1].isupper() for w in re.split(r"[ \-]", written)):
+                spellings[written] += 1
+        pos = lower.find(letters[:2], pos + 1)
     return spellings.most_common(1)[0][0] if spellings else None
 
 
