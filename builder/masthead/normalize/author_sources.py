@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from masthead.normalize.authors import Byline, is_account, looks_like_name, parse_byline
+from masthead.normalize.authors import Byline, is_account, looks_like_name, name_key, parse_byline
 from masthead.normalize.byline_elements import byline_elements
 from masthead.normalize.byline_words import PREFIX
-from masthead.normalize.outlets import compact_key, host_of
+from masthead.normalize.outlets import Registry, compact_key, host_of
 from masthead.normalize.registry_bylines import byline_of
 from masthead.normalize.sources import Sources
 
@@ -107,13 +107,36 @@ def _credits_site_only(byline: Byline, keys: frozenset[str]) -> bool:
     return all(compact_key(a) in keys for a in byline.agencies)
 
 
+def _with_agencies_beside(byline: Byline, rest: Iterator[tuple[object, str, bool]], registry: Registry,
+                          keys: frozenset[str]) -> Byline:
+    """``byline`` with the agencies and desks that a later stated source credits beside the same people
+    ("Engin Haupt" in JSON-LD, "Engin Haupt, MDR SACHSEN-ANHALT" in the author tag); never the bare site."""
+    people = {name_key(a) for a in byline.authors}
+    extra: list[str] = []
+    for value, _, stated in rest:
+        if not stated:
+            break
+        if not value or not isinstance(value, (str, list)):
+            continue
+        other = byline_of(registry, value, keys)
+        if other.agencies and {name_key(a) for a in other.authors} == people:
+            extra.extend(a for a in other.agencies if compact_key(a) not in keys)
+    if not extra:
+        return byline
+    merged: dict[str, str] = {}
+    for agency in (*byline.agencies, *extra):
+        merged.setdefault(name_key(agency), agency)  # the first spelling of each
+    return replace(byline, agencies=tuple(merged.values()))
+
+
 def choose_byline(src: Sources, keys: frozenset[str]) -> tuple[Byline, str | None]:
     """The first candidate naming a person; else the best one naming agencies or desks (see the module).
     Guessed candidates (``stated`` False) are read only when no stated one credits more than the site
     itself, and they never replace a stated credit that names no person."""
     registry = src.registry
     agencies: tuple[Byline, str] | None = None
-    for index, (value, origin, stated) in enumerate(bylines(src)):
+    candidates = bylines(src)
+    for index, (value, origin, stated) in enumerate(candidates):
         if not stated and agencies is not None and not _credits_site_only(agencies[0], keys):
             break
         if not value or not isinstance(value, (str, list)):
@@ -123,7 +146,7 @@ def choose_byline(src: Sources, keys: frozenset[str]) -> tuple[Byline, str | Non
             shown = str(value) if len(str(value)) <= 60 else str(value)[:60] + "…"
             src.notes.append(("authors", f"no name in the {origin} byline {shown!r}"))
         if byline.authors:
-            return byline, origin
+            return _with_agencies_beside(byline, candidates, registry, keys) if stated else byline, origin
         if byline.agencies and (agencies is None or (stated and _credits_site_only(agencies[0], keys)
                                                      and not _credits_site_only(byline, keys))):
             agencies = (byline, origin)
