@@ -278,7 +278,7 @@ def reference_parse_byline(value: str, is_agency, is_outlet):  # type: ignore[no
             continue
         name = A.repair_case(A.strip_title(piece))
         if is_agency(piece):
-            agencies.append(A.repair_case(piece))
+            agencies.append(piece if piece.islower() else A.repair_case(piece))
         elif A.is_account(piece) or A.is_title(piece):
             dropped.append(piece)
         elif name != A.repair_case(piece) and A.looks_like_name(name):
@@ -299,7 +299,7 @@ def reference_parse_byline(value: str, is_agency, is_outlet):  # type: ignore[no
 BYLINE_PIECES = ["By ", "Jane Doe", "JOHN ROE", "mary o'neil", "Staff Writer", "AP", "Reuters", "The Washington Post",
                  " and ", ", ", " & ", "; ", "Associated Press", "Washington Post Staff", "Dr. Ann Lee", "ed smith jr.",
                  "İlker Ağca", "1234", "—", " ", "Gear Team", "Moscow Bureau", "APA", "admin", "mdr.de", " und ",
-                 "Redaktion", "배윤경 기자", "、"]
+                 "Redaktion", "배윤경 기자", "、", "dpa"]
 
 
 @settings(max_examples=400, deadline=None)

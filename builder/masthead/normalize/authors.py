@@ -254,8 +254,8 @@ def piece_verdict(piece: str, is_agency: AgencyTest = _no_agency) -> Verdict | N
     if not piece or not _LETTER.search(piece):
         return Verdict(DROPPED, piece) if piece else None
     name = repair_case(strip_title(piece))
-    if is_agency(piece):
-        return Verdict(AGENCY, repair_case(piece))
+    if is_agency(piece):  # an agency's own lower case ("dpa") is kept; capitals are repaired ("REUTERS")
+        return Verdict(AGENCY, piece if piece.islower() else repair_case(piece))
     if is_account(piece) or is_title(piece):
         return Verdict(DROPPED, piece)
     if name != repair_case(piece) and looks_like_name(name):  # "Jane Doe Staff Writer"
