@@ -271,7 +271,7 @@ def reference_parse_byline(value: str, is_agency, is_outlet):  # type: ignore[no
     text = value[: A.MAX_BYLINE]
     for piece in A._SPLIT.split(text):
         piece = A._PREFIX.sub("", A._clean(piece))
-        piece = A._clean(A._without_cjk_role(piece))
+        piece = A._clean(A.without_cjk_role(piece))
         if not piece or not A._LETTER.search(piece):
             if piece:
                 dropped.append(piece)

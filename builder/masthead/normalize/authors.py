@@ -1,9 +1,11 @@
 """Bylines into people, contributors and agencies, with names in their right case.
 
-``parse_byline`` strips prefixes (By, Written by, Von, Par, Por…), splits on and/&/,/;/und/y/et,
-drops e-mail addresses, @handles, URLs and job titles, repairs the case of all-caps or
-all-lower names (MacFarquhar, McDonald, O'Brien, hyphens, particles such as "de la Cruz"),
-de-duplicates, and sorts wire agencies and desks ("Staff", "AP") away from people.
+``parse_byline`` strips prefixes (By, Von, Par, Por, Di, Av, Door…), splits on separators and on
+"and" in the devset's languages (:mod:`masthead.normalize.byline_words`), drops e-mail addresses,
+@handles, URLs, web domains, user accounts ("admin") and job titles, repairs the case of all-caps
+or all-lower names (MacFarquhar, McDonald, O'Brien, hyphens, particles such as "de la Cruz"),
+de-duplicates, and sorts wire agencies and desks ("Staff", "AP", "Redaktion") away from people.
+Names in CJK scripts are people when they look like a name and not like an organisation.
 """
 
 from __future__ import annotations
@@ -17,13 +19,13 @@ from masthead.clean.rules import fold
 from masthead.normalize.byline_words import (
     ACCOUNT_WORDS,
     ACRONYM,
-    CJK_ROLE,
     DOMAIN,
     FOREIGN_ROLE_NOUNS,
     PREFIX,
     SPLIT,
     desk_token,
     is_cjk_name,
+    without_cjk_role,
 )
 
 MAX_BYLINE = 1000
@@ -239,18 +241,11 @@ class Verdict(NamedTuple):
     otherwise: tuple[str, str] | None = None
 
 
-def _without_cjk_role(piece: str) -> str:
-    """"배윤경 기자" → "배윤경", "记者 牛镛" → "牛镛" (only pieces with a CJK character at either end are tried)."""
-    if piece and (ord(piece[-1]) > 0x2E7F or ord(piece[0]) > 0x2E7F):
-        return CJK_ROLE.sub("", piece)
-    return piece
-
-
 def piece_verdict(piece: str, is_agency: AgencyTest = _no_agency) -> Verdict | None:
     """``classify_piece`` up to the outlet test (None: nothing there). A function of the piece and
     ``is_agency`` only, so a caller may cache it by piece whatever the outlet."""
     piece = _PREFIX.sub("", _clean(piece))
-    piece = _clean(_without_cjk_role(piece))
+    piece = _clean(without_cjk_role(piece))
     if not piece or not _LETTER.search(piece):
         return Verdict(DROPPED, piece) if piece else None
     name = repair_case(strip_title(piece))

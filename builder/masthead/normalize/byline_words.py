@@ -88,3 +88,10 @@ def is_cjk_name(piece: str) -> bool:
 def desk_token(token: str) -> bool:
     """A token that credits a desk: a desk word, or a compound ending in one ("Sportredaktion")."""
     return token in DESK_WORDS or token.endswith(DESK_SUFFIXES) or token.rsplit("-", 1)[-1] in DESK_WORDS
+
+
+def without_cjk_role(piece: str) -> str:
+    """"배윤경 기자" → "배윤경", "记者 牛镛" → "牛镛" (only pieces with a CJK character at either end are tried)."""
+    if piece and (ord(piece[-1]) > 0x2E7F or ord(piece[0]) > 0x2E7F):
+        return CJK_ROLE.sub("", piece)
+    return piece
