@@ -28,6 +28,8 @@ SPLIT = re.compile(
 # "By" before a byline, in the devset's languages; "di" (Italian) only in lower case ("Di Maio" is a name).
 PREFIX = re.compile(
     r"^(?:(?:written|words|story|text|reporting|reported|compiled|posted|edited|photos?|interview|analysis)\s{1,3}by"
+    r"|(?:geschrieben|verfasst|gepostet|veröffentlicht)\s{1,3}von|(?:escrito|publicado|redactado)\s{1,3}por"
+    r"|(?:écrit|rédigé|publié)\s{1,3}par|(?:scritto|pubblicato)\s{1,3}da|(?:geschreven|gepost)\s{1,3}door"
     r"|by|von|par|por|door|av|af|(?-i:di)|skrevet\s{1,3}av|skrivet\s{1,3}av|yazan|napsal[a]?|napisa[łl][a]?"
     r"|autor(?:in|en|es|a|e|ka)?|auteurs?|autrice|tekst|text[eo]?)\s{0,3}[:\-–—]?\s{1,3}",
     re.IGNORECASE,
