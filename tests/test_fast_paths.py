@@ -261,7 +261,8 @@ def test_match_rule_matches_unfiltered(line: str, where: str) -> None:
 
 
 def reference_parse_byline(value: str, is_agency, is_outlet):  # type: ignore[no-untyped-def]
-    """parse_byline's piece loop as it was written inline (before ``classify_piece``)."""
+    """parse_byline's piece loop as it was written inline (before ``classify_piece``), with the later rules
+    (accounts, acronyms, domains, CJK job words) in the same order."""
     from masthead.normalize import authors as A
 
     authors: list[str] = []
@@ -270,20 +271,24 @@ def reference_parse_byline(value: str, is_agency, is_outlet):  # type: ignore[no
     text = value[: A.MAX_BYLINE]
     for piece in A._SPLIT.split(text):
         piece = A._PREFIX.sub("", A._clean(piece))
-        piece = A._clean(piece)
+        piece = A._clean(A.without_cjk_role(piece))
         if not piece or not A._LETTER.search(piece):
             if piece:
                 dropped.append(piece)
             continue
         name = A.repair_case(A.strip_title(piece))
         if is_agency(piece):
-            agencies.append(A.repair_case(piece))
-        elif A.is_title(piece):
+            agencies.append(piece if piece.islower() else A.repair_case(piece))
+        elif A.is_account(piece) or A.is_title(piece):
             dropped.append(piece)
         elif name != A.repair_case(piece) and A.looks_like_name(name):
             authors.append(name)
+        elif A.ACRONYM.match(piece):
+            agencies.append(piece)
         elif A.is_desk(piece) or is_outlet(piece):
             agencies.append(A.repair_case(piece))
+        elif "." in piece and A.DOMAIN.search(piece):
+            dropped.append(piece)
         elif A.looks_like_name(name):
             authors.append(name)
         else:
@@ -293,7 +298,8 @@ def reference_parse_byline(value: str, is_agency, is_outlet):  # type: ignore[no
 
 BYLINE_PIECES = ["By ", "Jane Doe", "JOHN ROE", "mary o'neil", "Staff Writer", "AP", "Reuters", "The Washington Post",
                  " and ", ", ", " & ", "; ", "Associated Press", "Washington Post Staff", "Dr. Ann Lee", "ed smith jr.",
-                 "İlker Ağca", "1234", "—", " ", "Gear Team", "Moscow Bureau"]
+                 "İlker Ağca", "1234", "—", " ", "Gear Team", "Moscow Bureau", "APA", "admin", "mdr.de", " und ",
+                 "Redaktion", "배윤경 기자", "、", "dpa"]
 
 
 @settings(max_examples=400, deadline=None)

@@ -11,18 +11,18 @@ publication date (before 1800, after the build) makes the record a reject instea
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from masthead.clean import Cleaned
 from masthead.context import StepContext
-from masthead.normalize.authors import Byline, parse_byline
+from masthead.normalize.author_sources import choose_byline, site_keys
+from masthead.normalize.authors import parse_byline
 from masthead.normalize.outlets import MAX_NAME, Outlet, compact_key, domain_label, host_of, load_registry
 from masthead.normalize.page_meta import page_meta
 from masthead.normalize.record_date import record_date
-from masthead.normalize.registry_bylines import byline_of
 from masthead.normalize.signatures import find_signatures
+from masthead.normalize.site_names import agrees_with_host, stated_site_names, title_site_names, unregistered_site
 from masthead.normalize.sources import Sources
 from masthead.normalize.time_zones import outlet_zone
 from masthead.normalize.titles import clean_title, preferred_title
@@ -95,11 +95,12 @@ def _outlet(src: Sources, url: str | None) -> tuple[str | None, bool, str | None
         if found is not None:
             return found.name, True, URL
     meta = src.cleaned.meta
-    page_sites = list(src.page.site_names if src.page else [])
+    html = src.fields.get("html")
+    page_sites = stated_site_names(src.page, html if isinstance(html, str) else None) if src.page else []
     for site in [*page_sites, meta.get("sitename")]:
         if isinstance(site, str) and site.strip():
             found = registry.by_name(site)
-            if found is not None:
+            if found is not None and agrees_with_host(found, url):
                 return found.name, True, HTML_META
     for host in (meta.get("hostname"), *(src.page.urls[:1] if src.page else [])):
         if isinstance(host, str) and (found := registry.by_url(host)) is not None:
@@ -108,58 +109,16 @@ def _outlet(src: Sources, url: str | None) -> tuple[str | None, bool, str | None
         found = registry.by_name(name)
         if found is not None:
             return found.name, True, TEXT
-    site = _unregistered_site(page_sites, url)
+    if not page_sites and src.page is not None:  # a page that states no site name may carry it on its <title>
+        host = host_of(url) if url else None
+        page_sites = title_site_names(src.page, domain_label(host) if host else "")
+    site = unregistered_site(page_sites, url, html if isinstance(html, str) else None)
     if site is not None:
         src.notes.append(("outlet", f"unregistered: {site}"))
         return site, False, HTML_META
     return None, False, None
 
 
-def _unregistered_site(names: list[str], url: str | None) -> str | None:
-    """The page's own site name; with several, the one that matches the domain."""
-    names = [n for n in names if n.strip() and len(n) <= 80 and len(n.split()) <= 6]
-    if not names:
-        return None
-    host = host_of(url) if url else None
-    label = domain_label(host) if host else ""
-    if label:
-        for name in names:
-            key = compact_key(name)
-            if key and (label in key or key in label):
-                return name
-    counts = Counter(names)
-    return max(names, key=lambda n: counts[n])  # the name the page states most often, first on ties
-
-
-def _bylines(src: Sources) -> list[tuple[object, str]]:
-    value, origin = src.given("authors")
-    out: list[tuple[object, str]] = [(value, origin)] if value else []
-    if src.page is not None:
-        out.append((src.page.people, HTML_META))
-        out.append((src.page.meta_authors, HTML_META))
-        out.append((src.page.organisations, HTML_META))
-    author = src.cleaned.meta.get("author")
-    if isinstance(author, str):
-        out.append((author.split(";"), HTML_META))
-    out.extend((line, TEXT) for line in src.signatures.bylines)
-    return out
-
-
-def _authors(src: Sources, outlet: str | None) -> tuple[Byline, str | None]:
-    registry = src.registry
-    outlet_key = compact_key(outlet) if outlet else None
-    first_agencies: tuple[Byline, str] | None = None
-    for index, (value, origin) in enumerate(_bylines(src)):
-        if not value or not isinstance(value, (str, list)):
-            continue
-        byline = byline_of(registry, value, outlet_key)
-        if index == 0 and origin != HTML_META and origin != TEXT and not byline:
-            src.notes.append(("authors", f"no name in the {origin} byline {_short(str(value))!r}"))
-        if byline.authors:
-            return byline, origin
-        if byline.agencies and first_agencies is None:
-            first_agencies = (byline, origin)
-    return first_agencies if first_agencies is not None else (Byline(), None)
 
 
 def _title(src: Sources, outlet: str | None, url: str | None) -> tuple[str | None, str | None]:
@@ -219,7 +178,7 @@ def normalize_metadata(
     parsed, date_origin, rejection = record_date(src, url, ctx, outlet_zone(src.registry.by_name(outlet) if outlet else None))
     if rejection is not None:
         return Metadata(rejection=rejection)
-    byline, authors_origin = _authors(src, outlet)
+    byline, authors_origin = choose_byline(src, site_keys(src, outlet, url))
     contributors = list(byline.contributors)
     contributor_origin = authors_origin if contributors else None
     for line in src.signatures.contributors:

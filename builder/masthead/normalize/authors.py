@@ -1,9 +1,11 @@
 """Bylines into people, contributors and agencies, with names in their right case.
 
-``parse_byline`` strips prefixes (By, Written by, Von, Par, Por…), splits on and/&/,/;/und/y/et,
-drops e-mail addresses, @handles, URLs and job titles, repairs the case of all-caps or
-all-lower names (MacFarquhar, McDonald, O'Brien, hyphens, particles such as "de la Cruz"),
-de-duplicates, and sorts wire agencies and desks ("Staff", "AP") away from people.
+``parse_byline`` strips prefixes (By, Von, Par, Por, Di, Av, Door…), splits on separators and on
+"and" in the devset's languages (:mod:`masthead.normalize.byline_words`), drops e-mail addresses,
+@handles, URLs, web domains, user accounts ("admin") and job titles, repairs the case of all-caps
+or all-lower names (MacFarquhar, McDonald, O'Brien, hyphens, particles such as "de la Cruz"),
+de-duplicates, and sorts wire agencies and desks ("Staff", "AP", "Redaktion") away from people.
+Names in CJK scripts are people when they look like a name and not like an organisation.
 """
 
 from __future__ import annotations
@@ -14,6 +16,17 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from masthead.clean.rules import fold
+from masthead.normalize.byline_words import (
+    ACCOUNT_WORDS,
+    ACRONYM,
+    DOMAIN,
+    FOREIGN_ROLE_NOUNS,
+    PREFIX,
+    SPLIT,
+    desk_token,
+    is_cjk_name,
+    without_cjk_role,
+)
 
 MAX_BYLINE = 1000
 MAX_NAME = 100
@@ -22,19 +35,13 @@ _EMAIL = re.compile(r"\S{1,64}@\S{1,255}\.[a-z]{2,24}\b", re.IGNORECASE)
 _URL = re.compile(r"\bhttps?://\S{0,2000}|\bwww\.\S{1,2000}", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<!\w)@\w{1,50}")
 _BRACKETS = re.compile(r"[(\[]([^()\[\]]{0,100})[)\]]")
-_PREFIX = re.compile(
-    r"^(?:(?:written|words|story|text|reporting|reported|compiled|posted|edited|photos?|interview|analysis)\s{1,3}"
-    r"by|by|von|par|por|door|av|af)\s{0,3}[:\-–—]?\s{1,3}",
-    re.IGNORECASE,
-)
+_PREFIX = PREFIX
 _CONTRIB = re.compile(
     r"[,;.]?\s{0,3}\b(?:with\s{1,3})?(?:additional\s{1,3}reporting|assistance|contributions?|reporting)\s{1,3}"
     r"(?:by|from)\s{1,3}(.{1,500})$",
     re.IGNORECASE,
 )
-_SPLIT = re.compile(
-    r"\s{0,3}(?:[,;]\s{0,3}(?:and|&|und|y|et|e|og|en)\s|[,;|/\n]|\s(?:and|&|und|y|et|e|og|en)\s)\s{0,3}", re.IGNORECASE
-)
+_SPLIT = SPLIT
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -47,7 +54,7 @@ ROLE_NOUNS = _set("""
 editor editors writer writers reporter reporters correspondent correspondents columnist columnists
 contributor contributors journalist journalists producer producers photographer photographers critic
 analyst anchor host presenter intern fellow blogger author chief head director researcher
-""")
+""") | FOREIGN_ROLE_NOUNS
 ROLE_WORDS = ROLE_NOUNS | _set("""
 senior chief deputy associate assistant contributing special staff political foreign national white
 house washington us uk eu europe european business sports science health technology tech global
@@ -55,10 +62,7 @@ economics economic investigative investigations digital news managing executive 
 opinion culture entertainment features food travel lifestyle world local city metro legal court
 education climate environment markets market finance financial money data visual video audio
 correspondent's bureau at large of the for and editor-at-large editor-in-chief
-""")
-DESK_WORDS = _set("""
-staff desk team newsroom wire wires bureau services service reports agencies editors
-""")
+""") | FOREIGN_ROLE_NOUNS
 PARTICLES = _set("""
 de del della der den di da das dos du la le van von ter ten bin ibn al el y zu
 """)
@@ -141,8 +145,14 @@ def is_title(part: str) -> bool:
 
 
 def is_desk(part: str) -> bool:
-    """A desk or wire credit rather than a person: "Staff", "Guardian staff reporter", "Gear Team"."""
-    return any(t in DESK_WORDS for t in _tokens(part))
+    """A desk or wire credit rather than a person: "Staff", "Guardian staff reporter", "Gear Team",
+    "Redaktion", "MM-Redaktion", "la rédaction"."""
+    return any(desk_token(t) for t in _tokens(part))
+
+
+def is_account(part: str) -> bool:
+    """A site's user account rather than a person: "admin", "Site Administrator", "Gastautor"."""
+    return any(t in ACCOUNT_WORDS for t in _tokens(part))
 
 
 def strip_title(part: str) -> str:
@@ -158,7 +168,9 @@ def strip_title(part: str) -> str:
 
 
 def looks_like_name(part: str) -> bool:
-    """Two to six words, letters, no digits, not a sentence."""
+    """Two to six words, letters, no digits, not a sentence; or a name in CJK script (``is_cjk_name``)."""
+    if is_cjk_name(part):
+        return True
     words = part.split()
     if not 2 <= len(words) <= 6 or len(part) > MAX_NAME:
         return False
@@ -233,18 +245,22 @@ def piece_verdict(piece: str, is_agency: AgencyTest = _no_agency) -> Verdict | N
     """``classify_piece`` up to the outlet test (None: nothing there). A function of the piece and
     ``is_agency`` only, so a caller may cache it by piece whatever the outlet."""
     piece = _PREFIX.sub("", _clean(piece))
-    piece = _clean(piece)
+    piece = _clean(without_cjk_role(piece))
     if not piece or not _LETTER.search(piece):
         return Verdict(DROPPED, piece) if piece else None
     name = repair_case(strip_title(piece))
-    if is_agency(piece):
-        return Verdict(AGENCY, repair_case(piece))
-    if is_title(piece):
+    if is_agency(piece):  # an agency's own lower case ("dpa") is kept; capitals are repaired ("REUTERS")
+        return Verdict(AGENCY, piece if piece.islower() else repair_case(piece))
+    if is_account(piece) or is_title(piece):
         return Verdict(DROPPED, piece)
     if name != repair_case(piece) and looks_like_name(name):  # "Jane Doe Staff Writer"
         return Verdict(AUTHOR, name)
+    if ACRONYM.match(piece):  # "SID", "APA": kept as written
+        return Verdict(AGENCY, piece)
     if is_desk(piece):
         return Verdict(AGENCY, repair_case(piece))
+    if "." in piece and DOMAIN.search(piece):  # "mdr.de": the site itself, or some other site; never a person
+        return Verdict(OUTLET_TEST, repair_case(piece), piece, (DROPPED, piece))
     otherwise = (AUTHOR, name) if looks_like_name(name) else (DROPPED, piece)
     return Verdict(OUTLET_TEST, repair_case(piece), piece, otherwise)
 
@@ -269,7 +285,7 @@ def _people(text: str, dropped: list[str]) -> list[str]:
     out = []
     for piece in _SPLIT.split(text):
         name = repair_case(strip_title(_clean(_PREFIX.sub("", _clean(piece)))))
-        if looks_like_name(name):
+        if looks_like_name(name) and not is_account(name):
             out.append(name)
         elif name:
             dropped.append(name)

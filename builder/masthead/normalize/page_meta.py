@@ -40,6 +40,9 @@ DATE_KEYS = (
     "publication_date", "dc.date.issued", "dcterms.created", "dc.date", "date", "og:published_time",
 )
 AUTHOR_KEYS = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl", "byline")
+# Other author tags, after those: any key whose last part names the author ("cXenseParse:author", "articleAuthor",
+# "article:author_name", "og:author", "dcterms.creator"); Twitter's creator is a handle, not a name.
+_OTHER_AUTHOR_KEY = re.compile(r"(?:^|[:._#-]|article)(?:authors?|author_?name|byline|creator)$")
 SITE_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title")
 TITLE_KEYS = ("og:title", "twitter:title", "headline", "parsely-title", "sailthru.title")
 ARTICLE_TYPES = frozenset((
@@ -95,14 +98,16 @@ def _objects(data: Any, depth: int = 0) -> list[dict[str, Any]]:
     return out
 
 
-def _names(value: Any) -> list[tuple[str, bool]]:
-    """(name, is_person) of a JSON-LD author value."""
+def _names(value: Any, nodes: dict[str, dict[str, Any]] | None = None) -> list[tuple[str, bool]]:
+    """(name, is_person) of a JSON-LD author value; a reference ``{"@id": …}`` is looked up in ``nodes``."""
     items = value if isinstance(value, list) else [value]
     out = []
     for item in items[:50]:
         if isinstance(item, str) and item.strip():
             out.append((_text(item), True))
         elif isinstance(item, dict):
+            if "name" not in item and nodes and isinstance(item.get("@id"), str):
+                item = nodes.get(item["@id"], item)
             name = item.get("name")
             if isinstance(name, list):
                 name = " ".join(n for n in name if isinstance(n, str))
@@ -135,6 +140,7 @@ def _jsonld(page: str, meta: PageMeta) -> None:
             continue
         for obj in _objects(data):
             (articles if _types(obj) & ARTICLE_TYPES else others).append(obj)
+    nodes = {obj["@id"]: obj for obj in others if isinstance(obj.get("@id"), str) and "name" in obj}
     for obj in articles:
         headline = obj.get("headline") or obj.get("name")
         if isinstance(headline, str) and headline.strip():
@@ -143,10 +149,10 @@ def _jsonld(page: str, meta: PageMeta) -> None:
         if isinstance(published, str):
             meta.dates.append(published.strip()[:200])
         meta.date_candidates.extend(jsonld_candidates(obj))
-        for name, person in _names(obj.get("author")) + _names(obj.get("creator")):
+        for name, person in _names(obj.get("author"), nodes) + _names(obj.get("creator"), nodes):
             (meta.people if person else meta.organisations).append(name)
         publisher = obj.get("publisher")
-        for name, _ in _names(publisher) if publisher else []:
+        for name, _ in _names(publisher, nodes) if publisher else []:
             meta.site_names.append(name)
         url = obj.get("url")
         if isinstance(url, str):
@@ -173,7 +179,7 @@ def page_meta(page: str) -> PageMeta:
         meta.dates.extend(tags.get(key, []))
     meta.date_candidates.extend(meta_candidates(tags))
     meta.date_candidates.extend(element_candidates(page))
-    for key in AUTHOR_KEYS:
+    for key in (*AUTHOR_KEYS, *(k for k in tags if k not in AUTHOR_KEYS and "twitter" not in k and _OTHER_AUTHOR_KEY.search(k))):
         meta.meta_authors.extend(a for a in tags.get(key, []) if "://" not in a)
     for key in SITE_KEYS:
         meta.site_names.extend(tags.get(key, []))
