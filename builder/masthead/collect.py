@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 from masthead.errors import ConfigError, MastheadError, Reject
 from masthead.faults import checkpoint
 from masthead.input_hashes import MEMO_FILE, HashMemo
-from masthead.readers import list_inputs
+from masthead.readers import list_inputs, scan_inputs
+from masthead.readers.files import prefix_sha256
 from masthead.readers.manifest import find_manifest
-from masthead.release.checksums import file_sha256
 from masthead.settings import Settings
 
 if TYPE_CHECKING:  # the engine (pyarrow, the pipeline) is imported when a build runs, not at start-up
@@ -75,11 +75,22 @@ class Collected:
     notes: dict[str, Counter[str]] = field(default_factory=dict)
     raw_texts: Mapping[str, str] = field(default_factory=dict)
     beside: Any = None  # what ``collect(beside=...)`` computed beside the duplicate search
+    skipped: list[str] = field(default_factory=list)  # folders masthead wrote, found under raw/ and not read
+
+
+@dataclass
+class Inputs:
+    """The build's one listing of its raw folder: what it fingerprints, reads and records."""
+
+    files: list[dict[str, Any]]  # path, bytes, sha256 of every input, the manifest too (the release's "inputs")
+    sources: list[str]  # the documents' files, sorted (the manifest is not one)
+    skipped: list[str]  # folders masthead wrote (dist, state, releases) found under raw/: never read
 
 
 @lru_cache(maxsize=65536)
 def _sha256(path: str, size: int, mtime_ns: int) -> str:
-    return file_sha256(Path(path))
+    """SHA-256 of the file's first ``size`` bytes: the file as its ``stat`` saw it, even while it grows."""
+    return prefix_sha256(Path(path), size)
 
 
 def hash_memo(settings: Settings) -> HashMemo:
@@ -89,39 +100,62 @@ def hash_memo(settings: Settings) -> HashMemo:
     return HashMemo(state_dir(settings) / MEMO_FILE if settings.cache else None)
 
 
-def input_files(raw: Path, memo: HashMemo | None = None) -> list[dict[str, Any]]:
-    """Path, size and SHA-256 of every input file (the manifest included), sorted by path."""
-    names = list_inputs(raw)
+def own_folders(settings: Settings) -> list[Path]:
+    """The folders a build writes (its dist and state folders): never inputs, wherever they are."""
+    from masthead.engine.cache import state_dir
+
+    return [settings.dist, state_dir(settings)]
+
+
+def list_input_files(settings: Settings) -> Inputs:
+    """The raw folder listed once for a build: its input files hashed (through the hash memo)."""
+    listing = scan_inputs(settings.raw, own_folders(settings))
+    return Inputs(input_files(settings.raw, hash_memo(settings), listing.files), listing.files, listing.skipped)
+
+
+def input_files(raw: Path, memo: HashMemo | None = None, names: list[str] | None = None) -> list[dict[str, Any]]:
+    """Path, size and SHA-256 of every input file (``names``, default all; the manifest included),
+    sorted by path. Each hash is of the bytes the file had when its size was taken; a file that is
+    not a regular file, or is gone, has none (its reader says why)."""
+    names = list_inputs(raw) if names is None else list(names)
     manifest = find_manifest(raw)
     if manifest is not None:
         names = sorted([*names, manifest.name])
     files = []
     for name in names:
         path = raw / name
-        if path.is_file() and not path.is_symlink():
+        try:
+            if not path.is_file() or path.is_symlink():
+                raise FileNotFoundError(name)
             stat = path.stat()
             digest = (memo.sha256(path, stat, lambda p, s=stat: _sha256(str(p), s.st_size, s.st_mtime_ns))
                       if memo is not None
                       else _sha256(str(path), stat.st_size, stat.st_mtime_ns))
             files.append({"path": name, "bytes": stat.st_size, "sha256": digest})
-        else:
+        except OSError:
             files.append({"path": name, "bytes": None, "sha256": None})
     if memo is not None:
         memo.save()
     return files
 
 
-def _content_hashes(raw: Path, inputs: list[dict[str, Any]]) -> dict[str, str | None]:
-    """Content hash per input, following symlinks that stay inside the raw folder (for cache keys)."""
-    hashes: dict[str, str | None] = {}
+def _listed(raw: Path, inputs: list[dict[str, Any]]) -> dict[str, tuple[int, str]]:
+    """(size, SHA-256) per input as listed, following symlinks that stay inside the raw folder: the
+    shards' cache keys, and the bytes the shards read (:func:`masthead.readers.files.read_listed`)."""
+    listed: dict[str, tuple[int, str]] = {}
     for item in inputs:
-        digest = item["sha256"]
+        size, digest = item["bytes"], item["sha256"]
         path = raw / item["path"]
-        if digest is None and path.is_file():
-            stat = path.stat()
-            digest = _sha256(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-        hashes[item["path"]] = digest
-    return hashes
+        if digest is None:
+            try:
+                if not path.is_symlink() or not path.is_file():
+                    continue
+                stat = path.stat()
+                size, digest = stat.st_size, _sha256(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+            except OSError:
+                continue
+        listed[item["path"]] = (size, digest)
+    return listed
 
 
 def _folders(settings: Settings, shards: list[Shard], job: ShardJob, hashes: dict[str, str | None]) -> list[Path]:
@@ -230,11 +264,12 @@ BesideWork = Callable[[Any, Callable[..., Callable[[], Any]]], Callable[[], Any]
 
 
 def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_text: bool = False,
-            for_release: bool = False, beside: BesideWork | None = None) -> Collected:
+            for_release: bool = False, beside: BesideWork | None = None, inputs: Inputs | None = None) -> Collected:
     """Every input through the pipeline and the merge. ``for_release``: a release will be written
     (its libraries are imported while the workers run, :mod:`masthead.preload`). ``beside``: work
     on the documents run on the engine while the merge searches for duplicates (its result is
-    ``Collected.beside``)."""
+    ``Collected.beside``). ``inputs``: the build's listing (:func:`list_input_files`, taken here
+    when not given); every file is read as it lists it."""
     from masthead.context import StepContext
     from masthead.engine import cache as shard_cache
     from masthead.engine.documents import RawTexts, ShardOutput
@@ -245,13 +280,14 @@ def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_tex
     from masthead.readers.manifest import read_manifest
     from masthead.schema import arrow_schema, document_schema
 
-    inputs = input_files(settings.raw, hash_memo(settings))
-    manifest = read_manifest(settings.raw, settings.max_file_bytes)
-    sources = list_inputs(settings.raw)
+    inputs = inputs or list_input_files(settings)
+    listed = _listed(settings.raw, inputs.files)
+    manifest = read_manifest(settings.raw, settings.max_file_bytes, listed)
+    sources = inputs.sources
     job = ShardJob(settings.raw, settings.max_file_bytes, StepContext.from_settings(settings), keep_raw_text,
                    manifest.source)
-    shards = plan_shards(settings.raw, sources, manifest.rows)
-    folders = _folders(settings, shards, job, _content_hashes(settings.raw, inputs))
+    shards = plan_shards(settings.raw, sources, manifest.rows, listed=listed)
+    folders = _folders(settings, shards, job, {source: digest for source, (_, digest) in listed.items()})
     todo = [(shard, folder) for shard, folder in zip(shards, folders, strict=True) if not is_done(folder)]
     outputs = [ShardOutput(shard, folder) for shard, folder in zip(shards, folders, strict=True)]
     schema = arrow_schema(document_schema(settings.schema_dir))
@@ -280,7 +316,8 @@ def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_tex
         progress("merge", counts.input_records, counts.input_records)
     checkpoint("collect.done")
     raw_texts: Mapping[str, str] = RawTexts(merged.docs) if keep_raw_text else {}
-    return Collected(merged.docs, [*merged.rejects, *extra], counts, inputs, merged.notes, raw_texts, merged.beside)
+    return Collected(merged.docs, [*merged.rejects, *extra], counts, inputs.files, merged.notes, raw_texts,
+                     merged.beside, inputs.skipped)
 
 
 def fingerprint(parts: dict[str, Any]) -> str:

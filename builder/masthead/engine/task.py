@@ -10,7 +10,8 @@ writes the folder from their pieces: the same bytes):
   paragraph hashes, ``_raw_text``; ``_minhash`` stays empty: the stripping stage computes the
   signature once, of the final text, :mod:`masthead.engine.strip_stage`);
 - ``meta.json``: record count, rejects (with their position), note counts, manifest rows used;
-- ``done``: an empty completion marker, written last. A folder without it is redone.
+- ``done``: an empty completion marker, written last. A folder without it is redone (so is a shard
+  that found a file changed since the build listed it: its next build reads the file as it is then).
 
 It is a pure function of its arguments and the input files, so any engine can run it and
 the outputs are the same bytes wherever it ran.
@@ -31,11 +32,12 @@ from typing import TYPE_CHECKING, Any
 from masthead.clean.repeated_lines import distinct_hashes, packed_hashes
 from masthead.context import StepContext
 from masthead.engine.shards import Shard
-from masthead.errors import Reject
+from masthead.errors import CHANGED_WHILE_READ, Reject
 from masthead.faults import checkpoint
 from masthead.memory import return_free_memory
 from masthead.processes import pid_alive
 from masthead.readers import read_input
+from masthead.readers.files import Listed
 from masthead.readers.manifest import Manifest
 from masthead.release.atomic import fsync_path
 
@@ -115,7 +117,8 @@ def process_sources(shard: Shard, job: ShardJob, sources: tuple[str, ...]) -> Sh
     notes: dict[str, Counter[str]] = {}
     seq = 0
     for source in sources:
-        for item in read_input(job.raw, source, manifest, job.limit, shard.part):
+        listed = shard.listed.get(source)
+        for item in read_input(job.raw, source, manifest, job.limit, shard.part, Listed(*listed) if listed else None):
             result: Processed | Reject = item if isinstance(item, Reject) else process_record(item, job.ctx)
             checkpoint("process.record")
             if isinstance(result, Reject):
@@ -189,7 +192,8 @@ def write_shard(job: ShardJob, folder: Path, pieces: list[ShardPiece]) -> int:
     # a truncated file (a marker that itself is lost only means the shard is redone)
     fsync_path(folder)
     checkpoint("shard.done-before")
-    (folder / DONE).touch()
+    if not any(reject["code"] == CHANGED_WHILE_READ.code for _, reject in rejects):
+        (folder / DONE).touch()  # a shard that met a file mid-change is read again by the next build
     del table
     return_free_memory()  # a worker runs many shards: without this its memory keeps growing
     return seq
