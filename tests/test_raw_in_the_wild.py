@@ -262,6 +262,32 @@ def test_a_file_changed_and_changed_back_is_read_again_not_taken_from_the_cache(
     assert_adds_up(back.counts.as_dict())
 
 
+def test_no_part_of_a_split_file_that_changed_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A JSON Lines file big enough to be cut into parts changes after the listing: one reject for
+    it, and none of its parts kept, so when it is back as listed every part is read again."""
+    from masthead.engine import shards as shard_plan
+
+    monkeypatch.setattr(shard_plan, "TARGET_BYTES", 2000)
+    monkeypatch.setattr(shard_plan, "MIN_TARGET_BYTES", 2000)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    feed = raw / "feed.jsonl"
+    original = "".join(json.dumps({"id": f"r-{n}", "text": article(n)}) + "\n" for n in range(60))
+    feed.write_text(original, encoding="utf-8")
+    settings = Settings(name="parts", raw=raw, dist=tmp_path / "dist", workers=1)
+    inputs = list_input_files(settings)
+    feed.write_text(original.replace("harbour", "HARBOUR"), encoding="utf-8")  # the same size, rewritten
+    changed = collect(settings, inputs=inputs)
+    assert [(r.source, r.code) for r in changed.rejects] == [("feed.jsonl", CHANGED_WHILE_READ.code)]
+    assert changed.counts.published == 0
+    assert_adds_up(changed.counts.as_dict())
+    feed.write_text(original, encoding="utf-8")
+    back = collect(settings)
+    assert not back.rejects and back.counts.published == 60
+    assert_adds_up(back.counts.as_dict())
+
+
 def test_a_json_lines_file_appended_to_during_the_build_publishes_exactly_the_bytes_it_hashed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A crawler appends to feed.jsonl from another thread while the build runs; when the build

@@ -24,7 +24,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from masthead.clean.repeated_lines import distinct_hashes, packed_hashes
 from masthead.context import StepContext
 from masthead.engine.shards import Shard
-from masthead.errors import CHANGED_WHILE_READ, Reject
+from masthead.errors import Reject
 from masthead.faults import checkpoint
 from masthead.memory import return_free_memory
 from masthead.processes import pid_alive
@@ -96,6 +96,7 @@ class ShardPiece:
     rejects: list[tuple[int, dict[str, Any]]]
     notes: dict[str, Counter[str]]
     manifest_used: set[str]
+    changed: set[str] = field(default_factory=set)  # sources that changed since the build listed them
 
 
 def run_shard(shard: Shard, job: ShardJob, folder: Path) -> int:
@@ -115,10 +116,12 @@ def process_sources(shard: Shard, job: ShardJob, sources: tuple[str, ...]) -> Sh
     docs: list[dict[str, Any]] = []
     rejects: list[tuple[int, dict[str, Any]]] = []
     notes: dict[str, Counter[str]] = {}
+    changed: set[str] = set()
     seq = 0
     for source in sources:
         listed = shard.listed.get(source)
-        for item in read_input(job.raw, source, manifest, job.limit, shard.part, Listed(*listed) if listed else None):
+        for item in read_input(job.raw, source, manifest, job.limit, shard.part, Listed(*listed) if listed else None,
+                               changed):
             result: Processed | Reject = item if isinstance(item, Reject) else process_record(item, job.ctx)
             checkpoint("process.record")
             if isinstance(result, Reject):
@@ -144,7 +147,7 @@ def process_sources(shard: Shard, job: ShardJob, sources: tuple[str, ...]) -> Sh
     # the table is built here, on the worker: the process that writes the shard only sorts and
     # writes it (and never builds arrays from Python values, which has pyarrow import pandas)
     table = pa.Table.from_pylist(docs, schema=work_schema(job.ctx.schema_dir, job.keep_raw_text))
-    return ShardPiece(seq, table, rejects, notes, set(manifest.used))
+    return ShardPiece(seq, table, rejects, notes, set(manifest.used), changed)
 
 
 def write_shard(job: ShardJob, folder: Path, pieces: list[ShardPiece]) -> int:
@@ -192,7 +195,7 @@ def write_shard(job: ShardJob, folder: Path, pieces: list[ShardPiece]) -> int:
     # a truncated file (a marker that itself is lost only means the shard is redone)
     fsync_path(folder)
     checkpoint("shard.done-before")
-    if not any(reject["code"] == CHANGED_WHILE_READ.code for _, reject in rejects):
+    if not any(piece.changed for piece in pieces):
         (folder / DONE).touch()  # a shard that met a file mid-change is read again by the next build
     del table
     return_free_memory()  # a worker runs many shards: without this its memory keeps growing

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from masthead.errors import (
     BAD_FILE_NAME,
+    CHANGED_WHILE_READ,
     SPECIAL_FILE,
     UNREADABLE,
     UNSAFE_PATH,
@@ -134,11 +135,15 @@ def display_name(name: str) -> str:
 
 
 def read_input(raw: Path, source: str, manifest: Manifest, limit: int,
-               part: tuple[int, int] | None = None, listed: Listed | None = None) -> Iterator[RawRecord | Reject]:
+               part: tuple[int, int] | None = None, listed: Listed | None = None,
+               changed: set[str] | None = None) -> Iterator[RawRecord | Reject]:
     """Records of one input file (or of a ``part`` of a JSON Lines file's lines), with its manifest
     row merged in (the manifest wins). A file's own rejects come with its first part only. With
-    ``listed`` (the file as the build's listing hashed it), exactly the listed bytes are read."""
+    ``listed`` (the file as the build's listing hashed it), exactly the listed bytes are read; a
+    file that changed since is added to ``changed`` (by every part: none of them is to be kept)."""
     decoded = _read_file(raw, source, limit, listed)
+    if isinstance(decoded, Reject) and decoded.code == CHANGED_WHILE_READ.code and changed is not None:
+        changed.add(source)
     if not isinstance(decoded, Decoded):  # the file's own reject (once: with its first part), or a link to a folder
         if decoded is not None and (part is None or part[0] == 0):
             yield decoded
