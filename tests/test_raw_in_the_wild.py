@@ -216,6 +216,23 @@ def test_read_listed_bytes_or_say_the_file_changed(tmp_path: Path) -> None:
     assert read_bytes(lines, "a.jsonl", 1000, seen) == b'{"id": 1}\n'
 
 
+def test_a_settled_file_is_trusted_by_its_stat_and_a_write_after_the_listing_still_caught(tmp_path: Path) -> None:
+    """A file whose stat is the listing's, last changed well before it was listed, is read without
+    hashing its bytes again (the hash below is wrong on purpose); a write after the listing moves
+    its change time, so its bytes are hashed and the change found."""
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"first version\n")
+    found = path.stat()
+    listed = Listed(found.st_size, "0" * 64, found.st_mtime_ns, found.st_ctime_ns, found.st_ino,
+                    taken_ns=max(found.st_mtime_ns, found.st_ctime_ns) + 3_000_000_000)
+    assert read_bytes(path, "a.txt", 1000, listed) == b"first version\n"
+    assert getattr(read_bytes(path, "a.txt", 1000, listed._replace(taken_ns=found.st_ctime_ns)), "code", None) \
+        == CHANGED_WHILE_READ.code  # changed just before it was listed: hashed, and the hash differs
+    time.sleep(0.05)  # past the file system's clock tick: here the listing is faked 3 s after the write
+    path.write_bytes(b"other version\n")
+    assert getattr(read_bytes(path, "a.txt", 1000, listed), "code", None) == CHANGED_WHILE_READ.code
+
+
 def test_a_file_changed_after_the_listing_is_rejected_and_the_next_build_reads_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))

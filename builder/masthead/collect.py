@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from masthead.errors import ConfigError, MastheadError, Reject
 from masthead.faults import checkpoint
 from masthead.input_hashes import MEMO_FILE, HashMemo
 from masthead.readers import list_inputs, scan_inputs
-from masthead.readers.files import prefix_sha256
+from masthead.readers.files import Listed, prefix_sha256, special_kind
 from masthead.readers.manifest import find_manifest
 from masthead.settings import Settings
 
@@ -85,6 +86,7 @@ class Inputs:
     files: list[dict[str, Any]]  # path, bytes, sha256 of every input, the manifest too (the release's "inputs")
     sources: list[str]  # the documents' files, sorted (the manifest is not one)
     skipped: list[str]  # folders masthead wrote (dist, state, releases) found under raw/: never read
+    listed: dict[str, Listed]  # each file as listed, symlinks inside raw/ followed: what the shards read
 
 
 @lru_cache(maxsize=65536)
@@ -110,52 +112,50 @@ def own_folders(settings: Settings) -> list[Path]:
 def list_input_files(settings: Settings) -> Inputs:
     """The raw folder listed once for a build: its input files hashed (through the hash memo)."""
     listing = scan_inputs(settings.raw, own_folders(settings))
-    return Inputs(input_files(settings.raw, hash_memo(settings), listing.files), listing.files, listing.skipped)
+    files, listed = _hash_inputs(settings.raw, hash_memo(settings), listing.files)
+    return Inputs(files, listing.files, listing.skipped, listed)
 
 
-def input_files(raw: Path, memo: HashMemo | None = None, names: list[str] | None = None) -> list[dict[str, Any]]:
-    """Path, size and SHA-256 of every input file (``names``, default all; the manifest included),
-    sorted by path. Each hash is of the bytes the file had when its size was taken; a file that is
-    not a regular file, or is gone, has none (its reader says why)."""
-    names = list_inputs(raw) if names is None else list(names)
+def input_files(raw: Path, memo: HashMemo | None = None) -> list[dict[str, Any]]:
+    """Path, size and SHA-256 of every input file (the manifest included), sorted by path."""
+    return _hash_inputs(raw, memo, list_inputs(raw))[0]
+
+
+def _hash_inputs(raw: Path, memo: HashMemo | None,
+                 names: list[str]) -> tuple[list[dict[str, Any]], dict[str, Listed]]:
+    """Path, size and SHA-256 of the input files ``names`` and the manifest, sorted by path (a
+    symlink, a file that is not a regular file or is gone has none: its reader says why); and each
+    file as listed (symlinks inside the raw folder followed): the shards' cache keys, and what they
+    read (:func:`masthead.readers.files.read_listed`). Each hash is of the bytes the file had when
+    its size was taken, even if it grows meanwhile."""
     manifest = find_manifest(raw)
     if manifest is not None:
         names = sorted([*names, manifest.name])
-    files = []
+    files: list[dict[str, Any]] = []
+    listed: dict[str, Listed] = {}
+    root = raw.resolve()
     for name in names:
         path = raw / name
+        files.append({"path": name, "bytes": None, "sha256": None})
         try:
-            if not path.is_file() or path.is_symlink():
-                raise FileNotFoundError(name)
+            link = path.is_symlink()
+            if link and not path.resolve().is_relative_to(root):  # never read: rejected as unsafe-path
+                continue
+            taken = time.time_ns()
             stat = path.stat()
+            if special_kind(stat.st_mode) is not None:
+                continue
             digest = (memo.sha256(path, stat, lambda p, s=stat: _sha256(str(p), s.st_size, s.st_mtime_ns))
-                      if memo is not None
-                      else _sha256(str(path), stat.st_size, stat.st_mtime_ns))
-            files.append({"path": name, "bytes": stat.st_size, "sha256": digest})
+                      if memo is not None and not link
+                      else _sha256(str(path.resolve() if link else path), stat.st_size, stat.st_mtime_ns))
         except OSError:
-            files.append({"path": name, "bytes": None, "sha256": None})
+            continue
+        if not link:
+            files[-1].update(bytes=stat.st_size, sha256=digest)
+        listed[name] = Listed(stat.st_size, digest, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, taken)
     if memo is not None:
         memo.save()
-    return files
-
-
-def _listed(raw: Path, inputs: list[dict[str, Any]]) -> dict[str, tuple[int, str]]:
-    """(size, SHA-256) per input as listed, following symlinks that stay inside the raw folder: the
-    shards' cache keys, and the bytes the shards read (:func:`masthead.readers.files.read_listed`)."""
-    listed: dict[str, tuple[int, str]] = {}
-    for item in inputs:
-        size, digest = item["bytes"], item["sha256"]
-        path = raw / item["path"]
-        if digest is None:
-            try:
-                if not path.is_symlink() or not path.is_file():
-                    continue
-                stat = path.stat()
-                size, digest = stat.st_size, _sha256(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-            except OSError:
-                continue
-        listed[item["path"]] = (size, digest)
-    return listed
+    return files, listed
 
 
 def _folders(settings: Settings, shards: list[Shard], job: ShardJob, hashes: dict[str, str | None]) -> list[Path]:
@@ -281,13 +281,13 @@ def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_tex
     from masthead.schema import arrow_schema, document_schema
 
     inputs = inputs or list_input_files(settings)
-    listed = _listed(settings.raw, inputs.files)
+    listed = inputs.listed
     manifest = read_manifest(settings.raw, settings.max_file_bytes, listed)
     sources = inputs.sources
     job = ShardJob(settings.raw, settings.max_file_bytes, StepContext.from_settings(settings), keep_raw_text,
                    manifest.source)
     shards = plan_shards(settings.raw, sources, manifest.rows, listed=listed)
-    folders = _folders(settings, shards, job, {source: digest for source, (_, digest) in listed.items()})
+    folders = _folders(settings, shards, job, {source: seen.sha256 for source, seen in listed.items()})
     todo = [(shard, folder) for shard, folder in zip(shards, folders, strict=True) if not is_done(folder)]
     outputs = [ShardOutput(shard, folder) for shard, folder in zip(shards, folders, strict=True)]
     schema = arrow_schema(document_schema(settings.schema_dir))

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from masthead.readers.files import Listed
+
 # The largest target: a worker holds its shard's documents until it writes them (~16 MiB of
 # input is ~200 MB of worker memory); tests lower it to get many shards.
 TARGET_BYTES = 16 * 1024 * 1024
@@ -51,8 +53,8 @@ class Shard:
     # source -> (manifest line, fields), only for the sources of this shard
     manifest_rows: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
     part: tuple[int, int] | None = None  # (index, count): the part of its one source's lines
-    # source -> (size, SHA-256) as the build's listing hashed it: the bytes the shard reads (readers.files)
-    listed: dict[str, tuple[int, str]] = field(default_factory=dict)
+    # source -> the file as the build's listing hashed it: the bytes the shard reads (readers.files)
+    listed: dict[str, Listed] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -78,13 +80,12 @@ def plan_shards(
     manifest_rows: dict[str, tuple[int, dict[str, Any]]],
     target_bytes: int | None = None,
     max_files: int | None = None,
-    listed: dict[str, tuple[int, str]] | None = None,
+    listed: dict[str, Listed] | None = None,
 ) -> list[Shard]:
-    """Consecutive runs of ``sources`` (already sorted) of about ``target_bytes`` each; ``listed``
-    (source -> (size, SHA-256)): the files as the build listed them, cut by those sizes and read
-    as listed."""
+    """Consecutive runs of ``sources`` (already sorted) of about ``target_bytes`` each; ``listed``:
+    the files as the build listed them, cut by those sizes and read as listed."""
     listed = listed or {}
-    sizes = [listed[source][0] if source in listed else file_size(raw, source) for source in sources]
+    sizes = [listed[source].size if source in listed else file_size(raw, source) for source in sources]
     target = target_bytes or shard_target(sum(sizes))
     max_files = max_files or MAX_FILES
     shards: list[Shard] = []

@@ -37,7 +37,6 @@ from masthead.faults import checkpoint
 from masthead.memory import return_free_memory
 from masthead.processes import pid_alive
 from masthead.readers import read_input
-from masthead.readers.files import Listed
 from masthead.readers.manifest import Manifest
 from masthead.release.atomic import fsync_path
 
@@ -119,9 +118,7 @@ def process_sources(shard: Shard, job: ShardJob, sources: tuple[str, ...]) -> Sh
     changed: set[str] = set()
     seq = 0
     for source in sources:
-        listed = shard.listed.get(source)
-        for item in read_input(job.raw, source, manifest, job.limit, shard.part, Listed(*listed) if listed else None,
-                               changed):
+        for item in read_input(job.raw, source, manifest, job.limit, shard.part, shard.listed.get(source), changed):
             result: Processed | Reject = item if isinstance(item, Reject) else process_record(item, job.ctx)
             checkpoint("process.record")
             if isinstance(result, Reject):

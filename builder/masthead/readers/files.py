@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from masthead.errors import CHANGED_WHILE_READ, Reject
+from masthead.input_hashes import RACY_NS
 
 _KINDS = {
     stat.S_IFIFO: "named pipe (FIFO)",
@@ -44,10 +45,15 @@ class NotRegularFile(OSError):
 
 
 class Listed(NamedTuple):
-    """A file as the build's listing saw it: its size, and the SHA-256 of its first ``size`` bytes."""
+    """A file as the build's listing saw it: its size, the SHA-256 of its first ``size`` bytes, and
+    the ``stat`` the size is from (times in ns, inode) and when it was taken (``time.time_ns``)."""
 
     size: int
     sha256: str
+    mtime_ns: int = 0
+    ctime_ns: int = 0
+    inode: int = 0
+    taken_ns: int = 0  # 0: no stat to go by, the bytes read are always hashed
 
 
 def special_kind(mode: int) -> str | None:
@@ -88,8 +94,13 @@ def prefix_sha256(path: Path, size: int) -> str:
 
 
 def read_listed(handle: BinaryIO, source: str, listed: Listed) -> bytes | Reject:
-    """The listed bytes of the open file ``handle``, or the reject that says it changed since."""
-    now = os.fstat(handle.fileno()).st_size
+    """The listed bytes of the open file ``handle``, or the reject that says it changed since.
+
+    The bytes read are hashed unless the file is settled: the same ``stat`` before and after the
+    read as when listed, and last changed well before it was listed (a write after the listing
+    would have moved its change time; git's "racily clean" rule, :mod:`masthead.input_hashes`)."""
+    before = os.fstat(handle.fileno())
+    now = before.st_size
     if now < listed.size:
         return Reject.of(CHANGED_WHILE_READ, source, detail=f"{listed.size} bytes when listed, {now} now")
     if now > listed.size and not source.lower().endswith(APPENDABLE):
@@ -98,7 +109,19 @@ def read_listed(handle: BinaryIO, source: str, listed: Listed) -> bytes | Reject
     data = handle.read(listed.size)
     if len(data) != listed.size:
         return Reject.of(CHANGED_WHILE_READ, source, detail=f"{listed.size} bytes when listed, {len(data)} read")
+    if _settled(before, listed) and _signature(os.fstat(handle.fileno())) == _signature(before):
+        return data
     if hashlib.sha256(data).hexdigest() != listed.sha256:
         return Reject.of(CHANGED_WHILE_READ, source,
                          detail=f"its first {listed.size} bytes are not those listed (SHA-256 {listed.sha256[:12]}…)")
     return data
+
+
+def _signature(found: os.stat_result) -> tuple[int, int, int, int]:
+    return found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino
+
+
+def _settled(found: os.stat_result, listed: Listed) -> bool:
+    """The file's ``stat`` is the listing's, and it had not changed for ``RACY_NS`` when listed."""
+    return (listed.taken_ns > 0 and _signature(found) == (listed.size, listed.mtime_ns, listed.ctime_ns, listed.inode)
+            and listed.taken_ns - max(listed.mtime_ns, listed.ctime_ns) > RACY_NS)

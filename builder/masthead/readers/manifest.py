@@ -48,15 +48,14 @@ def find_manifest(raw: Path) -> Path | None:
     return None
 
 
-def read_manifest(raw: Path, limit: int, listed: dict[str, tuple[int, str]] | None = None) -> Manifest:
+def read_manifest(raw: Path, limit: int, listed: dict[str, Listed] | None = None) -> Manifest:
     """The manifest's rows; with ``listed`` (the build's listing), read as listed (:func:`read_bytes`)."""
     path = find_manifest(raw)
     if path is None:
         return Manifest()
     source = path.name
     manifest = Manifest(source=source)
-    seen = (listed or {}).get(source)
-    data = read_bytes(path, source, limit, Listed(*seen) if seen else None)
+    data = read_bytes(path, source, limit, (listed or {}).get(source))
     if isinstance(data, Reject):
         manifest.rejects.append(data)
         return manifest
