@@ -8,9 +8,7 @@ a format is one function and one ``register`` call.
 from __future__ import annotations
 
 import os
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from masthead.errors import (
@@ -20,7 +18,6 @@ from masthead.errors import (
     UNREADABLE,
     UNSAFE_PATH,
     UNSUPPORTED_FILE,
-    InputError,
     Reject,
 )
 from masthead.faults import checkpoint
@@ -29,11 +26,13 @@ from masthead.readers.decode import Decoded, decode, read_bytes
 from masthead.readers.files import Listed, special_kind
 from masthead.readers.html import read_html
 from masthead.readers.jsonl import read_jsonl
-from masthead.readers.manifest import MANIFEST_NAMES, Manifest, read_manifest
+from masthead.readers.listing import Listing, display_name, list_inputs, scan_inputs
+from masthead.readers.manifest import Manifest, read_manifest
 from masthead.readers.text import read_text
 from masthead.records import MANIFEST, RawRecord
-from masthead.release.layout import CHECKSUMS
-from masthead.release.layout import MANIFEST as RELEASE_MANIFEST
+
+__all__ = ["READERS", "Listing", "display_name", "file_suffix", "list_inputs", "read_all", "read_input", "register",
+           "scan_inputs"]
 
 Reader = Callable[[Decoded, str], Iterable["RawRecord | Reject"]]
 
@@ -58,80 +57,6 @@ def file_suffix(name: str) -> str:
     if lower.endswith(".gz"):
         lower = lower[:-3]
     return PurePosixPath(lower).suffix
-
-
-@dataclass(frozen=True)
-class Listing:
-    """What the walk of a raw folder found: the input files, and the folders masthead wrote."""
-
-    files: list[str]  # sorted POSIX paths under raw/
-    skipped: list[str]  # folders masthead wrote (dist, state, releases), never read as inputs
-
-
-def list_inputs(raw: Path, own: Iterable[Path] = ()) -> list[str]:
-    """Every input file under ``raw`` as a sorted POSIX path (:func:`scan_inputs`)."""
-    return scan_inputs(raw, own).files
-
-
-def scan_inputs(raw: Path, own: Iterable[Path] = ()) -> Listing:
-    """Every input file under ``raw``: hidden files and the manifest skipped, and so are the folders
-    masthead writes, wherever they are put: ``own`` (the dist and state folders) and any release
-    (a folder with a release's checksums and manifest), so a build never reads its own output.
-    Files are listed whatever they are (a named pipe too): :func:`read_input` rejects what is not a
-    regular file without opening it."""
-    if not raw.exists():
-        raise InputError(f"the raw folder {raw} does not exist; create it and put documents in it, or pass --raw DIR")
-    if not raw.is_dir():
-        raise InputError(f"{raw} is not a folder; --raw takes the folder that holds the documents")
-    found: list[str] = []
-    skipped: list[str] = []
-    own_paths = _relative_to(raw, own)
-    for folder, dirs, files in os.walk(raw, followlinks=False):
-        rel_folder = Path(folder).relative_to(raw)
-        ours = {d for d in dirs if (rel_folder / d).as_posix() in own_paths or _is_release(Path(folder) / d)}
-        skipped.extend(display_name((rel_folder / d).as_posix()) for d in ours)
-        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in ours]
-        for name in files:
-            if name.startswith("."):
-                continue
-            rel = (rel_folder / name).as_posix()
-            if rel in MANIFEST_NAMES and (raw / rel).is_file():
-                continue
-            found.append(display_name(rel))
-        for name in dirs:
-            if (Path(folder) / name).is_symlink():
-                found.append(display_name((rel_folder / name).as_posix()))
-    if not found:
-        raise InputError(f"the raw folder {raw} holds no documents (.txt, .jsonl, .csv, .html, optionally .gz)"
-                         + (f"; skipped the folders masthead wrote: {', '.join(sorted(skipped))}" if skipped else ""))
-    return Listing(sorted(found), sorted(skipped))
-
-
-def _relative_to(raw: Path, folders: Iterable[Path]) -> set[str]:
-    """The POSIX paths under ``raw`` of those of ``folders`` inside it (``raw`` itself never)."""
-    root = raw.resolve()
-    inside = set()
-    for folder in folders:
-        try:
-            rel = folder.resolve().relative_to(root).as_posix()
-        except (ValueError, OSError):
-            continue
-        if rel != ".":
-            inside.add(rel)
-    return inside
-
-
-def _is_release(folder: Path) -> bool:
-    """A masthead release (its checksums and manifest), wherever it was copied: never an input."""
-    return (folder / CHECKSUMS).is_file() and (folder / RELEASE_MANIFEST).is_file() and not folder.is_symlink()
-
-
-def display_name(name: str) -> str:
-    """``name`` as safe text: undecodable bytes as \\xNN, control characters escaped."""
-    if name.isprintable():
-        return name
-    raw = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return "".join(ch if ch.isprintable() or unicodedata.category(ch) == "Zs" else repr(ch)[1:-1] for ch in raw)
 
 
 def read_input(raw: Path, source: str, manifest: Manifest, limit: int,
