@@ -204,8 +204,9 @@ def test_the_parts_of_a_text_are_its_lines_in_order() -> None:
         count = rng.randint(1, 6)
         lines: list[str] = []
         for index in range(count):
-            first, part = _part_lines(text, (index, count))
+            first, part, cut = _part_lines(text, (index, count))
             assert first == len(lines)
+            assert cut == (index == count - 1 and text != "" and not text.endswith("\n"))
             lines.extend(part)
         assert lines == text.split("\n")
 

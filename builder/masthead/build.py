@@ -11,7 +11,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from masthead import __version__
-from masthead.collect import BesideWork, Collected, ProgressFn, collect, fingerprint, hash_memo, input_files, prepare_engine
+from masthead.collect import (
+    BesideWork,
+    Collected,
+    Inputs,
+    ProgressFn,
+    collect,
+    fingerprint,
+    list_input_files,
+    prepare_engine,
+)
 from masthead.corpusinfo import read_corpus_info
 from masthead.errors import OutputError, Reject, ReleaseExistsError, StrictModeError
 from masthead.faults import checkpoint
@@ -44,7 +53,15 @@ def _report(settings: Settings, collected: Collected, status: str) -> BuildRepor
         rejects=collected.rejects,
         notes={k: dict(sorted(v.items())) for k, v in sorted(collected.notes.items())},
         coverage=coverage(collected),
+        skipped=collected.skipped,
     )
+
+
+def skipped_note(skipped: list[str]) -> str:
+    """What a build says, once, of the folders masthead wrote that it found under raw/ and did not read."""
+    if not skipped:
+        return ""
+    return f" (not read as inputs: {', '.join(skipped)}, written by masthead)"
 
 
 def validate_corpus(settings: Settings, progress: ProgressFn | None = None) -> BuildReport:
@@ -54,19 +71,20 @@ def validate_corpus(settings: Settings, progress: ProgressFn | None = None) -> B
     report.message = (
         f"{collected.counts.input_records} records: {collected.counts.published} valid, "
         f"{collected.counts.rejected} rejected"
-    )
+    ) + skipped_note(collected.skipped)
     if settings.strict and collected.rejects:
         raise StrictModeError(f"{collected.counts.rejected} record(s) rejected (--strict); first: "
                               f"{collected.rejects[0].location()}: {collected.rejects[0].message}")
     return report
 
 
-def input_fingerprint(settings: Settings) -> str:
-    """What decides a release's content: inputs, settings, schemas, corpus metadata, masthead."""
+def input_fingerprint(settings: Settings, inputs: Inputs | None = None) -> str:
+    """What decides a release's content: inputs (``inputs``, the build's listing, else listed
+    now), settings, schemas, corpus metadata, masthead."""
     info_file = settings.citation_path
     return fingerprint({
         "masthead": __version__,
-        "inputs": input_files(settings.raw, hash_memo(settings)),
+        "inputs": (inputs or list_input_files(settings)).files,
         "settings": settings.as_manifest(),
         "schemas": [schema_id(document_schema(settings.schema_dir)), schema_id(raw_record_schema(settings.schema_dir))],
         "citation": info_file.read_text(encoding="utf-8") if info_file else None,
@@ -126,7 +144,8 @@ def build(settings: Settings, progress: ProgressFn | None = None) -> BuildReport
 def _build_locked(settings: Settings, progress: ProgressFn | None = None) -> BuildReport:
     info = read_corpus_info(settings.citation_path, settings.name)
     found = newest_release(settings.dist, settings.name)
-    fp = input_fingerprint(settings)
+    inputs = list_input_files(settings)  # the one listing: fingerprinted, read and recorded as it is
+    fp = input_fingerprint(settings, inputs)
     if found is not None and settings.version is None:
         newest_version, newest_path = found
         if read_manifest_json(newest_path).get("input_fingerprint") == fp:
@@ -134,12 +153,14 @@ def _build_locked(settings: Settings, progress: ProgressFn | None = None) -> Bui
                 _refuse_rejects(newest_version, newest_path)
             return BuildReport(
                 status="up-to-date", corpus=settings.name, version=str(newest_version), release=str(newest_path),
-                message=f"release {newest_version} is up to date with the inputs; nothing to build",
+                message=f"release {newest_version} is up to date with the inputs; nothing to build"
+                + skipped_note(inputs.skipped),
+                skipped=inputs.skipped,
             )
     if settings.version is not None:
         _refuse_existing(settings, found, Version.parse(settings.version))
     collected = collect(settings, progress, keep_raw_text=settings.include_raw_text, for_release=True,
-                        beside=diff_beside_search(found))
+                        beside=diff_beside_search(found), inputs=inputs)
     if settings.strict and collected.rejects:
         first = collected.rejects[0]
         raise StrictModeError(
@@ -162,6 +183,7 @@ def _build_locked(settings: Settings, progress: ProgressFn | None = None) -> Bui
         f"{collected.counts.rejected} rejected, {collected.counts.duplicates} duplicates"
         + (f" ({report.reused_shards} of {report.shards} shards unchanged, copied from {changes.previous})"
            if report.reused_shards else "")
+        + skipped_note(collected.skipped)
     )
     return report
 

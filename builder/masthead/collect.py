@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -23,9 +24,9 @@ from typing import TYPE_CHECKING, Any
 from masthead.errors import ConfigError, MastheadError, Reject
 from masthead.faults import checkpoint
 from masthead.input_hashes import MEMO_FILE, HashMemo
-from masthead.readers import list_inputs
+from masthead.readers import list_inputs, scan_inputs
+from masthead.readers.files import Listed, prefix_sha256, special_kind
 from masthead.readers.manifest import find_manifest
-from masthead.release.checksums import file_sha256
 from masthead.settings import Settings
 
 if TYPE_CHECKING:  # the engine (pyarrow, the pipeline) is imported when a build runs, not at start-up
@@ -75,11 +76,23 @@ class Collected:
     notes: dict[str, Counter[str]] = field(default_factory=dict)
     raw_texts: Mapping[str, str] = field(default_factory=dict)
     beside: Any = None  # what ``collect(beside=...)`` computed beside the duplicate search
+    skipped: list[str] = field(default_factory=list)  # folders masthead wrote, found under raw/ and not read
+
+
+@dataclass
+class Inputs:
+    """The build's one listing of its raw folder: what it fingerprints, reads and records."""
+
+    files: list[dict[str, Any]]  # path, bytes, sha256 of every input, the manifest too (the release's "inputs")
+    sources: list[str]  # the documents' files, sorted (the manifest is not one)
+    skipped: list[str]  # folders masthead wrote (dist, state, releases) found under raw/: never read
+    listed: dict[str, Listed]  # each file as listed, symlinks inside raw/ followed: what the shards read
 
 
 @lru_cache(maxsize=65536)
 def _sha256(path: str, size: int, mtime_ns: int) -> str:
-    return file_sha256(Path(path))
+    """SHA-256 of the file's first ``size`` bytes: the file as its ``stat`` saw it, even while it grows."""
+    return prefix_sha256(Path(path), size)
 
 
 def hash_memo(settings: Settings) -> HashMemo:
@@ -89,39 +102,60 @@ def hash_memo(settings: Settings) -> HashMemo:
     return HashMemo(state_dir(settings) / MEMO_FILE if settings.cache else None)
 
 
+def own_folders(settings: Settings) -> list[Path]:
+    """The folders a build writes (its dist and state folders): never inputs, wherever they are."""
+    from masthead.engine.cache import state_dir
+
+    return [settings.dist, state_dir(settings)]
+
+
+def list_input_files(settings: Settings) -> Inputs:
+    """The raw folder listed once for a build: its input files hashed (through the hash memo)."""
+    listing = scan_inputs(settings.raw, own_folders(settings))
+    files, listed = _hash_inputs(settings.raw, hash_memo(settings), listing.files)
+    return Inputs(files, listing.files, listing.skipped, listed)
+
+
 def input_files(raw: Path, memo: HashMemo | None = None) -> list[dict[str, Any]]:
     """Path, size and SHA-256 of every input file (the manifest included), sorted by path."""
-    names = list_inputs(raw)
+    return _hash_inputs(raw, memo, list_inputs(raw))[0]
+
+
+def _hash_inputs(raw: Path, memo: HashMemo | None,
+                 names: list[str]) -> tuple[list[dict[str, Any]], dict[str, Listed]]:
+    """Path, size and SHA-256 of the input files ``names`` and the manifest, sorted by path (a
+    symlink, a file that is not a regular file or is gone has none: its reader says why); and each
+    file as listed (symlinks inside the raw folder followed): the shards' cache keys, and what they
+    read (:func:`masthead.readers.files.read_listed`). Each hash is of the bytes the file had when
+    its size was taken, even if it grows meanwhile."""
     manifest = find_manifest(raw)
     if manifest is not None:
         names = sorted([*names, manifest.name])
-    files = []
+    files: list[dict[str, Any]] = []
+    listed: dict[str, Listed] = {}
+    root = raw.resolve()
     for name in names:
         path = raw / name
-        if path.is_file() and not path.is_symlink():
+        files.append({"path": name, "bytes": None, "sha256": None})
+        try:
+            link = path.is_symlink()
+            if link and not path.resolve().is_relative_to(root):  # never read: rejected as unsafe-path
+                continue
+            taken = time.time_ns()
             stat = path.stat()
+            if special_kind(stat.st_mode) is not None:
+                continue
             digest = (memo.sha256(path, stat, lambda p, s=stat: _sha256(str(p), s.st_size, s.st_mtime_ns))
-                      if memo is not None
-                      else _sha256(str(path), stat.st_size, stat.st_mtime_ns))
-            files.append({"path": name, "bytes": stat.st_size, "sha256": digest})
-        else:
-            files.append({"path": name, "bytes": None, "sha256": None})
+                      if memo is not None and not link
+                      else _sha256(str(path.resolve() if link else path), stat.st_size, stat.st_mtime_ns))
+        except OSError:
+            continue
+        if not link:
+            files[-1].update(bytes=stat.st_size, sha256=digest)
+        listed[name] = Listed(stat.st_size, digest, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, taken)
     if memo is not None:
         memo.save()
-    return files
-
-
-def _content_hashes(raw: Path, inputs: list[dict[str, Any]]) -> dict[str, str | None]:
-    """Content hash per input, following symlinks that stay inside the raw folder (for cache keys)."""
-    hashes: dict[str, str | None] = {}
-    for item in inputs:
-        digest = item["sha256"]
-        path = raw / item["path"]
-        if digest is None and path.is_file():
-            stat = path.stat()
-            digest = _sha256(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-        hashes[item["path"]] = digest
-    return hashes
+    return files, listed
 
 
 def _folders(settings: Settings, shards: list[Shard], job: ShardJob, hashes: dict[str, str | None]) -> list[Path]:
@@ -230,11 +264,12 @@ BesideWork = Callable[[Any, Callable[..., Callable[[], Any]]], Callable[[], Any]
 
 
 def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_text: bool = False,
-            for_release: bool = False, beside: BesideWork | None = None) -> Collected:
+            for_release: bool = False, beside: BesideWork | None = None, inputs: Inputs | None = None) -> Collected:
     """Every input through the pipeline and the merge. ``for_release``: a release will be written
     (its libraries are imported while the workers run, :mod:`masthead.preload`). ``beside``: work
     on the documents run on the engine while the merge searches for duplicates (its result is
-    ``Collected.beside``)."""
+    ``Collected.beside``). ``inputs``: the build's listing (:func:`list_input_files`, taken here
+    when not given); every file is read as it lists it."""
     from masthead.context import StepContext
     from masthead.engine import cache as shard_cache
     from masthead.engine.documents import RawTexts, ShardOutput
@@ -245,13 +280,14 @@ def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_tex
     from masthead.readers.manifest import read_manifest
     from masthead.schema import arrow_schema, document_schema
 
-    inputs = input_files(settings.raw, hash_memo(settings))
-    manifest = read_manifest(settings.raw, settings.max_file_bytes)
-    sources = list_inputs(settings.raw)
+    inputs = inputs or list_input_files(settings)
+    listed = inputs.listed
+    manifest = read_manifest(settings.raw, settings.max_file_bytes, listed)
+    sources = inputs.sources
     job = ShardJob(settings.raw, settings.max_file_bytes, StepContext.from_settings(settings), keep_raw_text,
                    manifest.source)
-    shards = plan_shards(settings.raw, sources, manifest.rows)
-    folders = _folders(settings, shards, job, _content_hashes(settings.raw, inputs))
+    shards = plan_shards(settings.raw, sources, manifest.rows, listed=listed)
+    folders = _folders(settings, shards, job, {source: seen.sha256 for source, seen in listed.items()})
     todo = [(shard, folder) for shard, folder in zip(shards, folders, strict=True) if not is_done(folder)]
     outputs = [ShardOutput(shard, folder) for shard, folder in zip(shards, folders, strict=True)]
     schema = arrow_schema(document_schema(settings.schema_dir))
@@ -280,7 +316,8 @@ def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_tex
         progress("merge", counts.input_records, counts.input_records)
     checkpoint("collect.done")
     raw_texts: Mapping[str, str] = RawTexts(merged.docs) if keep_raw_text else {}
-    return Collected(merged.docs, [*merged.rejects, *extra], counts, inputs, merged.notes, raw_texts, merged.beside)
+    return Collected(merged.docs, [*merged.rejects, *extra], counts, inputs.files, merged.notes, raw_texts,
+                     merged.beside, inputs.skipped)
 
 
 def fingerprint(parts: dict[str, Any]) -> str:

@@ -223,6 +223,22 @@ BAD_FILE_NAME = _reason(
     "the file name '{path}' {detail}",
     "rename the file: a UTF-8 name without control characters",
 )
+SPECIAL_FILE = _reason(
+    "special-file",
+    "'{path}' is a {kind}, not a regular file; masthead reads only regular files",
+    "move it out of the raw folder; named pipes, sockets and devices are never read, as a build would wait on them",
+)
+NUL_BYTES = _reason(
+    "nul-bytes",
+    "{what} holds {count} NUL byte(s), the first at character {at}: not text",
+    "the file was damaged or written by a binary tool: remove the NUL bytes from this record "
+    "(e.g. `tr -d '\\000'`), or fix it where it was written",
+)
+CHANGED_WHILE_READ = _reason(
+    "changed-while-read",
+    "the file changed while the build read it ({detail}); nothing of it is published",
+    "build again once the file is no longer being written: the next build reads it as it is then",
+)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ class BuildReport:
     message: str = ""
     shards: int = 0  # Parquet shards in the release
     reused_shards: int = 0  # of them, copied from the previous release (masthead.release.reuse)
+    skipped: list[str] = field(default_factory=list)  # folders masthead wrote, found under raw/ and not read
 
     def rejects_by_code(self) -> dict[str, int]:
         return dict(sorted(Counter(r.code for r in self.rejects).items()))
@@ -44,4 +45,5 @@ class BuildReport:
             "provenance": self.provenance,
             "shards": self.shards,
             "reused_shards": self.reused_shards,
+            "skipped": self.skipped,
         }

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from masthead.readers.files import Listed
+
 # The largest target: a worker holds its shard's documents until it writes them (~16 MiB of
 # input is ~200 MB of worker memory); tests lower it to get many shards.
 TARGET_BYTES = 16 * 1024 * 1024
@@ -51,6 +53,8 @@ class Shard:
     # source -> (manifest line, fields), only for the sources of this shard
     manifest_rows: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
     part: tuple[int, int] | None = None  # (index, count): the part of its one source's lines
+    # source -> the file as the build's listing hashed it: the bytes the shard reads (readers.files)
+    listed: dict[str, Listed] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -76,9 +80,12 @@ def plan_shards(
     manifest_rows: dict[str, tuple[int, dict[str, Any]]],
     target_bytes: int | None = None,
     max_files: int | None = None,
+    listed: dict[str, Listed] | None = None,
 ) -> list[Shard]:
-    """Consecutive runs of ``sources`` (already sorted) of about ``target_bytes`` each."""
-    sizes = [file_size(raw, source) for source in sources]
+    """Consecutive runs of ``sources`` (already sorted) of about ``target_bytes`` each; ``listed``:
+    the files as the build listed them, cut by those sizes and read as listed."""
+    listed = listed or {}
+    sizes = [listed[source].size if source in listed else file_size(raw, source) for source in sources]
     target = target_bytes or shard_target(sum(sizes))
     max_files = max_files or MAX_FILES
     shards: list[Shard] = []
@@ -89,7 +96,7 @@ def plan_shards(
         nonlocal current, size
         if current:
             rows = {s: manifest_rows[s] for s in current if s in manifest_rows}
-            shards.append(Shard(len(shards), tuple(current), rows))
+            shards.append(Shard(len(shards), tuple(current), rows, listed={s: listed[s] for s in current if s in listed}))
         current, size = [], 0
 
     for source, nbytes in zip(sources, sizes, strict=True):
@@ -97,7 +104,8 @@ def plan_shards(
             close()
             count = -(-nbytes // target)
             rows = {source: manifest_rows[source]} if source in manifest_rows else {}
-            shards.extend([Shard(len(shards) + i, (source,), rows, (i, count)) for i in range(count)])
+            mine = {source: listed[source]} if source in listed else {}
+            shards.extend([Shard(len(shards) + i, (source,), rows, (i, count), mine) for i in range(count)])
             continue
         current.append(source)
         size += nbytes

@@ -10,7 +10,8 @@ writes the folder from their pieces: the same bytes):
   paragraph hashes, ``_raw_text``; ``_minhash`` stays empty: the stripping stage computes the
   signature once, of the final text, :mod:`masthead.engine.strip_stage`);
 - ``meta.json``: record count, rejects (with their position), note counts, manifest rows used;
-- ``done``: an empty completion marker, written last. A folder without it is redone.
+- ``done``: an empty completion marker, written last. A folder without it is redone (so is a shard
+  that found a file changed since the build listed it: its next build reads the file as it is then).
 
 It is a pure function of its arguments and the input files, so any engine can run it and
 the outputs are the same bytes wherever it ran.
@@ -23,7 +24,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -94,6 +95,7 @@ class ShardPiece:
     rejects: list[tuple[int, dict[str, Any]]]
     notes: dict[str, Counter[str]]
     manifest_used: set[str]
+    changed: set[str] = field(default_factory=set)  # sources that changed since the build listed them
 
 
 def run_shard(shard: Shard, job: ShardJob, folder: Path) -> int:
@@ -113,9 +115,10 @@ def process_sources(shard: Shard, job: ShardJob, sources: tuple[str, ...]) -> Sh
     docs: list[dict[str, Any]] = []
     rejects: list[tuple[int, dict[str, Any]]] = []
     notes: dict[str, Counter[str]] = {}
+    changed: set[str] = set()
     seq = 0
     for source in sources:
-        for item in read_input(job.raw, source, manifest, job.limit, shard.part):
+        for item in read_input(job.raw, source, manifest, job.limit, shard.part, shard.listed.get(source), changed):
             result: Processed | Reject = item if isinstance(item, Reject) else process_record(item, job.ctx)
             checkpoint("process.record")
             if isinstance(result, Reject):
@@ -141,7 +144,7 @@ def process_sources(shard: Shard, job: ShardJob, sources: tuple[str, ...]) -> Sh
     # the table is built here, on the worker: the process that writes the shard only sorts and
     # writes it (and never builds arrays from Python values, which has pyarrow import pandas)
     table = pa.Table.from_pylist(docs, schema=work_schema(job.ctx.schema_dir, job.keep_raw_text))
-    return ShardPiece(seq, table, rejects, notes, set(manifest.used))
+    return ShardPiece(seq, table, rejects, notes, set(manifest.used), changed)
 
 
 def write_shard(job: ShardJob, folder: Path, pieces: list[ShardPiece]) -> int:
@@ -189,7 +192,8 @@ def write_shard(job: ShardJob, folder: Path, pieces: list[ShardPiece]) -> int:
     # a truncated file (a marker that itself is lost only means the shard is redone)
     fsync_path(folder)
     checkpoint("shard.done-before")
-    (folder / DONE).touch()
+    if not any(piece.changed for piece in pieces):
+        (folder / DONE).touch()  # a shard that met a file mid-change is read again by the next build
     del table
     return_free_memory()  # a worker runs many shards: without this its memory keeps growing
     return seq

@@ -8,19 +8,31 @@ a format is one function and one ``register`` call.
 from __future__ import annotations
 
 import os
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
-from masthead.errors import BAD_FILE_NAME, UNSAFE_PATH, UNSUPPORTED_FILE, InputError, Reject
+from masthead.errors import (
+    BAD_FILE_NAME,
+    CHANGED_WHILE_READ,
+    SPECIAL_FILE,
+    UNREADABLE,
+    UNSAFE_PATH,
+    UNSUPPORTED_FILE,
+    Reject,
+)
 from masthead.faults import checkpoint
 from masthead.readers.csv import read_csv
 from masthead.readers.decode import Decoded, decode, read_bytes
+from masthead.readers.files import Listed, special_kind
 from masthead.readers.html import read_html
 from masthead.readers.jsonl import read_jsonl
-from masthead.readers.manifest import MANIFEST_NAMES, Manifest, read_manifest
+from masthead.readers.listing import Listing, display_name, list_inputs, scan_inputs
+from masthead.readers.manifest import Manifest, read_manifest
 from masthead.readers.text import read_text
 from masthead.records import MANIFEST, RawRecord
+
+__all__ = ["READERS", "Listing", "display_name", "file_suffix", "list_inputs", "read_all", "read_input", "register",
+           "scan_inputs"]
 
 Reader = Callable[[Decoded, str], Iterable["RawRecord | Reject"]]
 
@@ -47,44 +59,16 @@ def file_suffix(name: str) -> str:
     return PurePosixPath(lower).suffix
 
 
-def list_inputs(raw: Path) -> list[str]:
-    """Every input file under ``raw`` as a sorted POSIX path; hidden files and the manifest skipped."""
-    if not raw.exists():
-        raise InputError(f"the raw folder {raw} does not exist; create it and put documents in it, or pass --raw DIR")
-    if not raw.is_dir():
-        raise InputError(f"{raw} is not a folder; --raw takes the folder that holds the documents")
-    found: list[str] = []
-    for folder, dirs, files in os.walk(raw, followlinks=False):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        rel_folder = Path(folder).relative_to(raw)
-        for name in files:
-            if name.startswith("."):
-                continue
-            rel = (rel_folder / name).as_posix()
-            if rel in MANIFEST_NAMES:
-                continue
-            found.append(display_name(rel))
-        for name in dirs:
-            if (Path(folder) / name).is_symlink():
-                found.append(display_name((rel_folder / name).as_posix()))
-    if not found:
-        raise InputError(f"the raw folder {raw} holds no documents (.txt, .jsonl, .csv, .html, optionally .gz)")
-    return sorted(found)
-
-
-def display_name(name: str) -> str:
-    """``name`` as safe text: undecodable bytes as \\xNN, control characters escaped."""
-    if name.isprintable():
-        return name
-    raw = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return "".join(ch if ch.isprintable() or unicodedata.category(ch) == "Zs" else repr(ch)[1:-1] for ch in raw)
-
-
 def read_input(raw: Path, source: str, manifest: Manifest, limit: int,
-               part: tuple[int, int] | None = None) -> Iterator[RawRecord | Reject]:
+               part: tuple[int, int] | None = None, listed: Listed | None = None,
+               changed: set[str] | None = None) -> Iterator[RawRecord | Reject]:
     """Records of one input file (or of a ``part`` of a JSON Lines file's lines), with its manifest
-    row merged in (the manifest wins). A file's own rejects come with its first part only."""
-    decoded = _read_file(raw, source, limit)
+    row merged in (the manifest wins). A file's own rejects come with its first part only. With
+    ``listed`` (the file as the build's listing hashed it), exactly the listed bytes are read; a
+    file that changed since is added to ``changed`` (by every part: none of them is to be kept)."""
+    decoded = _read_file(raw, source, limit, listed)
+    if isinstance(decoded, Reject) and decoded.code == CHANGED_WHILE_READ.code and changed is not None:
+        changed.add(source)
     if not isinstance(decoded, Decoded):  # the file's own reject (once: with its first part), or a link to a folder
         if decoded is not None and (part is None or part[0] == 0):
             yield decoded
@@ -109,9 +93,10 @@ def read_input(raw: Path, source: str, manifest: Manifest, limit: int,
         )
 
 
-def _read_file(raw: Path, source: str, limit: int) -> Decoded | Reject | None:
+def _read_file(raw: Path, source: str, limit: int, listed: Listed | None = None) -> Decoded | Reject | None:
     """The decoded text of an input file, the reject that says why there is none, or None for a
-    symlink to a folder inside raw/ (its files are listed on their own)."""
+    symlink to a folder inside raw/ (its files are listed on their own). What is not a regular
+    file (a named pipe, socket, device, or a link to one) is found from ``stat``, never opened."""
     path = raw / source
     if "\\" in source and not os.path.lexists(path):  # list_inputs escaped an unsafe name
         return Reject.of(BAD_FILE_NAME, source, path=source, detail="is not UTF-8 text or holds control characters")
@@ -121,9 +106,15 @@ def _read_file(raw: Path, source: str, limit: int) -> Decoded | Reject | None:
             return Reject.of(UNSAFE_PATH, source, path=source)
         if target.is_dir():
             return None
+    try:
+        kind = special_kind(path.stat().st_mode)
+    except OSError as exc:
+        return Reject.of(UNREADABLE, source, detail=exc.strerror or str(exc))
+    if kind is not None:
+        return Reject.of(SPECIAL_FILE, source, path=source, kind=f"link to a {kind}" if path.is_symlink() else kind)
     if READERS.get(file_suffix(source)) is None:
         return Reject.of(UNSUPPORTED_FILE, source, suffix=file_suffix(source) or path.name)
-    data = read_bytes(path, source, limit)
+    data = read_bytes(path, source, limit, listed)
     if isinstance(data, Reject):
         return data
     return decode(data, source)

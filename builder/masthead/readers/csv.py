@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 
 from masthead.errors import BAD_CSV, Reject
-from masthead.readers.decode import Decoded
+from masthead.readers.decode import Decoded, nul_bytes
 from masthead.records import GIVEN, RawRecord
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -22,6 +22,10 @@ def read_csv(decoded: Decoded, source: str) -> Iterator[RawRecord | Reject]:
         return
     except csv.Error as exc:
         yield Reject.of(BAD_CSV, source, 1, detail=f"header: {exc}")
+        return
+    has_nul = "\x00" in decoded.text  # a stray NUL costs only the rows that hold one
+    if has_nul and (nul := nul_bytes(",".join(header), source, None, "", "the header row")) is not None:
+        yield nul
         return
     header = [h.strip() for h in header]
     if len(set(header)) != len(header) or not all(header):
@@ -45,5 +49,16 @@ def read_csv(decoded: Decoded, source: str) -> Iterator[RawRecord | Reject]:
                 detail=f"{len(row)} cells where the header has {len(header)} (line {reader.line_num})",
             )
             continue
+        if has_nul and (nul := _nul_cell(header, row, source, number)) is not None:
+            yield nul
+            continue
         fields = {name: cell for name, cell in zip(header, row, strict=True) if cell != ""}
         yield RawRecord(source, number, fields, {k: GIVEN for k in fields}, decoded.encoding, single=False)
+
+
+def _nul_cell(header: list[str], row: list[str], source: str, number: int) -> Reject | None:
+    """The reject of a row with a NUL byte in a cell, naming the first such column."""
+    for name, cell in zip(header, row, strict=True):
+        if (nul := nul_bytes(cell, source, number, f"/{name}", f"the {name!r} cell")) is not None:
+            return nul
+    return None

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import os
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from masthead.errors import BINARY, TOO_LARGE, UNDECODABLE, UNREADABLE, Reject
+from masthead.errors import BINARY, NUL_BYTES, SPECIAL_FILE, TOO_LARGE, UNDECODABLE, UNREADABLE, Reject
+from masthead.readers.files import Listed, NotRegularFile, open_regular, read_listed
 
 _CHUNK = 1 << 20
 _GZIP_FIX = "the gzip file is damaged or incomplete: compress the original again, or remove the file"
@@ -19,16 +21,22 @@ class Decoded:
     encoding: str
 
 
-def read_bytes(path: Path, source: str, limit: int) -> bytes | Reject:
-    """The file's bytes, gunzipped when it ends in .gz, never more than ``limit`` bytes."""
+def read_bytes(path: Path, source: str, limit: int, listed: Listed | None = None) -> bytes | Reject:
+    """The file's bytes, gunzipped when it ends in .gz, never more than ``limit`` bytes; with
+    ``listed``, exactly the bytes the build's listing hashed (:func:`masthead.readers.files.read_listed`).
+    Only a regular file is read, and opening one never blocks."""
     try:
-        size = path.stat().st_size
-        if size > limit:
-            return Reject.of(TOO_LARGE, source, what="the file", size=size, limit=limit)
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
+        with open_regular(path) as handle:
+            size = listed.size if listed is not None else os.fstat(handle.fileno()).st_size
+            if size > limit:
+                return Reject.of(TOO_LARGE, source, what="the file", size=size, limit=limit)
+            data = read_listed(handle, source, listed) if listed is not None else handle.read(limit + 1)
+    except NotRegularFile as exc:
+        return Reject.of(SPECIAL_FILE, source, path=source, kind=exc.kind)
     except OSError as exc:
         return Reject.of(UNREADABLE, source, detail=exc.strerror or str(exc))
+    if isinstance(data, Reject):
+        return data
     if path.name.lower().endswith(".gz"):
         return _gunzip(data, source, limit)
     return data
@@ -59,7 +67,11 @@ def _gunzip(data: bytes, source: str, limit: int) -> bytes | Reject:
 
 
 def decode(data: bytes, source: str) -> Decoded | Reject:
-    """Decode text: UTF-8 (with or without BOM), UTF-16/32 by BOM, else detected."""
+    """Decode text: UTF-8 (with or without BOM), UTF-16/32 by BOM, else detected.
+
+    "Binary" is a property of a file that is mostly not text (:func:`_looks_binary`), not of a
+    stray byte: a text with a few NUL bytes is decoded with them, and the readers reject the
+    records that hold one (``nul-bytes``), publishing the rest."""
     for bom, name in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
                       (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                       (codecs.BOM_UTF16_BE, "utf-16")):
@@ -72,7 +84,7 @@ def decode(data: bytes, source: str) -> Decoded | Reject:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return _mixed_utf8(data) or _detect(data, source)
-    if "\x00" in text:
+    if "\x00" in text and _utf16_without_bom(data[: 64 * 1024]):
         return _detect(data, source)
     if _control_share(text) > 0.05:
         return Reject.of(BINARY, source, detail="valid UTF-8, but mostly control characters")
@@ -100,7 +112,7 @@ def _mixed_utf8(data: bytes) -> Decoded | None:
             except UnicodeDecodeError:
                 text = line.decode("latin-1")
         out.append(text)
-    if not utf8_lines or not legacy_lines or b"\x00" in data:
+    if not utf8_lines or not legacy_lines or _utf16_without_bom(data[: 64 * 1024]):
         return None
     text = "\n".join(out)
     return None if _control_share(text) > 0.05 else Decoded(text, "utf-8+cp1252")
@@ -115,13 +127,19 @@ def _detect(data: bytes, source: str) -> Decoded | Reject:
         except UnicodeDecodeError:
             pass
     if _looks_binary(sample):
-        return Reject.of(BINARY, source, detail=f"{sample.count(0)} NUL bytes in the first {len(sample)}")
+        return Reject.of(BINARY, source, detail=f"{_controls(sample)} control bytes ({sample.count(0)} NUL) "
+                                               f"in the first {len(sample)}")
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    # a few stray NUL bytes say nothing of the encoding: it is found without them, and the
+    # text decoded with them (the readers reject the records that hold one)
+    best = from_bytes(data.replace(b"\x00", b"") if b"\x00" in data else data).best()
     if best is None:
         return Reject.of(UNDECODABLE, source, detail="no encoding fits")
-    text = str(best)
+    try:
+        text = data.decode(best.encoding) if b"\x00" in data else str(best)
+    except (UnicodeDecodeError, LookupError) as exc:
+        return Reject.of(UNDECODABLE, source, detail=f"{best.encoding}, but {exc}")
     if _control_share(text) > 0.05:
         return Reject.of(BINARY, source, detail=f"decoded as {best.encoding}, it is mostly control characters")
     return Decoded(text, best.encoding)
@@ -140,12 +158,16 @@ def _utf16_without_bom(sample: bytes) -> str | None:
 
 
 def _looks_binary(sample: bytes) -> bool:
-    if not sample:
-        return False
-    if b"\x00" in sample:
-        return True
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
-    return controls > 0.05 * len(sample)
+    """More than 5% control bytes (NUL among them): compressed or random data has about 10%,
+    images and executables more; a text with a stray NUL or two stays text."""
+    return _controls(sample) > 0.05 * len(sample)
+
+
+def _controls(sample: bytes) -> int:
+    return len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+
+
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 
 
 def _control_share(text: str) -> float:
@@ -154,6 +176,15 @@ def _control_share(text: str) -> float:
     sample = text[:65536]
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
     return controls / len(sample)
+
+
+def nul_bytes(text: str, source: str, record: int | None, field: str, what: str) -> Reject | None:
+    """The reject of a record whose ``text`` holds raw NUL bytes (a damaged or binary-written
+    spot in a text file), else None."""
+    at = text.find("\x00")
+    if at < 0:
+        return None
+    return Reject.of(NUL_BYTES, source, record, field=field, what=what, count=text.count("\x00"), at=at + 1)
 
 
 def lone_surrogate(value: object) -> str | None:

@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from masthead.errors import Reject
-from masthead.readers.decode import Decoded
+from masthead.readers.decode import Decoded, nul_bytes
 from masthead.records import GIVEN, RawRecord
 
 
 def read_html(decoded: Decoded, source: str) -> Iterator[RawRecord | Reject]:
+    if (nul := nul_bytes(decoded.text, source, None, "/html", "the page")) is not None:
+        yield nul
+        return
     yield RawRecord(source, None, {"html": decoded.text}, {"html": GIVEN}, decoded.encoding, single=True)

@@ -6,20 +6,28 @@ import json
 from collections.abc import Iterator
 
 from masthead.errors import BAD_JSON, NOT_OBJECT, Reject
-from masthead.readers.decode import Decoded, lone_surrogate
+from masthead.readers.decode import Decoded, lone_surrogate, nul_bytes
 from masthead.records import GIVEN, RawRecord
+
+CUT_FIX = "build again once the file is complete (the next build reads the whole line), or finish the line"
 
 
 def read_jsonl(decoded: Decoded, source: str, part: tuple[int, int] | None = None) -> Iterator[RawRecord | Reject]:
     """The records of the file, or of its ``part`` (``engine.shards.part_of``), numbered by file line."""
-    first, lines = _part_lines(decoded.text, part)
+    first, lines, cut = _part_lines(decoded.text, part)
     for number, line in enumerate(lines, start=first + 1):
         if not line.strip():
             continue
         try:
             value = json.loads(line)
         except ValueError as exc:
-            yield Reject.of(BAD_JSON, source, number, detail=_short(str(exc)))
+            if (nul := nul_bytes(line, source, number, "", "the line")) is not None:
+                yield nul
+            elif cut and number == first + len(lines):
+                yield Reject.of(BAD_JSON, source, number, detail=f"{_short(str(exc))}; the file ends in this line "
+                                "without a line break: cut off, perhaps still being written", fix=CUT_FIX)
+            else:
+                yield Reject.of(BAD_JSON, source, number, detail=_short(str(exc)))
             continue
         except RecursionError:
             yield Reject.of(BAD_JSON, source, number, detail="the values are nested too deeply")
@@ -35,14 +43,17 @@ def read_jsonl(decoded: Decoded, source: str, part: tuple[int, int] | None = Non
         yield RawRecord(source, number, fields, {k: GIVEN for k in fields}, decoded.encoding, single=False)
 
 
-def _part_lines(text: str, part: tuple[int, int] | None) -> tuple[int, list[str]]:
-    """(index of the first line, the lines) of ``part`` of the text's lines; only those lines are
-    made into strings (a part of a 200 MB file is a fraction of it)."""
+def _part_lines(text: str, part: tuple[int, int] | None) -> tuple[int, list[str], bool]:
+    """(index of the first line, the lines, whether the last is the file's unfinished end: no line
+    break after it) of ``part`` of the text's lines; only those lines are made into strings (a
+    part of a 200 MB file is a fraction of it)."""
+    cut = bool(text) and not text.endswith("\n")
     if part is None:
-        return 0, text.split("\n")
+        return 0, text.split("\n"), cut
     from masthead.engine.shards import part_of
 
-    wanted = part_of(text.count("\n") + 1, part)
+    total = text.count("\n") + 1
+    wanted = part_of(total, part)
     start = 0
     for _ in range(wanted.start):
         start = text.index("\n", start) + 1
@@ -53,7 +64,7 @@ def _part_lines(text: str, part: tuple[int, int] | None) -> tuple[int, list[str]
             stop = len(text)
             break
         stop = found + 1
-    return wanted.start, text[start:stop].split("\n")[: len(wanted)]
+    return wanted.start, text[start:stop].split("\n")[: len(wanted)], cut and wanted.stop == total
 
 
 def _ascii_only(value: dict[str, object]) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 from masthead.errors import MANIFEST_BAD_PATH, MANIFEST_MISSING_FILE, SCHEMA_VIOLATION, Reject
 from masthead.readers.csv import read_csv
 from masthead.readers.decode import decode, read_bytes
+from masthead.readers.files import Listed
 from masthead.readers.jsonl import read_jsonl
 from masthead.records import RawRecord
 
@@ -47,13 +48,14 @@ def find_manifest(raw: Path) -> Path | None:
     return None
 
 
-def read_manifest(raw: Path, limit: int) -> Manifest:
+def read_manifest(raw: Path, limit: int, listed: dict[str, Listed] | None = None) -> Manifest:
+    """The manifest's rows; with ``listed`` (the build's listing), read as listed (:func:`read_bytes`)."""
     path = find_manifest(raw)
     if path is None:
         return Manifest()
     source = path.name
     manifest = Manifest(source=source)
-    data = read_bytes(path, source, limit)
+    data = read_bytes(path, source, limit, (listed or {}).get(source))
     if isinstance(data, Reject):
         manifest.rejects.append(data)
         return manifest

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from masthead.errors import BAD_FRONT_MATTER, Reject
-from masthead.readers.decode import Decoded, lone_surrogate
+from masthead.readers.decode import Decoded, lone_surrogate, nul_bytes
 from masthead.records import FRONT_MATTER, GIVEN, RawRecord
 
 MAX_VALUES = 10_000  # values in one front matter block, aliases counted each time they are used
@@ -41,6 +41,9 @@ def _load_plain(block: str) -> Any:
 
 def read_text(decoded: Decoded, source: str) -> Iterator[RawRecord | Reject]:
     text = decoded.text
+    if (nul := nul_bytes(text, source, None, "/text", "the file")) is not None:
+        yield nul
+        return
     meta: dict[str, Any] = {}
     if text.startswith("---\n") or text.startswith("---\r\n"):
         parsed = _front_matter(text, source)
