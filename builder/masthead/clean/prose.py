@@ -27,7 +27,7 @@ UNSPACED_TERMINALS = "。！？｡\u104b\u17d4"
 
 def has_unspaced(text: str) -> bool:
     """Whether ``text`` holds characters of a script written without spaces between words."""
-    return _UNSPACED.search(text) is not None
+    return not text.isascii() and _UNSPACED.search(text) is not None
 
 
 def word_units(text: str, limit: int = 4000) -> float:
