@@ -19,8 +19,8 @@ import gzip
 import hashlib
 import json
 import re
-import statistics
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile

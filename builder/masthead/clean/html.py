@@ -77,6 +77,6 @@ def extract_html(html: str) -> HtmlText | HtmlProblem:
                   else f"only navigation-like text ({first[:80]!r}; tried {tried})")
         return HtmlProblem("html-no-body", {"detail": detail})
     meta = {key: str(value).strip() for key, value in found.meta.items() if key in META_KEYS and value}
-    if found.method != found.tried[0]:
-        meta["extractor"] = found.method
+    if found.method is not None and found.method != found.tried[0]:
+        meta["extractor"] = found.method  # which fallback found the text
     return HtmlText(_LINE_BREAKS.sub("\n\n", found.text), {k: v for k, v in meta.items() if v})

@@ -1,6 +1,6 @@
 """Headlines: the best candidate, without the " - Outlet", " | Site" or "Site: " a page adds to it.
 
-A part of a title separated by ``|``, ``-``, ``–``, ``—``, ``·``, ``•``, ``»`` (with spaces around;
+A part of a title separated by ``|``, ``-``, ``–``, ``—``, ``·``, ``•``, ``»``, ``›`` (with spaces around;
 the full-width ``｜`` and ``：`` and a bare ``|`` need none) is the site's name when ``is_site``
 recognises it: ``site_matcher`` compares it loosely with the outlet's name, the page's site names
 (``og:site_name``, JSON-LD publisher) and the domain. A trailing date part ("| DW | 28.04.2023") goes
@@ -20,12 +20,11 @@ MAX_TITLE = 2000
 MIN_LABEL = 5  # a domain label this long may be found inside a longer site name ("Die Neue … Tageszeitung")
 MAX_SITE_WORDS = 6
 
-_SEPARATORS = "|–—·•»｜："
 _SEPARATED = re.compile(
-    r"^(?P<head>.{4,2000}?)(?:\s{1,3}(?:[|–—·•»]|-{1,2})\s{1,3}|\s{0,3}[|｜：]\s{0,3})(?P<tail>[^|–—·•»｜：]{2,80})$"
+    r"^(?P<head>.{4,2000}?)(?:\s{1,3}(?:[|–—·•»›]|-{1,2})\s{1,3}|\s{0,3}[|｜：]\s{0,3})(?P<tail>[^|–—·•»›｜：]{2,80})$"
 )
 _LEADING = re.compile(
-    r"^(?P<site>[^|–—·•»｜：:]{2,80}?)(?:\s{1,3}(?:[|–—·•»]|-{1,2})\s{1,3}|\s{0,3}[|｜：]\s{0,3}|:\s{1,3})(?P<rest>.{4,})$"
+    r"^(?P<site>[^|–—·•»›｜：:]{2,80}?)(?:\s{1,3}(?:[|–—·•»›]|-{1,2})\s{1,3}|\s{0,3}[|｜：]\s{0,3}|:\s{1,3})(?P<rest>.{4,})$"
 )
 _DATE_PART = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
 _SPACE = re.compile(r"\s+")
