@@ -191,6 +191,14 @@ def test_site_names_leave_headlines(title: str, expected: str) -> None:
     assert clean_title(title, GAZETTE) == expected
 
 
+def test_a_domain_label_names_the_site_only_at_the_end_or_with_a_short_suffix() -> None:
+    is_site = site_matcher([], ["gazette"], lambda part: False)
+    assert clean_title("Ferry fares rise - Gazette Online", is_site) == "Ferry fares rise"
+    assert clean_title("Ferry fares rise | The Evening Gazette", is_site) == "Ferry fares rise"
+    assert clean_title("Ferry fares rise - Gazette readers respond", is_site) == "Ferry fares rise - Gazette readers respond"
+    assert clean_title("Ferry fares rise - Gaz", is_site) == "Ferry fares rise - Gaz"
+
+
 def test_a_trailing_part_another_statement_leaves_off_goes() -> None:
     page = meta(("ld", "Ferry fares rise | Transport"), ("og:title", "Ferry fares rise"))
     statements = statement_keys(page)

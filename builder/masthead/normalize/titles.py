@@ -19,6 +19,7 @@ from masthead.normalize.page_meta import PageMeta
 MAX_TITLE = 2000
 MIN_LABEL = 5  # a domain label this long may be found inside a longer site name ("Die Neue … Tageszeitung")
 MAX_SITE_WORDS = 6
+MAX_SITE_SUFFIX = 6  # what may follow a domain label in a site name: "Online", "News", ".lu"
 
 _SEPARATED = re.compile(
     r"^(?P<head>.{4,2000}?)(?:\s{1,3}(?:[|–—·•»›]|-{1,2})\s{1,3}|\s{0,3}[|｜：]\s{0,3})(?P<tail>[^|–—·•»›｜：]{2,80})$"
@@ -45,9 +46,10 @@ def _keys(text: str) -> set[str]:
 
 def site_matcher(names: Iterable[str], labels: Iterable[str], registered: Callable[[str], bool]) -> Callable[[str], bool]:
     """Whether a part of a title names the site: equal (loosely) to one of ``names`` (outlet, site names,
-    host) or to a domain label, a name of at most ``MAX_SITE_WORDS`` words that starts or ends with a
-    domain label of ``MIN_LABEL`` characters or more ("Die Neue Südtiroler Tageszeitung" on
-    ``tageszeitung.it``, not "Kate Moss on the VOGUE cover"), or a name ``registered`` accepts (the
+    host) or to a domain label, a name of at most ``MAX_SITE_WORDS`` words that ends with a domain
+    label of ``MIN_LABEL`` characters or more ("Die Neue Südtiroler Tageszeitung" on ``tageszeitung.it``)
+    or starts with one and adds at most ``MAX_SITE_SUFFIX`` letters ("Gazette Online", not "Gazette
+    readers respond", nor "Kate Moss on the VOGUE cover"), or a name ``registered`` accepts (the
     outlet registry)."""
     known = {key for name in names if name for key in _keys(name)}
     domain = {key for label in labels if label for key in _keys(label)}
@@ -61,7 +63,8 @@ def site_matcher(names: Iterable[str], labels: Iterable[str], registered: Callab
         if keys & known:
             return True
         if len(part.split()) <= MAX_SITE_WORDS and any(
-            key.startswith(label) or key.endswith(label) for key in keys for label in long_labels
+            key.endswith(label) or (key.startswith(label) and len(key) - len(label) <= MAX_SITE_SUFFIX)
+            for key in keys for label in long_labels
         ):
             return True
         return registered(part)
