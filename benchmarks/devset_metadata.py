@@ -18,6 +18,7 @@ import datetime as dt
 import gzip
 import hashlib
 import json
+import os
 import re
 import shutil
 import statistics
@@ -54,7 +55,9 @@ def score(field: str, got: Any, case: dict[str, Any], agencies: list[str] | None
     return bool(found) and (found == expected or found in expected or expected in found)
 
 
-def build_release(devset: Path, cases: list[dict[str, Any]], work: Path) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+def build_release(devset: Path, cases: list[dict[str, Any]], work: Path,
+                  code: Path | None = None) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    """The devset's documents and rejects as ``masthead build`` makes them (with ``code`` first on the path)."""
     raw = work / "raw"
     raw.mkdir()
     with (raw / "manifest.jsonl").open("w", encoding="utf-8") as manifest:
@@ -62,9 +65,12 @@ def build_release(devset: Path, cases: list[dict[str, Any]], work: Path) -> tupl
             name = Path(case["file"]).name
             shutil.copyfile(devset / case["file"], raw / name)
             manifest.write(json.dumps({"path": name, "url": case["url"]}) + "\n")
+    env = dict(os.environ)
+    if code is not None:
+        env["PYTHONPATH"] = str(code.resolve())
     done = subprocess.run(
         [sys.executable, "-m", "masthead", "build", "--raw", str(raw), "--dist", str(work / "dist"), "--json"],
-        cwd=work, capture_output=True, text=True, check=False,
+        cwd=work, capture_output=True, text=True, check=False, env=env,
     )
     if done.returncode != 0:
         sys.exit(f"masthead build failed ({done.returncode}):\n{done.stderr}")
@@ -147,10 +153,16 @@ def main() -> None:
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--folds", type=int, default=5, help="folds of outlets (grouped by a stable hash)")
     parser.add_argument("--no-cost", action="store_true", help="skip timing the metadata step per page")
+    parser.add_argument("--against", type=Path, default=None,
+                        help="another checkout's builder/ folder: print this code's gain over it per outlet fold")
     args = parser.parse_args()
     cases = [json.loads(line) for line in (args.devset / "cases.jsonl").read_text(encoding="utf-8").splitlines() if line]
     with tempfile.TemporaryDirectory() as tmp:
         docs, rejects = build_release(args.devset, cases, Path(tmp))
+    before: dict[str, dict[str, Any]] = {}
+    if args.against is not None:
+        with tempfile.TemporaryDirectory() as tmp:
+            before, _ = build_release(args.devset, cases, Path(tmp), args.against)
     rows: list[dict[str, Any]] = []
     for case in cases:
         doc = docs.get(Path(case["file"]).name) or {}
@@ -158,6 +170,8 @@ def main() -> None:
         other = trafilatura_fields(html, case["url"])
         row: dict[str, Any] = {"ours": {}, "theirs": {}, "language": language_of(doc, html),
                                "fold": fold_of(case["outlet"], args.folds), "outlet": key(case["outlet"])}
+        old = before.get(Path(case["file"]).name) or {}
+        row["before"] = {field: score(field, old.get(field), case, old.get("agencies")) for field in FIELDS}
         for field in FIELDS:
             ok = score(field, doc.get(field), case, doc.get("agencies"))
             row["ours"][field] = ok
@@ -188,6 +202,12 @@ def main() -> None:
         f"{statistics.mean(share(r, 'theirs', f) for r in by_fold.values()):<6.1f}" for f in FIELDS))
     print(f"{'whole devset':20} {total:>5}  " + "  ".join(
         f"{share(rows, 'ours', f):>6.1f}/{share(rows, 'theirs', f):<6.1f}" for f in FIELDS))
+    if args.against is not None:
+        print(f"\ngain over {args.against} in points (pages fixed - pages broken, as a share of the group)")
+        print(f"{'':20} {'pages':>5}  " + "  ".join(f"{f:>8}" for f in FIELDS))
+        for name, group in [*by_fold.items(), ("whole devset", rows)]:
+            print(f"{name:20} {len(group):>5}  " + "  ".join(
+                f"{share(group, 'ours', f) - share(group, 'before', f):>+8.1f}" for f in FIELDS))
     if not args.no_cost:
         cost(args.devset, cases)
 
