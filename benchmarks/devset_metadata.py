@@ -1,6 +1,6 @@
 """Metadata accuracy on the development set, beside trafilatura on the same pages in the same run.
 
-Usage: python benchmarks/devset_metadata.py /path/to/devset [--show-misses]
+Usage: python benchmarks/devset_metadata.py /path/to/devset [--show-misses] [--folds 5] [--no-cost]
 
 Builds a raw folder of the devset's pages plus a ``manifest.jsonl`` that gives only each
 page's ``url``, runs ``masthead build --raw … --dist …`` into a temporary folder, reads the
@@ -14,18 +14,25 @@ the other). ``trafilatura.extract_metadata`` is scored the same way on the same 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import gzip
+import hashlib
 import json
+import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 FIELDS = ("authors", "date", "outlet", "title")
 _NON_WORD = re.compile(r"[\W_]+")
+_HTML_LANG = re.compile(r"<html\b[^>]{0,500}?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
 
 
 def key(text: str | None) -> str:
@@ -48,7 +55,9 @@ def score(field: str, got: Any, case: dict[str, Any], agencies: list[str] | None
     return bool(found) and (found == expected or found in expected or expected in found)
 
 
-def build_release(devset: Path, cases: list[dict[str, Any]], work: Path) -> dict[str, dict[str, Any]]:
+def build_release(devset: Path, cases: list[dict[str, Any]], work: Path,
+                  code: Path | None = None) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    """The devset's documents and rejects as ``masthead build`` makes them (with ``code`` first on the path)."""
     raw = work / "raw"
     raw.mkdir()
     with (raw / "manifest.jsonl").open("w", encoding="utf-8") as manifest:
@@ -56,9 +65,12 @@ def build_release(devset: Path, cases: list[dict[str, Any]], work: Path) -> dict
             name = Path(case["file"]).name
             shutil.copyfile(devset / case["file"], raw / name)
             manifest.write(json.dumps({"path": name, "url": case["url"]}) + "\n")
+    env = dict(os.environ)
+    if code is not None:
+        env["PYTHONPATH"] = str(code.resolve())
     done = subprocess.run(
         [sys.executable, "-m", "masthead", "build", "--raw", str(raw), "--dist", str(work / "dist"), "--json"],
-        cwd=work, capture_output=True, text=True, check=False,
+        cwd=work, capture_output=True, text=True, check=False, env=env,
     )
     if done.returncode != 0:
         sys.exit(f"masthead build failed ({done.returncode}):\n{done.stderr}")
@@ -66,9 +78,7 @@ def build_release(devset: Path, cases: list[dict[str, Any]], work: Path) -> dict
 
     docs = pq.read_table(sorted((work / "dist").glob("*/*/data/*.parquet"))).to_pylist()
     report = json.loads(done.stdout)
-    if report["counts"]["rejected"]:
-        print(f"note: {report['counts']['rejected']} page(s) rejected:", [r["source"] for r in report["rejects"]])
-    return {doc["source"]: doc for doc in docs}
+    return {doc["source"]: doc for doc in docs}, list(report["rejects"])
 
 
 def trafilatura_fields(html: str, url: str) -> dict[str, Any]:
@@ -81,31 +91,125 @@ def trafilatura_fields(html: str, url: str) -> dict[str, Any]:
     return {"authors": authors, "date": meta.date, "outlet": meta.sitename, "title": meta.title}
 
 
+def fold_of(outlet: str, folds: int) -> int:
+    """A stable fold for an outlet: every page of one outlet lands in the same fold."""
+    return int(hashlib.sha1(key(outlet).encode("utf-8")).hexdigest(), 16) % folds
+
+
+def language_of(doc: dict[str, Any], html: str) -> str:
+    detected = str(doc.get("language") or "und")
+    if detected != "und":
+        return detected.split("-")[0].lower()
+    found = _HTML_LANG.search(html[:20_000])
+    return found[1].lower() if found else "und"
+
+
+def table(title: str, groups: dict[str, list[dict[str, Any]]]) -> None:
+    print(f"\n{title:20} {'pages':>5}  " + "  ".join(f"{f:>13}" for f in FIELDS) + "   (masthead / trafilatura)")
+    for name, rows in groups.items():
+        cells = "  ".join(f"{share(rows, 'ours', f):>6.1f}/{share(rows, 'theirs', f):<6.1f}" for f in FIELDS)
+        print(f"{name:20} {len(rows):>5}  {cells}")
+
+
+def share(rows: list[dict[str, Any]], who: str, field: str) -> float:
+    return 100 * sum(row[who][field] for row in rows) / len(rows) if rows else 0.0
+
+
+def cost(devset: Path, cases: list[dict[str, Any]]) -> None:
+    """Milliseconds per HTML page of metadata (``normalize_metadata``) beside the clean step, in-process."""
+    from masthead.clean import clean_record
+    from masthead.context import StepContext
+    from masthead.normalize import normalize_metadata
+
+    ctx = StepContext(build_date=dt.date.today(), language=None)
+    meta_ms: list[float] = []
+    clean_ms: list[float] = []
+    for case in cases:
+        html = gzip.decompress((devset / case["file"]).read_bytes()).decode("utf-8", "replace")
+        fields, origin = {"html": html, "url": case["url"]}, {"html": "given", "url": "manifest"}
+        start = time.process_time()
+        cleaned = clean_record(fields)
+        clean_ms.append(1000 * (time.process_time() - start))
+        if cleaned.reject is not None:
+            continue
+        best = float("inf")
+        for _ in range(3):
+            start = time.process_time()
+            normalize_metadata(fields, origin, cleaned, ctx)
+            best = min(best, time.process_time() - start)
+        meta_ms.append(1000 * best)
+
+    def p95(values: list[float]) -> float:
+        return statistics.quantiles(values, n=20)[-1]
+
+    print(f"\nCPU cost per HTML page, in-process ({len(meta_ms)} pages): metadata (normalize_metadata) median "
+          f"{statistics.median(meta_ms):.2f} ms, p95 {p95(meta_ms):.2f} ms; clean step (extraction) median "
+          f"{statistics.median(clean_ms):.1f} ms, p95 {p95(clean_ms):.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("devset", type=Path)
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--folds", type=int, default=5, help="folds of outlets (grouped by a stable hash)")
+    parser.add_argument("--no-cost", action="store_true", help="skip timing the metadata step per page")
+    parser.add_argument("--against", type=Path, default=None,
+                        help="another checkout's builder/ folder: print this code's gain over it per outlet fold")
     args = parser.parse_args()
     cases = [json.loads(line) for line in (args.devset / "cases.jsonl").read_text(encoding="utf-8").splitlines() if line]
     with tempfile.TemporaryDirectory() as tmp:
-        docs = build_release(args.devset, cases, Path(tmp))
-    ours = dict.fromkeys(FIELDS, 0)
-    theirs = dict.fromkeys(FIELDS, 0)
+        docs, rejects = build_release(args.devset, cases, Path(tmp))
+    before: dict[str, dict[str, Any]] = {}
+    if args.against is not None:
+        with tempfile.TemporaryDirectory() as tmp:
+            before, _ = build_release(args.devset, cases, Path(tmp), args.against)
+    rows: list[dict[str, Any]] = []
     for case in cases:
         doc = docs.get(Path(case["file"]).name) or {}
         html = gzip.decompress((args.devset / case["file"]).read_bytes()).decode("utf-8", "replace")
         other = trafilatura_fields(html, case["url"])
+        row: dict[str, Any] = {"ours": {}, "theirs": {}, "language": language_of(doc, html),
+                               "fold": fold_of(case["outlet"], args.folds), "outlet": key(case["outlet"])}
+        old = before.get(Path(case["file"]).name) or {}
+        row["before"] = {field: score(field, old.get(field), case, old.get("agencies")) for field in FIELDS}
         for field in FIELDS:
             ok = score(field, doc.get(field), case, doc.get("agencies"))
-            ours[field] += ok
-            theirs[field] += score(field, other[field], case)
+            row["ours"][field] = ok
+            row["theirs"][field] = score(field, other[field], case)
             if args.show_misses and not ok:
                 print(f"miss {field:8} {case['file']}: got {doc.get(field)!r} {doc.get('agencies') if field == 'authors' else ''}"
                       f" expected {case.get('published_at' if field == 'date' else field)!r}")
+        rows.append(row)
     total = len(cases)
+    print(f"pages lost: {len(rejects)} of {total}")
+    for reject in rejects:
+        print(f"  lost {reject['source']}: {reject.get('code')}: {reject.get('message') or reject.get('reason') or ''}")
     print(f"{'field':8} {'masthead':>9} {'trafilatura':>12}   ({total} pages)")
     for field in FIELDS:
-        print(f"{field:8} {ours[field] / total:9.1%} {theirs[field] / total:12.1%}")
+        print(f"{field:8} {share(rows, 'ours', field) / 100:9.1%} {share(rows, 'theirs', field) / 100:12.1%}")
+    by_language: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_language[row["language"]].append(row)
+    table("language", dict(sorted(by_language.items(), key=lambda item: (-len(item[1]), item[0]))))
+    by_fold = {f"fold {n} ({len({r['outlet'] for r in rows if r['fold'] == n})} outlets)": [r for r in rows if r["fold"] == n]
+               for n in range(args.folds)}
+    table("outlet fold", by_fold)
+    print(f"{'fold min':20} {'':>5}  " + "  ".join(
+        f"{min(share(r, 'ours', f) for r in by_fold.values()):>6.1f}/{min(share(r, 'theirs', f) for r in by_fold.values()):<6.1f}"
+        for f in FIELDS))
+    print(f"{'fold mean':20} {'':>5}  " + "  ".join(
+        f"{statistics.mean(share(r, 'ours', f) for r in by_fold.values()):>6.1f}/"
+        f"{statistics.mean(share(r, 'theirs', f) for r in by_fold.values()):<6.1f}" for f in FIELDS))
+    print(f"{'whole devset':20} {total:>5}  " + "  ".join(
+        f"{share(rows, 'ours', f):>6.1f}/{share(rows, 'theirs', f):<6.1f}" for f in FIELDS))
+    if args.against is not None:
+        print(f"\ngain over {args.against} in points (pages fixed - pages broken, as a share of the group)")
+        print(f"{'':20} {'pages':>5}  " + "  ".join(f"{f:>8}" for f in FIELDS))
+        for name, group in [*by_fold.items(), ("whole devset", rows)]:
+            print(f"{name:20} {len(group):>5}  " + "  ".join(
+                f"{share(group, 'ours', f) - share(group, 'before', f):>+8.1f}" for f in FIELDS))
+    if not args.no_cost:
+        cost(args.devset, cases)
 
 
 if __name__ == "__main__":

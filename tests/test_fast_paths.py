@@ -187,6 +187,10 @@ def test_word_hashes_of_words(text: str) -> None:
 
 
 def reference_words_at_least(text: str, count: int, prefix: int) -> int:
+    from masthead.clean.prose import has_unspaced, word_units
+
+    if has_unspaced(text[:prefix]):  # Chinese, Japanese, Thai…: words from characters (masthead.clean.prose)
+        return int(word_units(text, 2000))
     word = re.compile(r"[^\W_][\w'’.-]*")
     found = len(word.findall(text[:prefix]))
     return found if found >= count or len(text) <= prefix else len(word.findall(text[:2000]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from masthead.normalize.page_meta import PageMeta, page_meta
-from masthead.normalize.titles import is_live_label, preferred_title, title_key
+from masthead.normalize.titles import clean_title, is_live_label, preferred_title, site_matcher, statement_keys, title_key
 
 SITES = {"the harbour gazette", "harbour gazette", "gazette"}
 
@@ -149,3 +149,61 @@ def test_no_microdata_headline(html: str) -> None:
 
 def test_meta_itemprop_headline_stays_a_tag() -> None:
     assert ("headline", "A meta tag") in page_meta('<meta itemprop="headline" content="A meta tag">').titles
+
+
+GAZETTE = site_matcher(["Harbour Gazette", "harbour-gazette.co.uk"], ["harbour-gazette"], lambda part: False)
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Ferry fares rise | Harbour Gazette", "Ferry fares rise"),
+        ("Ferry fares rise › Harbour Gazette", "Ferry fares rise"),
+        ("Ferry fares rise - Harbour Gazette", "Ferry fares rise"),
+        ("Ferry fares rise – The Harbour Gazette", "Ferry fares rise"),
+        ("Ferry fares rise — HARBOUR GAZETTE", "Ferry fares rise"),
+        ("Ferry fares rise | harbour-gazette.co.uk", "Ferry fares rise"),
+        ("Ferry fares rise|Harbour Gazette", "Ferry fares rise"),
+        ("Harbour Gazette - Ferry fares rise", "Ferry fares rise"),
+        ("Harbour Gazette: Ferry fares rise", "Ferry fares rise"),
+        ("Harbour Gazette | Ferry fares rise", "Ferry fares rise"),
+        # a date after the site name goes with it; a section name that names no site stays
+        ("Ferry fares rise | Harbour Gazette | 28.04.2023", "Ferry fares rise"),
+        ("Ferry fares rise | Transport | Harbour Gazette", "Ferry fares rise | Transport"),
+        # a longer name ending in the domain's label; the domain label compared without diacritics
+        ("Ferry fares rise - Die Neue Harbour Gazette", "Ferry fares rise"),
+        ("Ferry fares rise - Härbour Gazette", "Ferry fares rise"),
+        # scripts without spaces: full-width separators need none
+        ("みなと市に新図書館が開館：Harbour Gazette", "みなと市に新図書館が開館"),
+        ("海港市开通首条跨江轮渡线路｜Harbour Gazette", "海港市开通首条跨江轮渡线路"),
+        # never cut a part that names no site
+        ("Peace talks - what comes next", "Peace talks - what comes next"),
+        ("Harbour strike: what we know – and what we don't", "Harbour strike: what we know – and what we don't"),
+        ("Ferry fares rise | 2024", "Ferry fares rise | 2024"),
+        ("Ferry fares rise | 28.04.2023", "Ferry fares rise | 28.04.2023"),
+        ("Gazette readers on the ferry - a letter from the harbour", "Gazette readers on the ferry - a letter from the harbour"),
+        ("Kate Moss on the Harbour Gazette cover: 'I never wanted to be ordinary'",
+         "Kate Moss on the Harbour Gazette cover: 'I never wanted to be ordinary'"),
+        ("Harbour Gazette", "Harbour Gazette"),
+    ],
+)
+def test_site_names_leave_headlines(title: str, expected: str) -> None:
+    assert clean_title(title, GAZETTE) == expected
+
+
+def test_a_domain_label_names_the_site_only_at_the_end_or_with_a_short_suffix() -> None:
+    is_site = site_matcher([], ["gazette"], lambda part: False)
+    assert clean_title("Ferry fares rise - Gazette Online", is_site) == "Ferry fares rise"
+    assert clean_title("Ferry fares rise | The Evening Gazette", is_site) == "Ferry fares rise"
+    assert clean_title("Ferry fares rise - Gazette readers respond", is_site) == "Ferry fares rise - Gazette readers respond"
+    assert clean_title("Ferry fares rise - Gaz", is_site) == "Ferry fares rise - Gaz"
+
+
+def test_a_trailing_part_another_statement_leaves_off_goes() -> None:
+    page = meta(("ld", "Ferry fares rise | Transport"), ("og:title", "Ferry fares rise"))
+    statements = statement_keys(page)
+    assert clean_title("Ferry fares rise | Transport", GAZETTE, statements) == "Ferry fares rise"
+    assert clean_title("Ferry fares rise | Transport", GAZETTE) == "Ferry fares rise | Transport"
+    # the <h1> is not such a statement (a first <h1> is often a logo or a promo)
+    assert statement_keys(meta(("ld", "Ferry fares rise | Transport"), h1="Ferry fares rise")) == {
+        title_key("Ferry fares rise | Transport")}

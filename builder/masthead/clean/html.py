@@ -8,6 +8,9 @@ external entities. The extractor is trafilatura without comments; its metadata c
 plain strings. ``favor_precision`` was measured and left off: on the development set it lost
 the first or last paragraph of three more pages (body 87.5% against 91.7%), while the furniture
 it would drop is removed afterwards by the line rules (``benchmarks/devset_text.py``).
+When that extractor finds no prose, others are tried in the order ``masthead.clean.extractors``
+documents (recall mode, the JSON-LD ``articleBody``, trafilatura's baseline) before the page is
+rejected; the reject names every one tried.
 """
 
 from __future__ import annotations
@@ -17,8 +20,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_HTML_CHARS = 5_000_000
-# A page whose extracted lines all have fewer words than this holds menus, not an article.
-MIN_PROSE_WORDS = 6
 META_KEYS = ("title", "author", "date", "sitename", "url", "description", "hostname")
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]{0,200}\?>", re.IGNORECASE)
@@ -62,23 +63,20 @@ def parse_html(html: str) -> Any:
 
 
 def extract_html(html: str) -> HtmlText | HtmlProblem:
-    """Body text and metadata of an article page; a problem when there is no article."""
+    """Body text and metadata of an article page; a problem (naming every way tried) when there is no article."""
     tree = parse_html(html)
     if isinstance(tree, HtmlProblem):
         return tree
-    import trafilatura
+    from masthead.clean.extractors import extract_article
 
-    doc = trafilatura.bare_extraction(
-        tree,
-        favor_precision=False,
-        include_comments=False,
-        include_tables=True,
-        with_metadata=True,
-        deduplicate=False,
-    )
-    text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
-    if not any(len(line.split()) >= MIN_PROSE_WORDS for line in text.splitlines()):
-        detail = "the extractor found no article text" if not text else f"only navigation-like text ({text[:80]!r})"
+    found = extract_article(tree)
+    if found.text is None:
+        tried = ", ".join(found.tried)
+        first = found.first_text
+        detail = (f"no extractor found article text (tried {tried})" if not first
+                  else f"only navigation-like text ({first[:80]!r}; tried {tried})")
         return HtmlProblem("html-no-body", {"detail": detail})
-    meta = {key: str(value).strip() for key in META_KEYS if (value := getattr(doc, key, None))}
-    return HtmlText(_LINE_BREAKS.sub("\n\n", text), {k: v for k, v in meta.items() if v})
+    meta = {key: str(value).strip() for key, value in found.meta.items() if key in META_KEYS and value}
+    if found.method is not None and found.method != found.tried[0]:
+        meta["extractor"] = found.method  # which fallback found the text
+    return HtmlText(_LINE_BREAKS.sub("\n\n", found.text), {k: v for k, v in meta.items() if v})

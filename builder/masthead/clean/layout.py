@@ -20,11 +20,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from masthead.clean.headline import contains_text, same_text
+from masthead.clean.prose import has_unspaced, word_units
 from masthead.clean.rules import AFTER_ANYWHERE, ANYWHERE, END, RULE_BY_ID, match_rule
 
 _WORD = re.compile(r"[^\W_][\w'’.-]*")
-_TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$")
-_SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]?\s{1,5}[A-Z“\"‘]")
+# Sentence ends include the ideographic full stop and full-width marks, closed by CJK quotes and brackets too.
+_TERMINAL = re.compile(r"[.!?…。！？][\"”’')\]」』）]*$")
+_SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]?\s{1,5}[A-Z“\"‘]|[。！？][」』）]?\s{0,3}(?=\S)")
 _DATELINE = re.compile(r"^[A-Z]{2,}[A-Za-z.,'’ ]{0,40}(?:\([^)\n]{1,20}\))?\s?[—–-]{1,2}\s")
 _BULLET = re.compile(r"^[•·▪*–-]\s")
 
@@ -70,6 +72,9 @@ def join_lines(lines: list[Line]) -> str:
 
 
 def words(text: str) -> int:
+    """Words in the first 2000 characters; in scripts without spaces, characters at the script's word length."""
+    if has_unspaced(text[:2000]):
+        return int(word_units(text, 2000))
     return len(_WORD.findall(text[:2000]))
 
 
@@ -84,6 +89,8 @@ def _at_least(count: int) -> re.Pattern[str]:
 def _words_at_least(text: str, count: int, prefix: int) -> int:
     """``words(text)``, or a number of at least ``count`` when the first ``prefix`` characters already
     hold that many words (a prefix never holds more words than the whole: long body lines stop early)."""
+    if has_unspaced(text[:prefix]):
+        return words(text)
     if _at_least(count).match(text, 0, prefix) is not None:
         return count
     return len(_WORD.findall(text[:prefix])) if len(text) <= prefix else words(text)

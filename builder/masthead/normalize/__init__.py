@@ -18,14 +18,14 @@ from masthead.clean import Cleaned
 from masthead.context import StepContext
 from masthead.normalize.author_sources import choose_byline, site_keys
 from masthead.normalize.authors import parse_byline
-from masthead.normalize.outlets import MAX_NAME, Outlet, compact_key, domain_label, host_of, load_registry
+from masthead.normalize.outlets import MAX_NAME, Outlet, domain_label, host_of, load_registry
 from masthead.normalize.page_meta import page_meta
 from masthead.normalize.record_date import record_date
 from masthead.normalize.signatures import find_signatures
 from masthead.normalize.site_names import agrees_with_host, stated_site_names, title_site_names, unregistered_site
 from masthead.normalize.sources import Sources
 from masthead.normalize.time_zones import outlet_zone
-from masthead.normalize.titles import clean_title, preferred_title
+from masthead.normalize.titles import clean_title, preferred_title, site_matcher, statement_keys
 from masthead.normalize.urls import clean_url
 from masthead.records import GIVEN
 from masthead.schema import document_schema
@@ -123,21 +123,14 @@ def _outlet(src: Sources, url: str | None) -> tuple[str | None, bool, str | None
 
 def _title(src: Sources, outlet: str | None, url: str | None) -> tuple[str | None, str | None]:
     registry = src.registry
-    keys = {compact_key(n) for n in (src.page.site_names if src.page else [])}
-    if outlet:
-        keys.add(compact_key(outlet))
     host = host_of(url) if url else None
-    if host:
-        keys.add(domain_label(host))
-        keys.add(compact_key(host))
+    is_site = site_matcher(
+        [*(src.page.site_names if src.page else []), outlet or "", host or ""],
+        [domain_label(host)] if host else [],
+        lambda part: (found := registry.by_name(part)) is not None and found.name == outlet,
+    )
 
-    def is_site(tail: str) -> bool:
-        key = compact_key(tail)
-        if key in keys:
-            return True
-        found = registry.by_name(tail)
-        return found is not None and found.name == outlet
-
+    statements = statement_keys(src.page)
     value, origin = src.given("title")
     candidates: list[tuple[object, str]] = [(value, origin)]
     if src.page is not None:
@@ -151,7 +144,7 @@ def _title(src: Sources, outlet: str | None, url: str | None) -> tuple[str | Non
         candidates.append((src.cleaned.title, src.cleaned.title_origin or origin))
     for candidate, where in candidates:
         if isinstance(candidate, str) and candidate.strip():
-            title = clean_title(candidate, is_site)
+            title = clean_title(candidate, is_site, statements)
             if title:
                 return title, where
     return None, None

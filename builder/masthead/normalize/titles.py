@@ -1,26 +1,103 @@
-"""Headlines: the best candidate, without the " - Outlet" or " | Site" a page appends."""
+"""Headlines: the best candidate, without the " - Outlet", " | Site" or "Site: " a page adds to it.
+
+A part of a title separated by ``|``, ``-``, ``–``, ``—``, ``·``, ``•``, ``»``, ``›`` (with spaces around;
+the full-width ``｜`` and ``：`` and a bare ``|`` need none) is the site's name when ``is_site``
+recognises it: ``site_matcher`` compares it loosely with the outlet's name, the page's site names
+(``og:site_name``, JSON-LD publisher) and the domain. A trailing date part ("| DW | 28.04.2023") goes
+with a site part before it. A leading part ("Site: Title", "Site | Title") is removed only when it
+names the site. A title that merely contains a dash keeps it: a part that names no site stays.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterable
 
 from masthead.normalize.page_meta import PageMeta
 
 MAX_TITLE = 2000
+MIN_LABEL = 5  # a domain label this long may be found inside a longer site name ("Die Neue … Tageszeitung")
+MAX_SITE_WORDS = 6
+MAX_SITE_SUFFIX = 6  # what may follow a domain label in a site name: "Online", "News", ".lu"
 
-_SEPARATED = re.compile(r"^(?P<head>.{8,2000}?)\s{1,3}(?:[|–—·•»]|-{1,2})\s{1,3}(?P<tail>[^|–—·•»]{2,80})$")
+_SEPARATED = re.compile(
+    r"^(?P<head>.{4,2000}?)(?:\s{1,3}(?:[|–—·•»›]|-{1,2})\s{1,3}|\s{0,3}[|｜：]\s{0,3})(?P<tail>[^|–—·•»›｜：]{2,80})$"
+)
+_LEADING = re.compile(
+    r"^(?P<site>[^|–—·•»›｜：:]{2,80}?)(?:\s{1,3}(?:[|–—·•»›]|-{1,2})\s{1,3}|\s{0,3}[|｜：]\s{0,3}|:\s{1,3})(?P<rest>.{4,})$"
+)
+_DATE_PART = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
 _SPACE = re.compile(r"\s+")
+_GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
-def clean_title(title: str, is_site: Callable[[str], bool]) -> str:
-    """Whitespace collapsed; trailing site names stripped while ``is_site`` recognises them."""
+def _keys(text: str) -> set[str]:
+    """Loose forms of a name: case-folded, letters and digits only, diacritics dropped (``ö`` as ``o`` and as ``oe``)."""
+    folded = text.casefold()
+    out = set()
+    for variant in (folded, folded.translate(_GERMAN)):
+        plain = "".join(ch for ch in unicodedata.normalize("NFKD", variant) if not unicodedata.combining(ch))
+        key = "".join(ch for ch in plain if ch.isalnum())
+        if key:
+            out.add(key.removeprefix("the") if len(key) > 6 and key.startswith("the") else key)
+    return out
+
+
+def site_matcher(names: Iterable[str], labels: Iterable[str], registered: Callable[[str], bool]) -> Callable[[str], bool]:
+    """Whether a part of a title names the site: equal (loosely) to one of ``names`` (outlet, site names,
+    host) or to a domain label, a name of at most ``MAX_SITE_WORDS`` words that ends with a domain
+    label of ``MIN_LABEL`` characters or more ("Die Neue Südtiroler Tageszeitung" on ``tageszeitung.it``)
+    or starts with one and adds at most ``MAX_SITE_SUFFIX`` letters ("Gazette Online", not "Gazette
+    readers respond", nor "Kate Moss on the VOGUE cover"), or a name ``registered`` accepts (the
+    outlet registry)."""
+    known = {key for name in names if name for key in _keys(name)}
+    domain = {key for label in labels if label for key in _keys(label)}
+    known |= domain
+    long_labels = {label for label in domain if len(label) >= MIN_LABEL}
+
+    def is_site(part: str) -> bool:
+        keys = _keys(part)
+        if not keys:
+            return False
+        if keys & known:
+            return True
+        if len(part.split()) <= MAX_SITE_WORDS and any(
+            key.endswith(label) or (key.startswith(label) and len(key) - len(label) <= MAX_SITE_SUFFIX)
+            for key in keys for label in long_labels
+        ):
+            return True
+        return registered(part)
+
+    return is_site
+
+
+def clean_title(title: str, is_site: Callable[[str], bool], statements: frozenset[str] = frozenset()) -> str:
+    """Whitespace collapsed; trailing (and leading) site names stripped while ``is_site`` recognises them.
+
+    ``statements`` are the ``title_key`` of the page's other statements of its headline: a trailing
+    part that names no site still goes when the rest is what another statement says ("Title | Section"
+    where ``og:title`` says "Title")."""
     text = _SPACE.sub(" ", title[: MAX_TITLE * 2]).strip()
-    for _ in range(3):
+    for _ in range(4):
         match = _SEPARATED.match(text)
-        if match is None or not is_site(match["tail"].strip()):
+        if match is None:
             break
-        text = match["head"].strip()
+        tail = match["tail"].strip()
+        if statements and title_key(match["head"]) in statements:
+            text = match["head"].strip()
+        elif _DATE_PART.match(tail):
+            before = _SEPARATED.match(match["head"].strip())
+            if before is None or not is_site(before["tail"].strip()):
+                break
+            text = before["head"].strip()
+        elif is_site(tail):
+            text = match["head"].strip()
+        else:
+            break
+    leading = _LEADING.match(text)
+    if leading is not None and is_site(leading["site"].strip()):
+        text = leading["rest"].strip()
     return text[:MAX_TITLE]
 
 
@@ -37,6 +114,14 @@ def title_key(title: str) -> str:
     return " ".join(_NON_WORD.sub(" ", title.casefold()).split())
 
 
+def statement_keys(page: PageMeta | None) -> frozenset[str]:
+    """The ``title_key`` of every headline the page states in its metadata (not the first ``<h1>``, often a logo or promo)."""
+    if page is None:
+        return frozenset()
+    texts = [text for _, text in page.titles]
+    return frozenset(key for text in texts if (key := title_key(_SPACE.sub(" ", text[:MAX_TITLE]))))
+
+
 def is_live_label(title: str) -> bool:
     """Whether a title carries a live-blog label."""
     return _LIVE.search(title) is not None
@@ -48,19 +133,22 @@ def preferred_title(page: PageMeta, is_site: Callable[[str], bool]) -> str | Non
     Two rules, each needing the page to contradict its first candidate with another statement:
     - the JSON-LD ``headline`` gives way when the Open Graph title and the microdata headline on the
       visible text agree with each other against it (two explicit statements against one; a JSON-LD
-      headline is often the search-engine variant of the headline the reader sees);
+      headline is often the search-engine variant of the headline the reader sees). An ``<h1>``
+      agreeing with the Open Graph title is not enough: measured on the development set, that rule
+      fixed 7 pages and broke 9, outlets splitting either way;
     - a title carrying a live-blog label gives way to the first metadata title without one.
     """
     first: dict[str, str] = {}
+    statements = statement_keys(page)
     for source, text in page.titles:
-        cleaned = clean_title(text, is_site) if text.strip() else ""
+        cleaned = clean_title(text, is_site, statements) if text.strip() else ""
         if cleaned:
             first.setdefault(source, cleaned)
     ld, visible = first.get("ld"), first.get("microdata")
     social = first.get("og:title") or first.get("twitter:title")
     if ld and visible and social and title_key(visible) == title_key(social) != title_key(ld):
         return visible
-    h1 = clean_title(page.h1, is_site) if page.h1 else ""
+    h1 = clean_title(page.h1, is_site, statements) if page.h1 else ""
     usual = [first.get(key) for key in ("ld", "og:title", "headline")] + [h1] + list(first.values())
     default = next((t for t in usual if t), None)
     if default is not None and is_live_label(default):
