@@ -28,8 +28,9 @@ DUPLICATE_POLICIES = ("mark", "drop")
 DATE_ORDERS = ("MDY", "DMY", "YMD")
 KNOWN_KEYS = {
     "name", "raw", "dist", "splits", "duplicates", "date_order", "language",
-    "shard_rows", "shard_bytes", "max_file_bytes", "include_raw_text", "license_name", "license_note",
+    "shard_rows", "shard_bytes", "max_file_bytes", "include_raw_text", "license_name", "license_note", "text",
 }
+TEXT_POLICIES = ("full", "metadata")  # what [tool.masthead] text may be (masthead.schema.release_schema)
 DEFAULT_LICENSE_NOTE = (
     "The articles remain the copyright of their publishers. The corpus is shared for "
     "non-commercial research and teaching (text and data mining); do not republish the texts."
@@ -52,6 +53,7 @@ class Settings:
     shard_bytes: int | None = None  # a release shard's text, in bytes (masthead.release.shard_size)
     max_file_bytes: int = 200 * 1024 * 1024
     include_raw_text: bool = False
+    text: str = "full"  # full | metadata: publish the texts, or only what `masthead hydrate` needs to rebuild them
     license_name: str = "news-articles-research-use"
     license_note: str = DEFAULT_LICENSE_NOTE
     strict: bool = False
@@ -93,6 +95,9 @@ class Settings:
             "shard_bytes": self.shard_bytes,
             "include_raw_text": self.include_raw_text,
             "license_name": self.license_name,
+            # only a metadata-only release records its policy: a full release's manifest (and input
+            # fingerprint) stays what it was before the policy existed
+            **({"text": self.text} if self.text != "full" else {}),
         }
 
     def with_overrides(self, **overrides: Any) -> Settings:
@@ -179,6 +184,7 @@ def load_settings(
         shard_bytes=parse_size("shard_bytes", table["shard_bytes"]) if "shard_bytes" in table else None,
         max_file_bytes=int(table.get("max_file_bytes", 200 * 1024 * 1024)),
         include_raw_text=bool(table.get("include_raw_text", False)),
+        text=str(table.get("text", "full")),
         license_name=str(table.get("license_name", "news-articles-research-use")),
         license_note=str(table.get("license_note", DEFAULT_LICENSE_NOTE)),
     ).with_overrides(**overrides)
@@ -231,5 +237,11 @@ def _check(settings: Settings) -> None:
         raise ConfigError(f"duplicates = {settings.duplicates!r}; choose one of {', '.join(DUPLICATE_POLICIES)}")
     if settings.date_order is not None and settings.date_order not in DATE_ORDERS:
         raise ConfigError(f"date_order = {settings.date_order!r}; choose one of {', '.join(DATE_ORDERS)}")
+    if settings.text not in TEXT_POLICIES:
+        raise ConfigError(f"text = {settings.text!r}; choose one of {', '.join(TEXT_POLICIES)} "
+                          "(full publishes the texts, metadata only what `masthead hydrate` needs to rebuild them)")
+    if settings.text == "metadata" and settings.include_raw_text:
+        raise ConfigError("text = \"metadata\" publishes no text, but include_raw_text = true asks for the raw "
+                          "texts: set include_raw_text = false, or build with --text full")
     if settings.shard_rows < 1:
         raise ConfigError("shard_rows must be at least 1")
