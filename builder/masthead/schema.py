@@ -197,3 +197,26 @@ def release_schema(doc_schema: dict[str, Any], text: str = "full") -> dict[str, 
     if text not in TEXT_POLICIES:
         raise SchemaError(f"text = {text!r}; choose one of {', '.join(TEXT_POLICIES)}")
     return doc_schema if text == "full" else metadata_schema(doc_schema)
+
+
+
+HYDRATION = "hydration"
+
+
+def hydrated_schema(doc_schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema of ``masthead hydrate``'s output: the full document schema, its text fields
+    nullable (filled only for the documents accepted), and a ``hydration`` column (``$defs/hydration``)."""
+    if HYDRATION not in doc_schema.get("$defs", {}):
+        raise SchemaError(f"{schema_id(doc_schema)}: hydrate's output needs $defs/{HYDRATION}; add it to document.schema.json")
+    dropped = set(text_fields(doc_schema))
+    properties = {name: ({**prop, "type": _nullable(prop.get("type"))} if name in dropped else prop)
+                  for name, prop in doc_schema["properties"].items()}
+    properties[HYDRATION] = {"$ref": f"#/$defs/{HYDRATION}"}
+    return {**doc_schema, "$id": f"{schema_id(doc_schema)}/hydrated",
+            "required": [*(name for name in doc_schema.get("required", []) if name not in dropped), HYDRATION],
+            "properties": properties}
+
+
+def _nullable(declared: Any) -> list[str]:
+    names = [declared] if isinstance(declared, str) else list(declared or [])
+    return names if "null" in names else [*names, "null"]
