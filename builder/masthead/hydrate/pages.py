@@ -1,24 +1,22 @@
-"""Where hydrate gets a document's page: a :class:`PageSource`, and the cache in front of it.
+"""Where hydrate gets a document's page: a :class:`PageSource`.
 
 A source answers a URL with a :class:`Page` (the bytes as served) or a :class:`Missing` (why
 there is none). :class:`SavedPages` is the offline source (``--from DIR``): the user's own saved
 pages, each matched to its URL by what the file says of itself (a browser's ``saved from url=``
 mark, SingleFile's ``url:`` line, ``<link rel=canonical>``, ``og:url``) or, for a mirror made
-with ``wget -x``, by its path (``host/path``). :class:`PageCache` keeps every answer under the
-output's work folder, written atomically one URL at a time, so a killed hydrate fetches nothing
-twice and a rerun sees exactly the answers the first run got.
+with ``wget -x``, by its path (``host/path``). :class:`WebPages` is the web, through
+:class:`masthead.fetch.Fetcher`, whose cache under the output's work folder keeps every page
+it got: a killed hydrate fetches nothing twice (a transient miss, a timeout, is asked again).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
@@ -152,64 +150,52 @@ def _gunzip_head(data: bytes) -> bytes:
         return b""
 
 
-class PageCache:
-    """Every answer a source gave, one pair of files per URL under ``folder`` (the body, then the JSON
-    that describes it, each written aside and renamed: the JSON is the completion mark)."""
+class WebPages:
+    """Pages from the web through :class:`masthead.fetch.Fetcher` (polite, safe, cached under the
+    work folder: its own :class:`~masthead.fetch.FetchCache`), and, with ``archive``, the web
+    archive's capture closest to the document's date for a page the web no longer has."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-
-    def _paths(self, url: str) -> tuple[Path, Path]:
-        key = hashlib.sha256(url.encode("utf-8")).hexdigest()
-        base = self.folder / key[:2] / key
-        return base.with_suffix(".json"), base.with_suffix(".body")
-
-    def get(self, url: str) -> Answer | None:
-        meta_path, body_path = self._paths(url)
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            if meta.get("url") != url:
-                return None
-            if meta.get("missing") is not None:
-                return Missing(url, str(meta["missing"]))
-            body = body_path.read_bytes()
-        except (OSError, ValueError):
-            return None
-        if hashlib.sha256(body).hexdigest() != meta.get("sha256"):
-            return None  # a body that is not what was written: fetched again
-        return Page(url, body, meta.get("content_type"), meta.get("final_url"))
-
-    def put(self, answer: Answer) -> None:
-        meta_path, body_path = self._paths(answer.url)
-        meta_path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(answer, Missing):
-            meta = {"url": answer.url, "missing": answer.reason}
-        else:
-            _write_atomic(body_path, answer.body)
-            meta = {"url": answer.url, "sha256": hashlib.sha256(answer.body).hexdigest(),
-                    "content_type": answer.content_type, "final_url": answer.final_url}
-        _write_atomic(meta_path, json.dumps(meta, sort_keys=True).encode("utf-8"))
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    temp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{id(data)}")
-    try:
-        temp.write_bytes(data)
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
-
-
-class CachedSource:
-    """``source`` behind ``cache``: a URL answered once is never asked again (in this run or the next)."""
-
-    def __init__(self, source: PageSource, cache: PageCache) -> None:
-        self.source, self.cache = source, cache
+    def __init__(self, fetcher: Any, archive: Any | None = None) -> None:
+        self.fetcher, self.archive = fetcher, archive
 
     def fetch(self, url: str) -> Answer:
-        found = self.cache.get(url)
-        if found is not None:
-            return found
-        answer = self.source.fetch(url)
-        self.cache.put(answer)
+        return _answer(url, self.fetcher.fetch(url))
+
+    def fetch_archived(self, url: str, when: str | None) -> Answer:
+        """The archive's capture of ``url`` nearest ``when`` (a date), or why there is none."""
+        if self.archive is None:
+            return Missing(url, "no archive asked")
+        result, capture = self.archive.fetch(url, when=when)
+        answer = _answer(url, result)
+        if isinstance(answer, Page) and capture is not None:
+            return Page(url, answer.body, answer.content_type, getattr(capture, "url", None) or answer.final_url)
         return answer
+
+
+def _answer(url: str, result: Any) -> Answer:
+    """A :class:`masthead.fetch.FetchResult` as a page or a miss."""
+    if not result.ok or result.content is None:
+        reason = str(getattr(result.reason, "value", result.reason))
+        return Missing(url, f"{reason}: {result.detail}" if result.detail else reason)
+    final = result.final_url if result.final_url and result.final_url != url else None
+    return Page(url, result.content, result.content_type, final)
+
+
+@contextmanager
+def page_source(saved: Path | None, cache_dir: Path, *, allow_private: bool = False, archive: bool = False,
+                robots: bool = True, archive_endpoint: str | None = None) -> Iterator[tuple[PageSource, str]]:
+    """The source hydrate reads (the user's saved pages, else the web) and how the report names it."""
+    if saved is not None:
+        if not saved.is_dir():
+            from masthead.errors import InputError
+
+            raise InputError(f"--from {saved}: not a folder of saved pages (.html, .htm, optionally .gz)")
+        yield SavedPages(saved), f"saved pages ({saved.name})"
+        return
+    from masthead.fetch import Fetcher, FetchPolicy, WaybackArchive
+
+    with Fetcher(FetchPolicy(allow_private=allow_private, robots=robots), cache_dir=cache_dir) as fetcher:
+        wayback = None
+        if archive:
+            wayback = WaybackArchive(fetcher, archive_endpoint) if archive_endpoint else WaybackArchive(fetcher)
+        yield WebPages(fetcher, wayback), "web" + (" and web archive" if archive else "")

@@ -9,9 +9,9 @@ are written and fsynced is the folder renamed to ``out``: a killed hydrate leave
 its rerun takes every page it had got from the cache, so it writes the same bytes an
 uninterrupted run does.
 
-The work folder (``.<out>.hydrate/`` beside ``out``) keeps the page cache after a successful
-run, so hydrating again (another ``--near``, another ``--accept``) fetches nothing; delete it
-to fetch again.
+The work folder (``.<out>.hydrate/`` beside ``out``) keeps the fetcher's page cache after a
+successful run, so hydrating again (another ``--near``, another ``--accept``) fetches nothing;
+delete it to fetch again.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ import pyarrow.parquet as pq
 
 from masthead.errors import InputError, OutputError
 from masthead.faults import checkpoint
-from masthead.hydrate.pages import Answer, CachedSource, Missing, PageCache, PageSource
-from masthead.hydrate.rebuild import EXACT, MISSING, NEAR, STATUSES, Target, Verdict, verify
+from masthead.hydrate.pages import Answer, Missing, Page, PageSource
+from masthead.hydrate.rebuild import CHANGED, EXACT, MISSING, NEAR, STATUSES, Target, Verdict, verify
 from masthead.release.layout import DATA
 
 CHUNK_ROWS = 500
@@ -177,7 +177,6 @@ def hydrate_release(release: Path, out: Path, source: PageSource, source_name: s
     try:
         shutil.rmtree(temp, ignore_errors=True)
         (temp / DATA).mkdir(parents=True)
-        cached = CachedSource(source, PageCache(work / "pages"))
     except OSError as exc:
         raise OutputError(f"cannot write hydrate's work folder {work}: {exc.strerror or exc}") from exc
     total = sum(pq.ParquetFile(path).metadata.num_rows for path in shards)
@@ -187,8 +186,10 @@ def hydrate_release(release: Path, out: Path, source: PageSource, source_name: s
             with pq.ParquetWriter(temp / DATA / path.name, schema, **WRITE_OPTIONS) as writer:
                 for rows in _chunks(path):
                     targets = [_target(row, groups) for row in rows]
-                    answers = _pages(cached, [row.get("url") for row in rows], workers)
+                    answers = _pages(source, [row.get("url") for row in rows], workers)
                     verdicts = _verdicts(pool, answers, targets, near, workers)
+                    if getattr(source, "archive", None) is not None:
+                        _from_archive(source, pool, rows, targets, verdicts, near, workers)
                     for row, verdict in zip(rows, verdicts, strict=True):
                         counts[verdict.status] += 1
                         by_outlet[str(row.get("outlet") or "")][verdict.status] += 1
@@ -217,6 +218,33 @@ def _verdicts(pool: Any, answers: list[Answer], targets: list[Target], near: flo
              for start in range(0, len(targets), size)]
     pool.run(calls, lambda key, found: parts.__setitem__(key, found))
     return [verdict for start in sorted(parts) for verdict in parts[start]]
+
+
+RANK = {EXACT: 0, NEAR: 1, CHANGED: 2, MISSING: 3}
+
+
+def _from_archive(source: Any, pool: Any, rows: list[dict[str, Any]], targets: list[Target], verdicts: list[Verdict],
+                  near: float, workers: int) -> None:
+    """Ask the web archive for the documents the web gave no page for, or another text: its capture
+    closest to the document's date replaces the verdict when it verifies better."""
+    redo = [i for i, verdict in enumerate(verdicts) if verdict.status in (CHANGED, MISSING) and rows[i].get("url")]
+    if not redo:
+        return
+
+    def get(i: int) -> Answer:
+        answer = source.fetch_archived(rows[i]["url"], rows[i].get("date"))
+        checkpoint("hydrate.page")
+        return answer
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as threads:
+        answers = list(threads.map(get, redo))
+    again = _verdicts(pool, answers, [targets[i] for i in redo], near, workers)
+    for i, answer, verdict in zip(redo, answers, again, strict=True):
+        old = verdicts[i]
+        if RANK[verdict.status] < RANK[old.status] or (verdict.status == old.status == CHANGED
+                                                       and (verdict.score or 0) > (old.score or 0)):
+            where = answer.final_url if isinstance(answer, Page) and answer.final_url else "the web archive"
+            verdicts[i] = Verdict(verdict.status, verdict.score, f"from {where}", verdict.text, verdict.dek)
 
 
 def _commit(temp: Path, out: Path, result: Hydrated) -> None:
