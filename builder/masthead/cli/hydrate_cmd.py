@@ -26,6 +26,10 @@ def hydrate_command(
     allow_private: Annotated[bool, typer.Option(
         "--allow-private", help="Fetch URLs that point at private or loopback addresses (refused by default).")] = False,
     ignore_robots: Annotated[bool, typer.Option("--ignore-robots", help="Fetch pages robots.txt disallows.")] = False,
+    delay: Annotated[Optional[float], typer.Option(
+        "--delay", min=0.0, help="Seconds between two requests to one host (default: 1).")] = None,
+    per_host: Annotated[Optional[int], typer.Option(
+        "--per-host", min=1, help="Requests to one host at a time (default: 2).")] = None,
     dist: DistOption = None,
     corpus: CorpusOption = None,
     json_output: JsonOption = False,
@@ -37,7 +41,7 @@ def hydrate_command(
 
     folder = release_folder(release, dist, corpus)
     with page_source(from_, work_dir(out) / "fetch-cache", allow_private=allow_private, archive=archive,
-                     robots=not ignore_robots) as (source, name), progress_bar(not json_output) as progress:
+                     robots=not ignore_robots, delay=delay, per_host=per_host) as (source, name), progress_bar(not json_output) as progress:
         result = hydrate_release(folder, out, source, name, accept=accept, near=near, workers=workers, progress=progress)
     if json_output:
         print_json(result.as_dict())

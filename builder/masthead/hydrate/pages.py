@@ -183,8 +183,11 @@ def _answer(url: str, result: Any) -> Answer:
 
 @contextmanager
 def page_source(saved: Path | None, cache_dir: Path, *, allow_private: bool = False, archive: bool = False,
-                robots: bool = True, archive_endpoint: str | None = None) -> Iterator[tuple[PageSource, str]]:
-    """The source hydrate reads (the user's saved pages, else the web) and how the report names it."""
+                robots: bool = True, archive_endpoint: str | None = None, delay: float | None = None,
+                per_host: int | None = None) -> Iterator[tuple[PageSource, str]]:
+    """The source hydrate reads (the user's saved pages, else the web) and how the report names it.
+    ``delay`` and ``per_host``: the fetcher's gap between two requests to a host, and requests to a
+    host at once (default: :class:`masthead.fetch.FetchPolicy`'s)."""
     if saved is not None:
         if not saved.is_dir():
             from masthead.errors import InputError
@@ -194,7 +197,12 @@ def page_source(saved: Path | None, cache_dir: Path, *, allow_private: bool = Fa
         return
     from masthead.fetch import Fetcher, FetchPolicy, WaybackArchive
 
-    with Fetcher(FetchPolicy(allow_private=allow_private, robots=robots), cache_dir=cache_dir) as fetcher:
+    limits: dict[str, Any] = {}
+    if delay is not None:
+        limits["per_host_interval"] = delay
+    if per_host is not None:
+        limits["per_host"] = per_host
+    with Fetcher(FetchPolicy(allow_private=allow_private, robots=robots, **limits), cache_dir=cache_dir) as fetcher:
         wayback = None
         if archive:
             wayback = WaybackArchive(fetcher, archive_endpoint) if archive_endpoint else WaybackArchive(fetcher)

@@ -1,0 +1,65 @@
+"""A web of news pages on loopback for hydrate's tests and benchmark: a real HTTP server (the standard
+library's, threaded) holding its pages in memory, changed while it runs (``pages[path] = ...``)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Response:
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class LoopbackWeb:
+    host: str
+    pages: dict[str, Response] = field(default_factory=dict)
+    requests: list[str] = field(default_factory=list)
+
+    def url(self, path: str) -> str:
+        return f"http://{self.host}{path}"
+
+
+def _handler(web: LoopbackWeb) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+            web.requests.append(self.path)
+            found = web.pages.get(self.path) or Response(404, b"not found", "text/plain")
+            self.send_response(found.status)
+            self.send_header("Content-Type", found.content_type)
+            self.send_header("Content-Length", str(len(found.body)))
+            for name, value in found.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(found.body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    return Handler
+
+
+@contextmanager
+def serve() -> Iterator[LoopbackWeb]:
+    """A server on 127.0.0.1 (a free port), stopped on exit."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(LoopbackWeb("")))
+    web = LoopbackWeb(f"127.0.0.1:{server.server_address[1]}")
+    server.RequestHandlerClass = _handler(web)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield web
+    finally:
+        server.shutdown()
+        server.server_close()
