@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -63,3 +64,20 @@ def serve() -> Iterator[LoopbackWeb]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def synth_pages() -> Any:
+    """``benchmarks/synth_pages.py`` (the page generator), imported from the repository."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    if "synth_pages" in sys.modules:
+        return sys.modules["synth_pages"]
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "synth_pages.py"
+    spec = importlib.util.spec_from_file_location("synth_pages", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["synth_pages"] = module
+    spec.loader.exec_module(module)
+    return module
