@@ -9,7 +9,7 @@ its URL (``<link rel=canonical>``, ``og:url``) under ``http://HOST/<outlet>/<n>`
 
 :func:`variant` gives the page the web would serve later: ``same`` (the page as built),
 ``furniture`` (the same article, other advertisements, menus and footer, other widgets),
-``edited`` (a sentence changed: a light edit), ``rewritten`` (another article at that URL).
+``edited`` (two words corrected: a light edit), ``rewritten`` (another article at that URL).
 The same seed gives the same bytes.
 """
 
@@ -74,12 +74,11 @@ def page(doc: Article, host: str, kind: str = "same", seed: int = 0) -> str:
     paragraphs = list(doc.paragraphs)
     title = doc.title
     furniture = random.Random(f"furniture:{seed}:{doc.number}:{kind}") if kind != "same" else random.Random(0)
-    if kind == "edited":  # one sentence of a long article changed: still nearly the same text
-        rng = random.Random(f"edit:{seed}:{doc.number}")
+    if kind == "edited":  # two words of the longest paragraph corrected: nearly the same text
         longest = max(range(len(paragraphs)), key=lambda i: len(paragraphs[i]))
-        sentences = paragraphs[longest].split(". ")
-        sentences[0] = "Officials declined to comment on the new " + rng.choice(WORDS) + " figures"
-        paragraphs[longest] = ". ".join(sentences)
+        words = paragraphs[longest].split(" ")
+        words[3], words[-3] = "corrected", "amended"
+        paragraphs[longest] = " ".join(words)
     elif kind == "rewritten":
         other = article(seed + 1, doc.number + 100_000)
         paragraphs, title = list(other.paragraphs), other.title
