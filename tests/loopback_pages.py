@@ -32,6 +32,7 @@ class LoopbackWeb:
 def _handler(web: LoopbackWeb) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body are two writes: without it, each response waits for a delayed ACK
 
         def do_GET(self) -> None:  # noqa: N802 - the standard library's name
             web.requests.append(self.path)

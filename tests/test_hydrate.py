@@ -212,3 +212,32 @@ def test_a_killed_hydrate_leaves_no_output_and_its_rerun_equals_an_uninterrupted
     assert _output(tmp_path / "out") == _output(tmp_path / "whole")
     fetched_again = [p for p in web.requests[before:] if p != "/robots.txt"]
     assert len(fetched_again) < DOCS - 4  # pages got before the kill came from the cache
+
+
+SCALE_DOCS = 2000
+
+
+@pytest.mark.slow
+def test_a_metadata_release_of_thousands_hydrates_back_to_the_full_release(tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    """Every unchanged page (and every page served with other furniture) gives back the full release's
+    document exactly: the two Parquets compared; the pages the web lost are missing."""
+    import pyarrow.compute as pc
+
+    gen = synth_pages()
+    with serve() as web:
+        full, meta = built(tmp_path, web.host, SCALE_DOCS, workers=2)
+        lost = set(range(17, SCALE_DOCS, 97))
+        for number in range(SCALE_DOCS):
+            doc = gen.article(7, number)
+            kind = "furniture" if number % 3 == 0 else "same"
+            web.pages["/" + doc.path()] = Response(404, b"", "text/html") if number in lost else \
+                Response(body=gen.page(doc, web.host, kind).encode())
+        report = _hydrate(run_cli, meta, tmp_path / "out", "--allow-private", "--delay", "0", "--per-host", "2",
+                          "--workers", "2")
+    assert report["counts"] == {"exact": SCALE_DOCS - len(lost), "near": 0, "changed": 0, "missing": len(lost)}
+    hydrated = pq.read_table(tmp_path / "out" / "data")
+    published = pq.read_table(full / "data")
+    found = hydrated.filter(pc.equal(pc.struct_field(hydrated["hydration"], "status"), "exact"))
+    kept = published.filter(pc.is_in(published["id"], value_set=found["id"]))
+    assert found.num_rows == SCALE_DOCS - len(lost)
+    assert found.select(published.schema.names).cast(published.schema).equals(kept)

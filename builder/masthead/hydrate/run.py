@@ -20,7 +20,7 @@ import json
 import shutil
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,12 +181,13 @@ def hydrate_release(release: Path, out: Path, source: PageSource, source_name: s
         raise OutputError(f"cannot write hydrate's work folder {work}: {exc.strerror or exc}") from exc
     total = sum(pq.ParquetFile(path).metadata.num_rows for path in shards)
     done = 0
-    with LocalPool(workers) as pool:
+    with LocalPool(workers) as pool, ThreadPoolExecutor(max_workers=1) as ahead:
         for path in shards:
             with pq.ParquetWriter(temp / DATA / path.name, schema, **WRITE_OPTIONS) as writer:
-                for rows in _chunks(path):
+                # the next chunk's pages are got while the workers rebuild this chunk's texts
+                for rows, pages in _prefetched(_chunks(path), lambda rows: _pages(source, [r.get("url") for r in rows], workers), ahead):
                     targets = [_target(row, groups) for row in rows]
-                    answers = _pages(source, [row.get("url") for row in rows], workers)
+                    answers = pages.result()
                     verdicts = _verdicts(pool, answers, targets, near, workers)
                     if getattr(source, "archive", None) is not None:
                         _from_archive(source, pool, rows, targets, verdicts, near, workers)
@@ -203,6 +204,19 @@ def hydrate_release(release: Path, out: Path, source: PageSource, source_name: s
     result.accepted = sum(counts[status] for status in ACCEPT[accept])
     _commit(temp, out, result)
     return result
+
+
+def _prefetched(chunks: Iterator[list[dict[str, Any]]], get: Callable[[list[dict[str, Any]]], list[Answer]],
+                ahead: ThreadPoolExecutor) -> Iterator[tuple[list[dict[str, Any]], Future[list[Answer]]]]:
+    """Each chunk with its pages being got, the next chunk's started before this one is handed out."""
+    pending: tuple[list[dict[str, Any]], Future[list[Answer]]] | None = None
+    for rows in chunks:
+        started = (rows, ahead.submit(get, rows))
+        if pending is not None:
+            yield pending
+        pending = started
+    if pending is not None:
+        yield pending
 
 
 def _chunks(path: Path) -> Iterator[list[dict[str, Any]]]:
