@@ -28,10 +28,16 @@ PROMPTS = {"daily-ledger": "Sign up for the Daily Ledger morning briefing in you
            "valley-courier": "Support local journalism and subscribe to the Valley Courier today.",
            "harbor-times": "Get the Harbor Times newsletter with the stories that matter most.",
            "summit-post": "Read more stories like this one with a Summit Post digital subscription."}
-WORDS = ("council budget harbor bridge school water river election mayor vote plan city county road tax "
-         "residents officials meeting report project park police court state funding housing energy market "
-         "festival museum library hospital station airport farmers weather storm season rail transit union").split()
-FILLER = "the of and to in a that for on said with was as by at from it an be has are have but were".split()
+WORDS = [
+    "council", "budget", "harbor", "bridge", "school", "water", "river", "election", "mayor", "vote", "plan", "city",
+    "county", "road", "tax", "residents", "officials", "meeting", "report", "project", "park", "police", "court", "state",
+    "funding", "housing", "energy", "market", "festival", "museum", "library", "hospital", "station", "airport", "farmers",
+    "weather", "storm", "season", "rail", "transit", "union"
+]
+FILLER = [
+    "the", "of", "and", "to", "in", "a", "that", "for", "on", "said", "with", "was", "as", "by", "at", "from", "it", "an",
+    "be", "has", "are", "have", "but", "were"
+]
 FIRST = ["Anna", "John", "Maria", "David", "Olga", "Peter", "Sarah", "James", "Elena", "Michael"]
 LAST = ["Smith", "Ivanova", "Johnson", "Brown", "Petrov", "Garcia", "Miller", "Davis", "Wilson", "Taylor"]
 ADS = ["Advertisement", "Shop the winter sale now", "Sponsored: compare insurance quotes", "Promoted content"]

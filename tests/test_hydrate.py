@@ -13,8 +13,8 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
-from loopback_pages import LoopbackWeb, Response, serve, synth_pages
 
+from loopback_pages import LoopbackWeb, Response, serve, synth_pages
 from masthead.build import build
 from masthead.hydrate.pages import SavedPages, url_key
 from masthead.settings import load_settings

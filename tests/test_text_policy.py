@@ -13,8 +13,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from loopback_pages import synth_pages
 
+from loopback_pages import synth_pages
 from masthead.engine.columns import RELEASE_SOURCES
 from masthead.errors import ConfigError
 from masthead.minhash import paragraph_count, signature
@@ -58,9 +58,9 @@ def _readable(name: str, data: bytes) -> list[str]:
     """What a file of a release (or a wheel) says, decoded as its reader would: the values of a
     Parquet or Arrow file, the members of a zip, the text of anything else (gunzipped)."""
     if name.endswith(".parquet"):
-        return _strings(pq.read_table(io.BytesIO(data)).to_pylist()) + [data.decode("latin-1")]
+        return [*_strings(pq.read_table(io.BytesIO(data)).to_pylist()), data.decode("latin-1")]
     if name.endswith(".arrow"):
-        return _strings(pa.ipc.open_stream(data).read_all().to_pylist()) + [data.decode("latin-1")]
+        return [*_strings(pa.ipc.open_stream(data).read_all().to_pylist()), data.decode("latin-1")]
     if name.endswith((".whl", ".zip")):
         archive = zipfile.ZipFile(io.BytesIO(data))
         return [s for member in archive.namelist() for s in _readable(member, archive.read(member))]

@@ -6,10 +6,11 @@ shard on the engine's workers: every document of a group with repeated lines los
 gets a new ``cleaning`` record, ``content_sha256`` and word count. Every document gets its
 MinHash signature here, of its final text: computed once, never for a text that is then
 stripped; and its paragraph count and the hashes of the lines it lost (``_paras``, ``_stripped``:
-what a metadata-only release records for ``masthead hydrate`` to strip them again). The result is the shard's final file, ``stripped-<digest>.parquet``, beside its
-work file, named after the repeated lines it applied, so a rebuild whose decision for a shard
-is unchanged reuses the file (it lives in the shard's cache entry). Its long columns (the text)
-are in ``stripped-<digest>.text.parquet``, in small row groups, written first.
+what a metadata-only release records for ``masthead hydrate`` to strip them again). The result
+is the shard's final file, ``stripped-<digest>.parquet``, beside its work file, named after the
+repeated lines it applied, so a rebuild whose decision for a shard is unchanged reuses the file
+(it lives in the shard's cache entry). Its long columns (the text) are in
+``stripped-<digest>.text.parquet``, in small row groups, written first.
 
 Everything after this stage (duplicates, the release, the diff) reads the final files:
 the text is stripped and signed exactly once per build, in parallel.

@@ -23,8 +23,8 @@ from masthead.release.hf_schema import hf_schema, kept_in
 from masthead.release.layout import CARD, CITATION, DATA, HF, MANIFEST, REJECTS
 from masthead.release.manifest import dump_json
 from masthead.release.parquet import write_data
-from masthead.report import BuildReport
 from masthead.release.text_policy import hydrate_section, release_sources
+from masthead.report import BuildReport
 from masthead.schema import (
     arrow_schema,
     document_schema,
