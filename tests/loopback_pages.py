@@ -4,10 +4,11 @@ library's, threaded) holding its pages in memory, changed while it runs (``pages
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl
 from typing import Any
 
 
@@ -24,6 +25,8 @@ class LoopbackWeb:
     host: str
     pages: dict[str, Response] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
+    # path -> the response to a request for it, from its query string (an API stand-in)
+    handlers: dict[str, Callable[[dict[str, str]], Response]] = field(default_factory=dict)
 
     def url(self, path: str) -> str:
         return f"http://{self.host}{path}"
@@ -36,7 +39,11 @@ def _handler(web: LoopbackWeb) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             web.requests.append(self.path)
-            found = web.pages.get(self.path) or Response(404, b"not found", "text/plain")
+            path, _, query = self.path.partition("?")
+            if path in web.handlers:
+                found = web.handlers[path](dict(parse_qsl(query)))
+            else:
+                found = web.pages.get(self.path) or Response(404, b"not found", "text/plain")
             self.send_response(found.status)
             self.send_header("Content-Type", found.content_type)
             self.send_header("Content-Length", str(len(found.body)))

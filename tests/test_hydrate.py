@@ -168,6 +168,41 @@ def test_saved_pages_are_matched_by_url(corpus: tuple[Path, Path], web: Loopback
     assert report["counts"]["missing"] == DOCS - 5 and report["source"] == "saved pages (saved)"
 
 
+def test_the_web_archive_stands_in_for_pages_the_web_lost_or_changed(corpus: tuple[Path, Path], web: LoopbackWeb,
+                                                                     tmp_path: Path) -> None:
+    """An availability API stand-in on loopback answers with a capture of the page as it was built."""
+    from masthead.hydrate import hydrate_release
+    from masthead.hydrate.pages import page_source
+    from masthead.hydrate.run import work_dir
+
+    gen = synth_pages()
+    asked: list[dict[str, str]] = []
+
+    def available(query: dict[str, str]) -> Response:
+        asked.append(query)
+        number = int(query["url"].rsplit("/", 1)[1])
+        if number in (3, 4):  # rewritten (changed) and not found (missing) on the live web
+            capture = web.url(f"/web/20200101000000/{query['url']}")
+            web.pages[f"/web/20200101000000id_/{query['url']}"] = Response(body=gen.page(gen.article(7, number), web.host).encode())
+            return Response(body=json.dumps({"archived_snapshots": {"closest": {
+                "available": True, "status": "200", "timestamp": "20200101000000", "url": capture}}}).encode(),
+                content_type="application/json")
+        return Response(body=b'{"archived_snapshots": {}}', content_type="application/json")
+
+    web.handlers["/wayback/available"] = available
+    _, meta = corpus
+    out = tmp_path / "out"
+    with page_source(None, work_dir(out) / "fetch-cache", allow_private=True, archive=True, delay=0.0,
+                     archive_endpoint=web.url("/wayback/available")) as (source, name):
+        report = hydrate_release(meta, out, source, name)
+    rows = _by_number(_rows(out))
+    assert {n: rows[n]["hydration"]["status"] for n in (3, 4, 7, 8)} == {3: "exact", 4: "exact", 7: "missing", 8: "missing"}
+    assert "20200101000000id_" in rows[3]["hydration"]["detail"] and rows[4]["text"] is not None
+    assert sorted(int(q["url"].rsplit("/", 1)[1]) for q in asked) == [3, 4, 7, 8]  # only what the web did not give
+    assert all(q["timestamp"].startswith(rows[int(q["url"].rsplit("/", 1)[1])]["date"].replace("-", "")) for q in asked)
+    assert report.source == "web and web archive"
+
+
 def test_url_keys_match_copies_of_a_page() -> None:
     assert url_key("https://www.News.example/a/b/?x=1#top") == url_key("http://news.example/a/b?x=1")
     assert url_key("http://news.example:8080/a") != url_key("http://news.example/a")
