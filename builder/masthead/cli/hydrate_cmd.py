@@ -46,6 +46,9 @@ def hydrate_command(
     if json_output:
         print_json(result.as_dict())
         return
+    if result.built_with != result.hydrated_with:
+        typer.echo(f"note: the release was built with masthead {result.built_with}, hydrated with {result.hydrated_with}: "
+                   "where their cleaning differs, texts verify near or changed instead of exact", err=True)
     counts = ", ".join(f"{n} {status}" for status, n in result.counts.items())
     typer.echo(f"hydrated {result.corpus} {result.version} from {result.source}: {result.documents} documents: {counts}")
     typer.echo(f"{result.accepted} texts filled in (--accept {result.accept}); wrote {result.out}")

@@ -6,7 +6,9 @@ the HTML reader decodes a file (:func:`masthead.readers.decode.decode`), cleaned
 and the corpus-level step is applied again with :func:`masthead.clean.repeated_lines.strip_repeated`,
 given the hashes of the lines the build stripped from this document (``stripped_lines``). What
 the build's other steps do (metadata, language, validation) never changes the text, so the text
-rebuilt from an unchanged page is the published one, byte for byte.
+rebuilt from an unchanged page is the published one, byte for byte. This holds for a corpus built
+from the pages themselves (HTML files, or an ``html`` field); a corpus built from texts someone
+else extracted verifies ``near`` at best, since masthead's extraction is not theirs.
 
 The corpus-level step: the build strips a paragraph from a document when its hash is one of its
 outlet's repeated lines. The release records, per document, the hashes it stripped; stripping
