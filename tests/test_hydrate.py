@@ -276,3 +276,26 @@ def test_a_metadata_release_of_thousands_hydrates_back_to_the_full_release(tmp_p
     kept = published.filter(pc.is_in(published["id"], value_set=found["id"]))
     assert found.num_rows == SCALE_DOCS - len(lost)
     assert found.select(published.schema.names).cast(published.schema).equals(kept)
+
+
+def test_a_repeated_line_of_the_outlet_new_on_the_page_is_stripped_as_the_build_would(corpus: tuple[Path, Path],
+                                                                                       web: LoopbackWeb) -> None:
+    """The page now carries a line its outlet repeats (in the release, stripped from other documents)
+    that this document did not have at build time: the outlet's lines are tried too, and it verifies exact."""
+    from masthead.clean.repeated_lines import paragraph_hashes
+    from masthead.hydrate.pages import Page
+    from masthead.hydrate.rebuild import Target, verify
+
+    full, meta = corpus
+    gen = synth_pages()
+    doc = gen.article(7, 0)
+    row = _by_number(_rows(meta))[0]
+    published = _by_number(_rows(full))[0]["text"]
+    extra = "Listen to the Daily Ledger podcast every weekday morning on your way to work."
+    page = gen.page(doc, web.host).replace("</article>", f"<p>{extra}</p></article>")
+    own = tuple(row["stripped_lines"])
+    target = Target(row["id"], row["content_sha256"], row["text_minhash"], own)
+    assert verify(Page("u", page.encode()), target, 0.9).status == "near"  # the document's own lines only
+    outlet = (*own, paragraph_hashes(extra)[0])
+    verdict = verify(Page("u", page.encode()), Target(row["id"], row["content_sha256"], row["text_minhash"], own, outlet), 0.9)
+    assert verdict.status == "exact" and verdict.text == published

@@ -181,6 +181,8 @@ def hydrate_release(release: Path, out: Path, source: PageSource, source_name: s
         raise OutputError(f"cannot write hydrate's work folder {work}: {exc.strerror or exc}") from exc
     total = sum(pq.ParquetFile(path).metadata.num_rows for path in shards)
     done = 0
+    if progress is not None:
+        progress("hydrate", 0, total)
     with LocalPool(workers) as pool, ThreadPoolExecutor(max_workers=1) as ahead:
         for path in shards:
             with pq.ParquetWriter(temp / DATA / path.name, schema, **WRITE_OPTIONS) as writer:
