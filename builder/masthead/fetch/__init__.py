@@ -1,8 +1,10 @@
 """Fetching web pages politely and safely, with the web archive as a second source.
 
 This package is the library under ``masthead hydrate``; it prints nothing and raises only
-:class:`~masthead.errors.ConfigError` (a bad policy). Every per-URL failure is a result, not
-an exception. Public interface (stable)::
+:class:`~masthead.errors.ConfigError` (a bad policy) and
+:class:`~masthead.errors.OutputError` (the cache folder cannot be written). Every per-URL
+failure is a result, not an exception. One :class:`Fetcher` per process, shared by its
+threads (it holds sockets and locks; per-host limits hold per Fetcher). Public interface (stable)::
 
     from masthead.fetch import Fetcher, FetchPolicy, FetchResult, Reason, WaybackArchive
 
@@ -19,7 +21,8 @@ an exception. Public interface (stable)::
 :class:`FetchPolicy` (frozen): ``connect_timeout``, ``read_timeout``, ``total_timeout``,
 ``retries``, ``backoff``, ``backoff_max``, ``retry_after_max``, ``per_host``,
 ``per_host_interval``, ``crawl_delay_max``, ``max_bytes``, ``max_decoded_bytes``,
-``max_redirects``, ``robots`` (True), ``allow_private`` (False), ``contact``, ``user_agent``
+``max_redirects``, ``robots`` (True), ``allow_private`` (False), ``allow_networks`` (CIDR
+blocks opened even so), ``contact``, ``user_agent``
 (``masthead/<version> (+<contact>; dataset hydration)``).
 
 :class:`FetchResult` (frozen): ``url``, ``final_url``, ``outcome`` ("ok" | "missing"),

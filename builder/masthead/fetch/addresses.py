@@ -14,6 +14,8 @@ import socket
 from collections.abc import Callable, Sequence
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+_BROADCAST = ipaddress.IPv4Address("255.255.255.255")
 
 #: Resolves ``(host, port)`` to the IP addresses (as strings) a connection could use.
 Resolver = Callable[[str, int], Sequence[str]]
@@ -32,8 +34,6 @@ def system_resolver(host: str, port: int) -> list[str]:
 
 def _embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
     if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            return address.ipv4_mapped
         if address.sixtofour is not None:
             return address.sixtofour
         if address.teredo is not None:
@@ -41,24 +41,30 @@ def _embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
     return None
 
 
-def refusal(address: IPAddress, allow_private: bool) -> str | None:
+def refusal(address: IPAddress, allow_private: bool, allow_networks: Sequence[IPNetwork] = ()) -> str | None:
     """Why a connection to ``address`` is refused, or ``None`` if it is allowed.
 
-    Multicast and unspecified addresses (``0.0.0.0`` reaches the local host on Linux) are
-    always refused; private, loopback, link-local, shared, reserved and other non-global
-    addresses are refused unless ``allow_private``. IPv4 addresses carried inside IPv6 ones
-    (``::ffff:10.0.0.1``, 6to4, Teredo) are judged as the IPv4 address.
+    Multicast, broadcast and unspecified addresses (``0.0.0.0`` reaches the local host on
+    Linux) are always refused; private, loopback, link-local, shared, reserved and other non-global
+    addresses are refused unless ``allow_private``, or unless they lie in one of
+    ``allow_networks`` (a narrower opening: "my mirror on 10.1.2.0/24", "this loopback
+    server"). IPv4 addresses carried inside IPv6 ones (``::ffff:10.0.0.1``, 6to4, Teredo)
+    are judged as the IPv4 address.
     """
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return refusal(address.ipv4_mapped, allow_private, allow_networks)  # the socket reaches the IPv4 address
     inner = _embedded_ipv4(address)
     if inner is not None:
-        verdict = refusal(inner, allow_private)
+        verdict = refusal(inner, allow_private, allow_networks)
         if verdict is not None:
             return verdict
     if address.is_multicast:
         return f"{address} is a multicast address"
     if address.is_unspecified:
         return f"{address} is the unspecified address"
-    if allow_private:
+    if address == _BROADCAST:
+        return f"{address} is the broadcast address"
+    if allow_private or any(address in network for network in allow_networks if network.version == address.version):
         return None
     for kind in ("loopback", "private", "link_local", "reserved", "site_local"):
         if getattr(address, f"is_{kind}", False):
@@ -68,7 +74,8 @@ def refusal(address: IPAddress, allow_private: bool) -> str | None:
     return None
 
 
-def checked_addresses(host: str, port: int, allow_private: bool, resolver: Resolver) -> tuple[list[IPAddress], str | None]:
+def checked_addresses(host: str, port: int, allow_private: bool, resolver: Resolver,
+                      allow_networks: Sequence[IPNetwork] = ()) -> tuple[list[IPAddress], str | None]:
     """Resolve ``host`` and judge every address: ``(addresses, None)`` or ``([], why refused)``.
 
     Raises ``OSError`` when the name does not resolve.
@@ -85,7 +92,7 @@ def checked_addresses(host: str, port: int, allow_private: bool, resolver: Resol
             raise OSError(f"{host} resolves to no address")
         addresses = [ipaddress.ip_address(a) for a in answers]
     for address in addresses:
-        why = refusal(address, allow_private)
+        why = refusal(address, allow_private, allow_networks)
         if why is not None:
             return [], f"{host} → {why}" if literal is None else why
     return addresses, None

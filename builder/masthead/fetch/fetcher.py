@@ -23,6 +23,7 @@ from urllib.parse import urldefrag, urljoin
 from urllib3 import exceptions as u3
 from urllib3.response import BaseHTTPResponse
 
+from masthead.errors import OutputError
 from masthead.fetch import body as bodies
 from masthead.fetch.addresses import Resolver, checked_addresses, system_resolver
 from masthead.fetch.cache import FetchCache
@@ -82,6 +83,7 @@ class Fetcher:
                  resolver: Resolver | None = None, ca_certs: str | None = None) -> None:
         self.policy = policy or FetchPolicy()
         self._resolver = resolver or system_resolver
+        self._networks = self.policy.networks()
         self._transport = Transport(self.policy, ca_certs=ca_certs)
         self._gates = HostGates(self.policy.per_host, self.policy.per_host_interval)
         self._robots = RobotsCache(self._fetch_robots)
@@ -108,11 +110,15 @@ class Fetcher:
         result = self._follow(url, accepted, robots=self.policy.robots, max_bytes=self.policy.max_bytes,
                               max_redirects=self.policy.max_redirects)
         if self.cache is not None and result.final:
-            self.cache.put(result, accepted)
+            try:
+                self.cache.put(result, accepted)
+            except OSError as exc:
+                raise OutputError(f"cannot write the fetch cache under {self.cache.folder}: {exc}; "
+                                  "free some space or choose another work folder") from exc
         return result
 
     def robots_rules(self, url: str) -> RobotsRules:
-        """The robots.txt rules that apply to ``url`` (fetched once per origin)."""
+        """The robots.txt rules that apply to ``url`` (fetched once per origin); ``ValueError`` for a bad URL."""
         return self._robots.rules(parse_target(url).origin)
 
     # -- one URL, its redirects ------------------------------------------------------------------
@@ -158,7 +164,8 @@ class Fetcher:
     def _hop(self, target: Target, accept: tuple[str, ...] | None, *, robots: bool, max_bytes: int,
              attempts: list[int]) -> _Hop:
         try:
-            addresses, refused = checked_addresses(target.host, target.port, self.policy.allow_private, self._resolver)
+            addresses, refused = checked_addresses(target.host, target.port, self.policy.allow_private, self._resolver,
+                                                   self._networks)
         except OSError as exc:
             raise _Miss(Reason.CONNECTION_ERROR, f"cannot resolve {target.host}: {exc}") from exc
         if refused is not None:
@@ -180,7 +187,7 @@ class Fetcher:
             with self._gates.slot(target.host):
                 try:
                     response = self._transport.open(target, ip)
-                except (u3.ConnectTimeoutError, u3.NewConnectionError, u3.ProtocolError) as exc:
+                except (u3.ConnectTimeoutError, u3.NewConnectionError, u3.ProtocolError, ConnectionError) as exc:
                     # ConnectTimeoutError is a TimeoutError too: it is retried like a refused connection.
                     if last:
                         raise _Miss(Reason.CONNECTION_ERROR, f"{target.host}: {exc}") from exc
@@ -190,7 +197,7 @@ class Fetcher:
                     raise _Miss(Reason.TIMEOUT, f"no answer from {target.host} within {policy.read_timeout} s") from exc
                 except u3.SSLError as exc:
                     raise _Miss(Reason.TLS_ERROR, f"{target.host}: {exc}") from exc
-                except u3.HTTPError as exc:
+                except (u3.HTTPError, OSError) as exc:
                     raise _Miss(Reason.CONNECTION_ERROR, f"{target.host}: {exc}") from exc
                 status = response.status
                 if status in RETRY_STATUSES:
@@ -213,6 +220,9 @@ class Fetcher:
                     if last:
                         raise _Miss(Reason.CONNECTION_ERROR, f"{target.host}: the body broke off: {exc}", status) from exc
                     self._gates.defer(target.host, policy.retry_wait(attempt))
+                except (u3.HTTPError, OSError) as exc:  # a TLS or socket failure mid-body: not retried
+                    abandon(response)
+                    raise _Miss(Reason.CONNECTION_ERROR, f"{target.host}: the body broke off: {exc}", status) from exc
         raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
 
     def _answer(self, target: Target, response: BaseHTTPResponse, accept: tuple[str, ...] | None,

@@ -20,6 +20,7 @@ class _Gate:
         self.lock = threading.Lock()
         self.interval = interval
         self.next_start = 0.0
+        self.last_start: float | None = None
 
 
 class HostGates:
@@ -50,6 +51,7 @@ class HostGates:
                 now = self._clock()
                 start = max(now, gate.next_start)
                 gate.next_start = start + gate.interval
+                gate.last_start = start
             if start > now:
                 self._sleep(start - now)
             yield
@@ -65,3 +67,5 @@ class HostGates:
         gate = self._gate(host)
         with gate.lock:
             gate.interval = max(gate.interval, interval)
+            if gate.last_start is not None:
+                gate.next_start = max(gate.next_start, gate.last_start + gate.interval)

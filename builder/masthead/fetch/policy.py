@@ -9,6 +9,7 @@ which keys the on-disk cache: a cached ``too_large`` under a 10 MB cap is not re
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 from dataclasses import dataclass, field
 
@@ -36,7 +37,8 @@ class FetchPolicy:
 
     Times are seconds, sizes bytes. ``allow_private`` lets the fetcher reach private,
     loopback and link-local addresses (never multicast or unspecified ones); it is off by
-    default because the URLs in a release are untrusted input.
+    default because the URLs in a release are untrusted input. ``allow_networks`` opens
+    only the CIDR blocks it names.
     """
 
     connect_timeout: float = 10.0
@@ -54,6 +56,7 @@ class FetchPolicy:
     max_redirects: int = 10
     robots: bool = True
     allow_private: bool = False
+    allow_networks: tuple[str, ...] = ()  # CIDR blocks allowed even when allow_private is off ("127.0.0.1/32")
     contact: str = DEFAULT_CONTACT
     user_agent: str = field(default="")  # empty: built from ``contact`` by :func:`user_agent`
 
@@ -78,8 +81,16 @@ class FetchPolicy:
                 raise ConfigError(f"fetch policy: {name} must be 0 or more, not {value!r}")
         if not self.user_agent.lower().startswith(ROBOTS_TOKEN):
             raise ConfigError(f"fetch policy: the user agent must start with {ROBOTS_TOKEN!r} (robots.txt rules match it)")
+        try:
+            self.networks()
+        except ValueError as exc:
+            raise ConfigError(f"fetch policy: allow_networks: {exc}") from exc
         if any(c in self.user_agent for c in "\r\n"):
             raise ConfigError("fetch policy: the user agent must be one line")
+
+    def networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """``allow_networks`` parsed."""
+        return tuple(ipaddress.ip_network(n, strict=False) for n in self.allow_networks)
 
     def retry_wait(self, attempt: int) -> float:
         """Backoff before retry number ``attempt`` (0-based): ``backoff * 2**attempt``, capped."""
@@ -90,5 +101,6 @@ class FetchPolicy:
         decisive = {
             "max_bytes": self.max_bytes, "max_decoded_bytes": self.max_decoded_bytes,
             "max_redirects": self.max_redirects, "robots": self.robots, "allow_private": self.allow_private,
+            "allow_networks": sorted(str(n) for n in self.networks()),
         }
         return hashlib.sha256(json.dumps(decisive, sort_keys=True).encode()).hexdigest()[:16]

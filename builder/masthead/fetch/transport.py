@@ -1,12 +1,19 @@
 """One HTTP exchange, connected to an address that was checked, with nothing of the user's sent.
 
-The client is **urllib3** (already installed with trafilatura/requests), used at its lowest
-level: a connection pool per ``(scheme, checked IP, port, host name)``, so the socket goes to
-the IP the fetcher judged (no second DNS lookup that could answer differently), while the
+The client is **urllib3** (2.x; already installed, as trafilatura and requests depend on it).
+httpx is not installed (only huggingface_hub's fork ``httpx2`` is), and httpx's default
+``trust_env=True`` reads proxy variables and ``~/.netrc``; requests reads both too and keeps
+cookies in sessions. urllib3 does none of this, and its pools can be aimed at an IP. It is
+used at its lowest level: a connection pool per ``(scheme, checked IP, port, host name)``, so
+the socket goes to the IP the fetcher judged (no second DNS lookup that could answer differently), while the
 request says ``Host: <name>`` and TLS sends SNI and verifies the certificate for the *name*
 (``server_hostname`` / ``assert_hostname``). urllib3 reads no ``~/.netrc``, no proxy or token
 environment variables and keeps no cookies; its own retries, redirects and decoding are off
 (the fetcher does them, checking each hop). The only headers sent are the ones built here.
+
+Connections are kept alive per pool (at most ``per_host`` each), so a Fetcher shared by N
+threads reuses them; a Fetcher holds locks and sockets, so each worker *process* makes its own
+(and the per-host limits then hold per process).
 """
 
 from __future__ import annotations
