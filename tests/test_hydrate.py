@@ -203,6 +203,45 @@ def test_the_web_archive_stands_in_for_pages_the_web_lost_or_changed(corpus: tup
     assert report.source == "web and web archive"
 
 
+def _warc_record(url: str, status: str, headers: list[tuple[str, str]], body: bytes, number: int) -> bytes:
+    """A WARC/1.0 response record (gzipped on its own, as crawlers write them)."""
+    import gzip
+
+    http = f"HTTP/1.1 {status}\r\n".encode() + b"".join(f"{k}: {v}\r\n".encode() for k, v in headers) + b"\r\n" + body
+    head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\nWARC-Date: 2024-05-01T00:00:00Z\r\n"
+            f"WARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-{number:012d}>\r\n"
+            f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(http)}\r\n\r\n")
+    return gzip.compress(head.encode() + http + b"\r\n\r\n")
+
+
+def test_saved_pages_are_read_from_a_warc_file(corpus: tuple[Path, Path], web: LoopbackWeb, tmp_path: Path,
+                                              run_cli: Callable[..., Any]) -> None:
+    """Response records of a gzipped WARC (one body with a gzip Content-Encoding), read with warcio."""
+    import gzip
+
+    full, meta = corpus
+    gen = synth_pages()
+    records = []
+    for number in (0, 1, 4):
+        doc = gen.article(7, number)
+        body = gen.page(doc, web.host, KINDS.get(number, "same")).encode()
+        headers = [("Content-Type", "text/html; charset=utf-8")]
+        if number == 1:
+            body, headers = gzip.compress(body), [*headers, ("Content-Encoding", "gzip")]
+        headers.append(("Content-Length", str(len(body))))
+        records.append(_warc_record(doc.url(web.host), "404 Not Found" if number == 4 else "200 OK", headers, body, number))
+    warc = tmp_path / "crawl.warc.gz"
+    warc.write_bytes(b"".join(records))
+    report = _hydrate(run_cli, meta, tmp_path / "out", "--from", str(warc))
+    rows = _by_number(_rows(tmp_path / "out"))
+    assert {n: rows[n]["hydration"]["status"] for n in (0, 1, 4)} == {0: "exact", 1: "exact", 4: "missing"}
+    assert rows[1]["text"] == _by_number(_rows(full))[1]["text"] and "HTTP 404" in rows[4]["hydration"]["detail"]
+    assert report["counts"]["exact"] == 2
+    (tmp_path / "cut.warc.gz").write_bytes(b"".join(records)[:-40])  # a WARC cut short: what it holds is still read
+    report = _hydrate(run_cli, meta, tmp_path / "cut", "--from", str(tmp_path / "cut.warc.gz"))
+    assert report["counts"]["exact"] == 2 and _by_number(_rows(tmp_path / "cut"))[4]["hydration"]["status"] == "missing"
+
+
 def test_url_keys_match_copies_of_a_page() -> None:
     assert url_key("https://www.News.example/a/b/?x=1#top") == url_key("http://news.example/a/b?x=1")
     assert url_key("http://news.example:8080/a") != url_key("http://news.example/a")

@@ -17,7 +17,8 @@ def hydrate_command(
     out: Annotated[Path, typer.Option("--out", help="New folder for the hydrated copy (Parquet with the texts, hydration.json).")],
     release: ReleaseArg = None,
     from_: Annotated[Optional[Path], typer.Option(
-        "--from", help="Read the pages from this folder of saved pages (matched by URL) instead of the web.")] = None,
+        "--from", help="Read the pages from this folder of saved pages (HTML, WARC) or WARC file, matched by URL, "
+                       "instead of the web.")] = None,
     accept: Annotated[str, typer.Option("--accept", help="Texts to fill in: exact, or near (exact and near).")] = "near",
     near: Annotated[float, typer.Option("--near", help="Similarity (0-1) at which a rebuilt text counts as near.")] = 0.9,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Processes rebuilding texts (and pages fetched at once).")] = 1,

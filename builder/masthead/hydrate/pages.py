@@ -1,10 +1,11 @@
 """Where hydrate gets a document's page: a :class:`PageSource`.
 
 A source answers a URL with a :class:`Page` (the bytes as served) or a :class:`Missing` (why
-there is none). :class:`SavedPages` is the offline source (``--from DIR``): the user's own saved
-pages, each matched to its URL by what the file says of itself (a browser's ``saved from url=``
-mark, SingleFile's ``url:`` line, ``<link rel=canonical>``, ``og:url``) or, for a mirror made
-with ``wget -x``, by its path (``host/path``). :class:`WebPages` is the web, through
+there is none). :class:`SavedPages` is the offline source (``--from DIR_OR_WARC``): the user's own
+saved pages, each matched to its URL by what the file says of itself (a browser's ``saved from
+url=`` mark, SingleFile's ``url:`` line, ``<link rel=canonical>``, ``og:url``) or, for a mirror
+made with ``wget -x``, by its path (``host/path``); and the response records of WARC files, by
+their ``WARC-Target-URI`` (read with ``warcio``, ``pip install 'masthead[warc]'``). :class:`WebPages` is the web, through
 :class:`masthead.fetch.Fetcher`, whose cache under the output's work folder keeps every page
 it got: a killed hydrate fetches nothing twice (a transient miss, a timeout, is asked again).
 """
@@ -97,25 +98,39 @@ def _path_keys(relative: str) -> list[str]:
     return [url_key(f"http://{key}") for key in keys]
 
 
-class SavedPages:
-    """Pages saved by the user under ``root`` (any depth), found by URL (:func:`url_key`).
+WARC_SUFFIXES = (".warc", ".warc.gz")
+Saved = Path | tuple[Path, int]  # a saved HTML file, or a WARC file and the offset of a response record
 
-    The first file in path order wins when two name the same URL."""
+
+def is_warc(path: Path) -> bool:
+    return path.name.lower().endswith(WARC_SUFFIXES)
+
+
+class SavedPages:
+    """Pages saved by the user under ``root`` (any depth: HTML files and WARC files; or ``root`` is one
+    WARC file), found by URL (:func:`url_key`). The first in path order wins when two name one URL."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._index: dict[str, Path] | None = None
+        self._index: dict[str, Saved] | None = None
 
     def _files(self) -> Iterator[Path]:
+        if self.root.is_file():
+            yield self.root
+            return
         for path in sorted(self.root.rglob("*")):
             name = path.name.lower().removesuffix(".gz")
-            if path.is_file() and not path.is_symlink() and name.endswith(HTML_SUFFIXES):
+            if path.is_file() and not path.is_symlink() and (name.endswith(HTML_SUFFIXES) or is_warc(path)):
                 yield path
 
-    def index(self) -> dict[str, Path]:
+    def index(self) -> dict[str, Saved]:
         if self._index is None:
-            index: dict[str, Path] = {}
+            index: dict[str, Saved] = {}
             for path in self._files():
+                if is_warc(path):
+                    for url, offset in warc_responses(path):
+                        index.setdefault(url_key(url), (path, offset))
+                    continue
                 try:
                     with path.open("rb") as handle:
                         head = handle.read(HEAD_BYTES)
@@ -130,15 +145,62 @@ class SavedPages:
         return self._index
 
     def fetch(self, url: str) -> Answer:
-        path = self.index().get(url_key(url))
-        if path is None:
-            return Missing(url, f"no saved page for this URL under {self.root}")
+        found = self.index().get(url_key(url))
+        if found is None:
+            return Missing(url, f"no saved page for this URL in {self.root}")
+        if isinstance(found, tuple):
+            return warc_page(url, *found)
         from masthead.readers.decode import read_bytes
 
-        data = read_bytes(path, path.name, MAX_PAGE_BYTES)
+        data = read_bytes(found, found.name, MAX_PAGE_BYTES)
         if not isinstance(data, bytes):
-            return Missing(url, f"{path.relative_to(self.root).as_posix()}: {data.message}")
+            return Missing(url, f"{found.name}: {data.message}")
         return Page(url, data)
+
+
+def _warcio() -> Any:
+    try:
+        from warcio.archiveiterator import ArchiveIterator
+    except ImportError as exc:
+        from masthead.errors import InputError
+
+        raise InputError("reading saved pages from WARC files needs warcio: pip install 'masthead[warc]'") from exc
+    return ArchiveIterator
+
+
+def warc_responses(path: Path) -> Iterator[tuple[str, int]]:
+    """(target URL, record offset) of each HTTP response record of the WARC file ``path``."""
+    archive_iterator = _warcio()
+    from masthead.errors import InputError
+
+    try:
+        with path.open("rb") as handle:
+            records = archive_iterator(handle)
+            for record in records:
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                if record.rec_type == "response" and url and record.http_headers is not None:
+                    yield url, records.get_record_offset()
+    except Exception as exc:  # warcio raises several types for a damaged file
+        raise InputError(f"{path}: not a readable WARC file ({exc}); remove it or give --from another folder") from exc
+
+
+def warc_page(url: str, path: Path, offset: int) -> Answer:
+    """The response recorded at ``offset`` of the WARC file ``path`` (its body decoded as HTTP says, capped)."""
+    archive_iterator = _warcio()
+    try:
+        with path.open("rb") as handle:
+            handle.seek(offset)
+            record = next(iter(archive_iterator(handle)))
+            status = record.http_headers.get_statuscode()
+            content_type = record.http_headers.get_header("Content-Type")
+            body = record.content_stream().read(MAX_PAGE_BYTES + 1)
+    except Exception as exc:  # a damaged record
+        return Missing(url, f"{path.name}: the record at offset {offset} cannot be read ({exc})")
+    if status != "200":
+        return Missing(url, f"{path.name}: the recorded response is HTTP {status}")
+    if len(body) > MAX_PAGE_BYTES:
+        return Missing(url, f"too_large: the recorded page is over {MAX_PAGE_BYTES} bytes")
+    return Page(url, body, content_type)
 
 
 def _gunzip_head(data: bytes) -> bytes:
@@ -189,10 +251,11 @@ def page_source(saved: Path | None, cache_dir: Path, *, allow_private: bool = Fa
     ``delay`` and ``per_host``: the fetcher's gap between two requests to a host, and requests to a
     host at once (default: :class:`masthead.fetch.FetchPolicy`'s)."""
     if saved is not None:
-        if not saved.is_dir():
+        if not (saved.is_dir() or (saved.is_file() and is_warc(saved))):
             from masthead.errors import InputError
 
-            raise InputError(f"--from {saved}: not a folder of saved pages (.html, .htm, optionally .gz)")
+            raise InputError(f"--from {saved}: not a folder of saved pages (.html, .htm, optionally .gz; "
+                             ".warc, .warc.gz) nor a WARC file")
         yield SavedPages(saved), f"saved pages ({saved.name})"
         return
     from masthead.fetch import Fetcher, FetchPolicy, WaybackArchive
