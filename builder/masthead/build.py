@@ -160,7 +160,7 @@ def _build_locked(settings: Settings, progress: ProgressFn | None = None) -> Bui
     if settings.version is not None:
         _refuse_existing(settings, found, Version.parse(settings.version))
     collected = collect(settings, progress, keep_raw_text=settings.include_raw_text, for_release=True,
-                        beside=diff_beside_search(found), inputs=inputs)
+                        beside=diff_beside_search(found, settings), inputs=inputs)
     if settings.strict and collected.rejects:
         first = collected.rejects[0]
         raise StrictModeError(
@@ -227,20 +227,31 @@ def document_changes(settings: Settings, collected: Collected,
     if found is None:
         return diff_tables(None, lambda: (table for table, _ in docs.batches(columns=["id"]))), None
     newest_version, newest_path = found
-    changes, tally = collected.beside or compare_with_release(docs, newest_path, str(newest_version))
-    add_duplicate_changes(changes, tally, docs, newest_path)
+    published, sources = published_columns(settings)
+    changes, tally = collected.beside or compare_with_release(docs, newest_path, str(newest_version), published, sources)
+    add_duplicate_changes(changes, tally, docs, newest_path, published)
     changes.previous_dir = newest_path
     return changes, tally
 
 
-def diff_beside_search(found: tuple[Version, Path] | None) -> BesideWork | None:
+def published_columns(settings: Settings) -> tuple[list[str], dict[str, str] | None]:
+    """The columns a release of ``settings`` publishes (by its text policy), and where the work files
+    hold those that are not the document schema's (a metadata-only release's verification fields)."""
+    from masthead.release.text_policy import release_sources
+    from masthead.schema import field_names, release_schema
+
+    return field_names(release_schema(document_schema(settings.schema_dir), settings.text)), release_sources(settings)
+
+
+def diff_beside_search(found: tuple[Version, Path] | None, settings: Settings) -> BesideWork | None:
     """What ``collect`` starts beside the duplicate search: the comparison with the newest release."""
     if found is None:
         return None
     from masthead.release.build_diff import compare_with_release
 
     version, path = found
-    return lambda docs, start: start(compare_with_release, docs, path, str(version))
+    published, sources = published_columns(settings)
+    return lambda docs, start: start(compare_with_release, docs, path, str(version), published, sources)
 
 
 def release_path(settings: Settings, version: str) -> Path:

@@ -69,3 +69,9 @@ def checkpoint(name: str) -> None:
 
 
 arm(os.environ.get(ENV))
+
+# The checkpoints of `masthead hydrate` (not reached by a build; tests/test_hydrate.py kills a hydrate at them).
+HYDRATE_CHECKPOINTS = (
+    "hydrate.page",              # after each page got (from the cache, the web or a saved file)
+    "hydrate.rename-before",     # every output file written, the temporary folder not yet renamed to --out
+)

@@ -110,3 +110,19 @@ def unpack(packed: Sequence[bytes | None]) -> tuple[np.ndarray, np.ndarray]:
     valid = np.array(ok, dtype=np.bool_)
     joined = b"".join(p for p, good in zip(packed, ok, strict=True) if good and p is not None)
     return np.frombuffer(joined, dtype="<u4").reshape(-1, NUM_PERM).astype(np.uint32), valid
+
+
+def similarity(one: bytes, other: bytes) -> float:
+    """The Jaccard similarity of two texts estimated from their signatures: the share of equal minima
+    (1.0 for two texts without words, 0.0 when only one has words or a signature is malformed)."""
+    if not one or not other:
+        return 1.0 if one == other else 0.0
+    if len(one) != SIGNATURE_BYTES or len(other) != SIGNATURE_BYTES:
+        return 0.0
+    a, b = np.frombuffer(one, dtype="<u4"), np.frombuffer(other, dtype="<u4")
+    return float(np.count_nonzero(a == b)) / NUM_PERM
+
+
+def paragraph_count(text: str) -> int:
+    """Paragraphs of a cleaned text (blocks separated by a blank line), as a metadata-only release records them."""
+    return text.count("\n\n") + 1 if text else 0

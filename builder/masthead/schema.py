@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from masthead.errors import SchemaError
+from masthead.settings import TEXT_POLICIES
 
 if TYPE_CHECKING:
     import datasets
@@ -99,6 +100,8 @@ def _types(prop: dict[str, Any]) -> tuple[str, bool]:
 def _arrow_type(prop: dict[str, Any], root: dict[str, Any]) -> pa.DataType:
     prop = _resolve(prop, root)
     kind, _ = _types(prop)
+    if kind == "string" and prop.get("contentEncoding") == "base64":
+        return pa.binary()  # bytes in Arrow, base64 where the document is JSON
     if kind in _SCALARS:
         return _SCALARS[kind]
     if kind == "array":
@@ -152,3 +155,68 @@ def field_table(doc_schema: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 def schema_id(doc_schema: dict[str, Any]) -> str:
     return str(doc_schema["$id"])
+
+
+# The text policy: a full release publishes the document schema as it is; a metadata-only release
+# publishes it without the fields marked ``x-masthead-text`` and with ``$defs/verification``'s fields.
+TEXT_MARK = "x-masthead-text"
+VERIFICATION = "verification"
+
+
+def text_fields(doc_schema: dict[str, Any]) -> list[str]:
+    """The fields that carry (a part of) the text, marked ``x-masthead-text`` in the schema."""
+    return [name for name, prop in doc_schema.get("properties", {}).items() if prop.get(TEXT_MARK)]
+
+
+def verification_fields(doc_schema: dict[str, Any]) -> list[str]:
+    """The fields a metadata-only release holds in place of the text (``$defs/verification``)."""
+    return list(doc_schema.get("$defs", {}).get(VERIFICATION, {}).get("properties", {}))
+
+
+def metadata_schema(doc_schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema of a metadata-only release's documents, derived from the document schema: every
+    property but the text fields, then the verification fields; ``$id`` gets ``/metadata``."""
+    verification = doc_schema.get("$defs", {}).get(VERIFICATION)
+    if not isinstance(verification, dict) or not verification.get("properties"):
+        raise SchemaError(f"{schema_id(doc_schema)}: a metadata-only release needs $defs/{VERIFICATION} "
+                          "(the fields that replace the text); add it to document.schema.json")
+    dropped = set(text_fields(doc_schema))
+    properties = {name: prop for name, prop in doc_schema["properties"].items() if name not in dropped}
+    properties.update(verification["properties"])
+    required = [name for name in doc_schema.get("required", []) if name not in dropped]
+    required += [name for name in verification.get("required", []) if name not in required]
+    return {**doc_schema, "$id": f"{schema_id(doc_schema)}/metadata",
+            "title": f"{doc_schema.get('title', 'document')} (metadata only)",
+            "description": str(verification.get("description", doc_schema.get("description", ""))),
+            "required": required, "properties": properties}
+
+
+def release_schema(doc_schema: dict[str, Any], text: str = "full") -> dict[str, Any]:
+    """The schema a release of text policy ``text`` publishes (Arrow, Features, card and Croissant
+    all derive from it)."""
+    if text not in TEXT_POLICIES:
+        raise SchemaError(f"text = {text!r}; choose one of {', '.join(TEXT_POLICIES)}")
+    return doc_schema if text == "full" else metadata_schema(doc_schema)
+
+
+
+HYDRATION = "hydration"
+
+
+def hydrated_schema(doc_schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema of ``masthead hydrate``'s output: the full document schema, its text fields
+    nullable (filled only for the documents accepted), and a ``hydration`` column (``$defs/hydration``)."""
+    if HYDRATION not in doc_schema.get("$defs", {}):
+        raise SchemaError(f"{schema_id(doc_schema)}: hydrate's output needs $defs/{HYDRATION}; add it to document.schema.json")
+    dropped = set(text_fields(doc_schema))
+    properties = {name: ({**prop, "type": _nullable(prop.get("type"))} if name in dropped else prop)
+                  for name, prop in doc_schema["properties"].items()}
+    properties[HYDRATION] = {"$ref": f"#/$defs/{HYDRATION}"}
+    return {**doc_schema, "$id": f"{schema_id(doc_schema)}/hydrated",
+            "required": [*(name for name in doc_schema.get("required", []) if name not in dropped), HYDRATION],
+            "properties": properties}
+
+
+def _nullable(declared: Any) -> list[str]:
+    names = [declared] if isinstance(declared, str) else list(declared or [])
+    return names if "null" in names else [*names, "null"]

@@ -28,10 +28,11 @@ DUPLICATE_POLICIES = ("mark", "drop")
 DATE_ORDERS = ("MDY", "DMY", "YMD")
 KNOWN_KEYS = {
     "name", "raw", "dist", "splits", "duplicates", "date_order", "language",
-    "shard_rows", "shard_bytes", "max_file_bytes", "include_raw_text", "license_name", "license_note", "access",
+    "shard_rows", "shard_bytes", "max_file_bytes", "include_raw_text", "license_name", "license_note", "access", "text",
 }
 # open: anyone may download the release from the Hub; gated: the Hub asks for the terms to be accepted first
 ACCESS_LEVELS = ("open", "gated")
+TEXT_POLICIES = ("full", "metadata")  # what [tool.masthead] text may be (masthead.schema.release_schema)
 DEFAULT_LICENSE_NOTE = (
     "The articles remain the copyright of their publishers. The corpus is shared for "
     "non-commercial research and teaching (text and data mining); do not republish the texts."
@@ -54,6 +55,7 @@ class Settings:
     shard_bytes: int | None = None  # a release shard's text, in bytes (masthead.release.shard_size)
     max_file_bytes: int = 200 * 1024 * 1024
     include_raw_text: bool = False
+    text: str = "full"  # full | metadata: publish the texts, or only what `masthead hydrate` needs to rebuild them
     license_name: str = "news-articles-research-use"
     license_note: str = DEFAULT_LICENSE_NOTE
     access: str = "open"  # open | gated: the card asks the Hub to gate downloads behind the terms (license_note)
@@ -97,6 +99,9 @@ class Settings:
             "include_raw_text": self.include_raw_text,
             "license_name": self.license_name,
             "access": self.access,
+            # only a metadata-only release records its policy: a full release's manifest (and input
+            # fingerprint) stays what it was before the policy existed
+            **({"text": self.text} if self.text != "full" else {}),
         }
 
     def with_overrides(self, **overrides: Any) -> Settings:
@@ -183,6 +188,7 @@ def load_settings(
         shard_bytes=parse_size("shard_bytes", table["shard_bytes"]) if "shard_bytes" in table else None,
         max_file_bytes=int(table.get("max_file_bytes", 200 * 1024 * 1024)),
         include_raw_text=bool(table.get("include_raw_text", False)),
+        text=str(table.get("text", "full")),
         license_name=str(table.get("license_name", "news-articles-research-use")),
         license_note=str(table.get("license_note", DEFAULT_LICENSE_NOTE)),
         access=str(table.get("access", "open")),
@@ -238,5 +244,11 @@ def _check(settings: Settings) -> None:
         raise ConfigError(f"date_order = {settings.date_order!r}; choose one of {', '.join(DATE_ORDERS)}")
     if settings.access not in ACCESS_LEVELS:
         raise ConfigError(f"[tool.masthead] access = {settings.access!r}; choose one of {', '.join(ACCESS_LEVELS)}")
+    if settings.text not in TEXT_POLICIES:
+        raise ConfigError(f"text = {settings.text!r}; choose one of {', '.join(TEXT_POLICIES)} "
+                          "(full publishes the texts, metadata only what `masthead hydrate` needs to rebuild them)")
+    if settings.text == "metadata" and settings.include_raw_text:
+        raise ConfigError("text = \"metadata\" publishes no text, but include_raw_text = true asks for the raw "
+                          "texts: set include_raw_text = false, or build with --text full")
     if settings.shard_rows < 1:
         raise ConfigError("shard_rows must be at least 1")

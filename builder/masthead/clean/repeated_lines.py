@@ -232,3 +232,13 @@ def strip_repeated(doc: dict[str, Any], hashes: set[str] | frozenset[str], packe
     cleaning["removed_chars"] = int(cleaning.get("removed_chars", 0)) + removed_chars
     return {**doc, "text": text, "cleaning": cleaning,
             "content_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
+
+
+def removed_hashes(doc: dict[str, Any], hashes: set[str] | frozenset[str], packed: bytes | None = None) -> list[str]:
+    """The hashes (sorted, each once) of the paragraphs :func:`strip_repeated` removes from ``doc``
+    with ``hashes``: what a metadata-only release records, so ``masthead hydrate`` can remove the
+    same paragraphs from a text rebuilt from the page (``strip_repeated`` with these hashes)."""
+    own = unpacked_hashes(packed) if packed is not None else []
+    if len(own) != doc["text"].count("\n\n") + 1:
+        own = paragraph_hashes(doc["text"])
+    return sorted({h for h in own if h and h in hashes})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from masthead.cli import build_cmd as build_cmd
+from masthead.cli import hydrate_cmd as hydrate_cmd
 from masthead.cli import release_cmd as release_cmd
 from masthead.cli import report_cmd as report_cmd
 from masthead.cli.app import app
@@ -20,4 +21,4 @@ def main() -> None:
         gc.freeze()
 
 
-__all__ = ["app", "build_cmd", "main", "release_cmd", "report_cmd"]
+__all__ = ["app", "build_cmd", "hydrate_cmd", "main", "release_cmd", "report_cmd"]

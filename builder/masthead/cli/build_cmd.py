@@ -25,6 +25,9 @@ EngineOption = Annotated[str, typer.Option(
 RayAddressOption = Annotated[Optional[str], typer.Option(
     "--ray-address", help="Ray cluster to join, e.g. ray://head:10001 (default: start a local Ray).")]
 NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Process every document again instead of reusing .masthead/cache/.")]
+TextOption = Annotated[Optional[str], typer.Option(
+    "--text", help="full: publish the texts; metadata: publish no text, only what `masthead hydrate` needs to "
+                   "rebuild and verify them (default: [tool.masthead] text, else full).")]
 
 
 def _print_report(report: BuildReport, limit: int = 10) -> None:
@@ -50,10 +53,11 @@ def build_command(
     engine: EngineOption = "local",
     ray_address: RayAddressOption = None,
     no_cache: NoCacheOption = False,
+    text: TextOption = None,
 ) -> None:
     """Build a release of the corpus from its raw documents."""
     settings = load_settings(raw=raw, dist=dist, version=version, bump=bump, strict=strict, workers=workers,
-                             engine=engine, ray_address=ray_address, cache=not no_cache)
+                             engine=engine, ray_address=ray_address, cache=not no_cache, text=text)
     from masthead.build import build  # imported here: `masthead --help` starts without pyarrow
     from masthead.memory import use_returning_allocator
 

@@ -10,7 +10,11 @@ import pyarrow as pa
 from masthead.schema import arrow_schema, document_schema
 
 PRIVATE = ("_seq", "_notes", "_filled", "_minhash", "_para", "_para_set", "_bands", "_sha64", "_words", "_chars",
-           "_bytes", "_raw_text")
+           "_bytes", "_paras", "_stripped", "_raw_text")
+# A metadata-only release's verification fields (``$defs/verification`` of the document schema) ->
+# the work file's column holding each (``tests/test_text_policy.py`` checks it names every one)
+RELEASE_SOURCES = {"text_chars": "_chars", "text_paragraphs": "_paras", "text_minhash": "_minhash",
+                   "stripped_lines": "_stripped"}
 
 
 @lru_cache(maxsize=8)
@@ -33,6 +37,10 @@ def work_schema(schema_dir: Path | None, keep_raw_text: bool) -> pa.Schema:
     # the final text's UTF-8 bytes (written by the stripping stage): what a release shard of
     # ``shard_bytes`` holds (masthead.release.shard_size)
     schema = schema.append(pa.field("_bytes", pa.int64()))
+    # of the final text too (the stripping stage): its paragraphs, and the hashes of the paragraphs
+    # the stage removed (what a metadata-only release records for ``masthead hydrate``)
+    schema = schema.append(pa.field("_paras", pa.int64()))
+    schema = schema.append(pa.field("_stripped", pa.list_(pa.string())))
     if keep_raw_text:
         schema = schema.append(pa.field("_raw_text", pa.string()))
     return schema

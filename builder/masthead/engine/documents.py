@@ -205,9 +205,18 @@ class DocumentSet:
         return sorted({tag.split("-")[0] for tag in self.language_tags if tag != "und"})
 
     def batches(self, rows: int | None = None, columns: list[str] | None = None,
-                positions: np.ndarray | None = None) -> Iterator[tuple[pa.Table, np.ndarray]]:
+                positions: np.ndarray | None = None,
+                sources: Mapping[str, str] | None = None) -> Iterator[tuple[pa.Table, np.ndarray]]:
         """(table, split codes) in id order, ``rows`` at a time (default ``BATCH_ROWS``), ``duplicate_of``
-        filled in. ``positions``: only these documents (ascending positions in id order; default: all)."""
+        filled in. ``positions``: only these documents (ascending positions in id order; default: all).
+        ``sources``: a column of the table -> the work file's column it is read from (a metadata-only
+        release's verification fields, :data:`masthead.engine.columns.RELEASE_SOURCES`)."""
+        if sources:
+            wanted = columns or self.schema.names
+            read = list(dict.fromkeys(sources.get(name, name) for name in wanted))
+            for table, codes in self.batches(rows, read, positions):
+                yield pa.Table.from_arrays([table[sources.get(name, name)] for name in wanted], names=wanted), codes
+            return
         rows = rows or BATCH_ROWS
         names = columns or self.schema.names
         cursors: dict[int, ShardCursor | PairedCursor] = {}

@@ -5,10 +5,12 @@ The merge decides which paragraphs are an outlet's repeated lines (a corpus-wide
 shard on the engine's workers: every document of a group with repeated lines loses them, and
 gets a new ``cleaning`` record, ``content_sha256`` and word count. Every document gets its
 MinHash signature here, of its final text: computed once, never for a text that is then
-stripped. The result is the shard's final file, ``stripped-<digest>.parquet``, beside its
-work file, named after the repeated lines it applied, so a rebuild whose decision for a shard
-is unchanged reuses the file (it lives in the shard's cache entry). Its long columns (the text)
-are in ``stripped-<digest>.text.parquet``, in small row groups, written first.
+stripped; and its paragraph count and the hashes of the lines it lost (``_paras``, ``_stripped``:
+what a metadata-only release records for ``masthead hydrate`` to strip them again). The result
+is the shard's final file, ``stripped-<digest>.parquet``, beside its work file, named after the
+repeated lines it applied, so a rebuild whose decision for a shard is unchanged reuses the file
+(it lives in the shard's cache entry). Its long columns (the text) are in
+``stripped-<digest>.text.parquet``, in small row groups, written first.
 
 Everything after this stage (duplicates, the release, the diff) reads the final files:
 the text is stripped and signed exactly once per build, in parallel.
@@ -152,27 +154,32 @@ def _strip_table(table: Any, repeated: dict[str, frozenset[str]]) -> tuple[Any, 
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from masthead.clean.repeated_lines import strip_repeated
+    from masthead.clean.repeated_lines import removed_hashes, strip_repeated
     from masthead.engine.evidence_columns import band_column, hash_prefixes
-    from masthead.minhash import signature
+    from masthead.minhash import paragraph_count, signature
     from masthead.words import word_count
 
     groups = group_names(table).to_pylist()
     rows = [i for i, group in enumerate(groups) if group in repeated]
     changed: dict[int, dict[str, Any]] = {}
+    stripped: list[list[str]] = [[] for _ in range(table.num_rows)]
     if rows:
         subset = table.select(STRIP_READS).take(pa.array(rows, pa.int64())).to_pylist()
         for row, doc in zip(rows, subset, strict=True):
             result = strip_repeated(doc, repeated[groups[row]], doc["_para"])
             if result is not doc:
                 changed[row] = result
+                stripped[row] = removed_hashes(doc, repeated[groups[row]], doc["_para"])
     for name in ("text", "cleaning", "content_sha256", "_words", "_chars") if changed else ():
         values = table[name].to_pylist()
         for row, doc in changed.items():
             values[row] = word_count(doc["text"]) if name == "_words" else len(doc["text"]) if name == "_chars" else doc[name]
         table = _replace(table, name, values)
-    signatures = [signature(text) for text in table["text"].to_pylist()]
+    texts = table["text"].to_pylist()
+    signatures = [signature(text) for text in texts]
     table = _replace(table, "_minhash", signatures)
+    table = _replace(table, "_paras", [paragraph_count(text) for text in texts])
+    table = _replace(table, "_stripped", stripped)
     table = _set(table, "_bands", band_column(signatures))
     table = _set(table, "_bytes", pc.binary_length(table["text"]).cast(pa.int64()))
     return _set(table, "_sha64", hash_prefixes(table["content_sha256"])), len(changed)

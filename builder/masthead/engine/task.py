@@ -131,7 +131,8 @@ def process_sources(shard: Shard, job: ShardJob, sources: tuple[str, ...]) -> Sh
                 doc["_minhash"] = None  # of the final text, in the stripping stage
                 doc["_para"] = packed_hashes(doc["text"])  # repeated-line evidence (merge stage)
                 doc["_para_set"] = distinct_hashes(doc["_para"])
-                doc["_bands"] = doc["_sha64"] = doc["_bytes"] = None  # of the final text, in the stripping stage
+                # of the final text, in the stripping stage
+                doc["_bands"] = doc["_sha64"] = doc["_bytes"] = doc["_paras"] = doc["_stripped"] = None
                 doc["_words"] = word_count(doc["text"])  # the report's word count, counted where the text is
                 doc["_chars"] = len(doc["text"])
                 if job.keep_raw_text:

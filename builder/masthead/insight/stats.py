@@ -38,7 +38,7 @@ TOP_LANGUAGES = 10
 BATCH_ROWS = 10_000
 # the columns read: every field with provenance (from the schema) and what the other tallies need
 COLUMNS = tuple(dict.fromkeys((*PROVENANCE_FIELDS, "outlet_registered", "date_precision", "text", "duplicate_of",
-                               "provenance")))
+                               "provenance", "text_chars")))  # text_chars: a metadata-only release's lengths
 
 
 def parquet_files(folder: Path) -> list[Path]:
@@ -115,6 +115,8 @@ class ReleaseTally:
         already known (then the batch needs no ``text``)."""
         self.splits[split] += batch.num_rows
         names = batch.schema.names
+        if chars is None and "text" not in names and "text_chars" in names:  # a metadata-only release
+            chars = batch.column("text_chars")
         self.outlets.update(value_counts(batch.column("outlet")) if "outlet" in names else {None: batch.num_rows})
         self.languages.update(value_counts(batch.column("language")) if "language" in names else {None: batch.num_rows})
         if "outlet_registered" in names:

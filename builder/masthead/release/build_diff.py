@@ -31,24 +31,26 @@ DUPLICATE_OF = "duplicate_of"
 APART = ("text", DUPLICATE_OF)  # what compare_with_release leaves out
 
 
-def compare_with_release(docs: DocumentSet, previous: Path, version: str) -> tuple[DocumentDiff, ReleaseTally]:
+def compare_with_release(docs: DocumentSet, previous: Path, version: str, published: list[str] | None = None,
+                         sources: dict[str, str] | None = None) -> tuple[DocumentDiff, ReleaseTally]:
     """The changes from the release in ``previous`` (version ``version``) to ``docs``, but for
     ``duplicate_of``, and the new release's numbers but for its duplicate clusters.
 
     Both sides are in id order, so they are compared batch by batch (a merge-join): only the changes
     are held in memory, never the corpus. A pure function of its arguments and the files it reads,
-    so it runs on a worker."""
+    so it runs on a worker. ``published``: the columns the new release publishes (default: the
+    document schema's); ``sources``: where its verification fields are read from (metadata-only)."""
     from masthead.insight.stats import ReleaseTally
     from masthead.release.diff_tables import diff_tables, release_batches
     from masthead.release.parquet import CHARS, WORDS, by_split, count_into
 
-    columns = [name for name in docs.schema.names if name not in APART]
+    columns = [name for name in published or docs.schema.names if name not in APART]
     counted: list[ReleaseTally] = []
 
     def new() -> Iterator[pa.Table]:
         tally = ReleaseTally()  # a count per pass: the diff reads the new side again if the old is out of order
         counted[:] = [tally]
-        for table, codes in docs.batches(columns=[*columns, WORDS, CHARS]):
+        for table, codes in docs.batches(columns=[*columns, WORDS, CHARS], sources=sources):
             for split, part in zip(docs.split_names, by_split(table, codes, len(docs.split_names)), strict=True):
                 count_into(tally, split, part)
             yield table.drop_columns([WORDS, CHARS])
@@ -57,7 +59,8 @@ def compare_with_release(docs: DocumentSet, previous: Path, version: str) -> tup
     return changes, counted[0] if counted else ReleaseTally()
 
 
-def add_duplicate_changes(changes: DocumentDiff, tally: ReleaseTally, docs: DocumentSet, previous: Path) -> None:
+def add_duplicate_changes(changes: DocumentDiff, tally: ReleaseTally, docs: DocumentSet, previous: Path,
+                          published: list[str] | None = None) -> None:
     """Complete what :func:`compare_with_release` left out: each document on both sides whose
     ``duplicate_of`` differs gets that change, in its place among the document's other changes, and
     ``tally`` the new release's duplicate clusters."""
@@ -72,7 +75,7 @@ def add_duplicate_changes(changes: DocumentDiff, tally: ReleaseTally, docs: Docu
     # a document on one side only is added or removed, not changed
     one_side = _among(changes.added, [i for i in suspects if i not in old]) | _among(
         changes.removed, [i for i in suspects if i not in new])
-    names = {name: index for index, name in enumerate(docs.schema.names)}
+    names = {name: index for index, name in enumerate(published or docs.schema.names)}
     place = names[DUPLICATE_OF]
     for doc_id in suspects:
         if doc_id in one_side:

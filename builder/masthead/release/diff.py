@@ -22,8 +22,15 @@ from typing import Any
 import pyarrow as pa
 
 MAJOR, MINOR, PATCH = "major", "minor", "patch"
-# Fields that never count as metadata: the key, and the text (reported as a text change).
+# Fields that never count as metadata: the key, and the text (reported as a text change), with what a
+# metadata-only release holds in its place (the schema's verification fields change with the text).
 _NOT_METADATA = {"id", "text", "content_sha256"}
+
+
+def _not_metadata() -> set[str]:
+    from masthead.schema import document_schema, verification_fields
+
+    return _NOT_METADATA | set(verification_fields(document_schema()))
 
 
 @dataclass(frozen=True)
@@ -213,10 +220,11 @@ def compare_rows(before: dict[str, Any], after: dict[str, Any], result: Document
     doc_id = after["id"]
     if before.get("content_sha256") != after.get("content_sha256") or before.get("text") != after.get("text"):
         result.text_changed.append(doc_id)
+    apart = _not_metadata()
     changes = [
         change
         for name in _field_order(before, after)
-        if name not in _NOT_METADATA
+        if name not in apart
         for change in _changes(name, before.get(name), after.get(name))
     ]
     if changes:

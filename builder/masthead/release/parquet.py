@@ -224,6 +224,7 @@ def write_data(
     hf_dir: str = "hf",
     tally: ReleaseTally | None = None,
     reuse: ReusePlan | None = None,
+    sources: dict[str, str] | None = None,
 ) -> list[WrittenSplit]:
     """Every split's Parquet shards under ``data_dir`` (and, with ``hf``, the ``hf/`` form).
 
@@ -231,7 +232,8 @@ def write_data(
     the work files' ``_words`` and ``_chars``, counted by the workers), so the report needs no
     second read of the release; None when they are counted already. ``reuse``: shards copied from
     the previous release; their documents are not read (so a ``tally`` cannot count them: with
-    reused shards, count before, as the build does while it diffs)."""
+    reused shards, count before, as the build does while it diffs). ``sources``: a column of ``schema``
+    -> the work files' column it is read from (a metadata-only release's verification fields)."""
     from masthead.release.hf import HfSplitWriter, write_dataset_dict
 
     counts = docs.split_rows()
@@ -268,9 +270,9 @@ def write_data(
     with ThreadPoolExecutor(max_workers=1) as writing, _abort_on_error(writers):
         queued: deque[Future[None]] = deque()
         written = None if reused is None else np.flatnonzero(~reused)
-        for table, codes in docs.batches(columns=[*names, *extra], positions=written):
+        for table, codes in docs.batches(columns=[*names, *extra], positions=written, sources=sources):
             parts = by_split(table, codes, len(writers))
-            queued.append(writing.submit(add, [part.select(names) for part in parts]))
+            queued.append(writing.submit(add, [_as_schema(part, schema) for part in parts]))
             count(parts)
             while len(queued) > WRITE_AHEAD:
                 queued.popleft().result()
@@ -286,6 +288,13 @@ def write_data(
         write_dataset_dict(hf_root, docs.split_names)
         checkpoint("hf.after")
     return results
+
+
+def _as_schema(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table``'s columns of ``schema``, typed as ``schema`` says (nullability included: a work
+    column read for a required field is declared nullable in the work files)."""
+    selected = table.select(schema.names)
+    return selected if selected.schema.equals(schema) else pa.Table.from_arrays(selected.columns, schema=schema)
 
 
 def count_into(tally: ReleaseTally, split: str, table: pa.Table) -> None:

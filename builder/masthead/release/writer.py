@@ -23,6 +23,7 @@ from masthead.release.hf_schema import hf_schema, kept_in
 from masthead.release.layout import CARD, CITATION, DATA, HF, MANIFEST, REJECTS
 from masthead.release.manifest import dump_json
 from masthead.release.parquet import write_data
+from masthead.release.text_policy import hydrate_section, release_sources
 from masthead.report import BuildReport
 from masthead.schema import (
     arrow_schema,
@@ -30,6 +31,7 @@ from masthead.schema import (
     field_table,
     load_schema,
     raw_record_schema,
+    release_schema,
     schema_id,
 )
 from masthead.settings import Settings
@@ -84,7 +86,7 @@ def _write_files(
     changes: DocumentDiff | None = None,
     counted: ReleaseTally | None = None,
 ) -> dict[str, int]:
-    doc_schema = document_schema(settings.schema_dir)
+    doc_schema = release_schema(document_schema(settings.schema_dir), settings.text)  # what this release publishes
     schema = arrow_schema(doc_schema)
     # streamed: Parquet shards and the hf/ form from the same row groups, never the whole corpus in memory
     from masthead.insight.stats import ReleaseTally
@@ -97,7 +99,7 @@ def _write_files(
                        changes, shard_rows, schema_id(doc_schema), with_hf=True)
     hf = hf_schema(doc_schema, kept_in(settings))
     written = write_data(folder, collected.docs, schema, hf, shard_rows, progress, DATA, HF,
-                         tally if counted is None else None, reuse)
+                         tally if counted is None else None, reuse, release_sources(settings))
     report.shards, report.reused_shards = sum(len(w.paths) for w in written), len(reuse.shards)
     known = {path: digest for w in written for path, digest in w.digests.items()}
     split_infos = [cards.SplitInfo(w.name, w.rows, w.nbytes, [p.relative_to(folder).as_posix() for p in w.paths])
@@ -129,6 +131,7 @@ def _write_files(
         bibtex=bibtex(info, settings.name, version, released),
         released=released.isoformat(),
         gated=settings.access == "gated",
+        sections=[hydrate_section(settings.name, version, doc_schema)] if settings.text == "metadata" else [],
     )
     (folder / CARD).write_text(cards.render_card(card), encoding="utf-8")
     checkpoint("card.written")
