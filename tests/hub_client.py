@@ -48,6 +48,19 @@ def loopback_only(monkeypatch: Any) -> None:
     monkeypatch.setattr(socket.socket, "connect", namespace["_connect_guard"])
 
 
+def point_this_process_at(hub: HubStandIn, monkeypatch: Any, token: str) -> None:
+    """For one test: this process's Hub client talks to the stand-in (regular + LFS uploads, no Xet),
+    online, with ``token``, and to nothing but loopback."""
+    from huggingface_hub import constants
+
+    loopback_only(monkeypatch)
+    monkeypatch.setattr(constants, "ENDPOINT", hub.endpoint)
+    monkeypatch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE", hub.endpoint + "/{repo_id}/resolve/{revision}/{filename}")
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(constants, "HF_HUB_DISABLE_XET", True)  # the stand-in speaks regular + LFS, not Xet
+    monkeypatch.setenv("HF_TOKEN", token)
+
+
 def client_env(hub: HubStandIn, home: Path, token: str | None) -> dict[str, str]:
     """The environment a client process needs to talk to the stand-in, online, and only to it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGINGFACE"))}

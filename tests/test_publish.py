@@ -20,13 +20,12 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import PYPROJECT, RAW
-from hub_client import client_env, loopback_only, run_client
+from hub_client import client_env, point_this_process_at, run_client
 from hub_standin import HubStandIn
 from masthead.cli import app
 from masthead.release.verify import verify_release
 
 # huggingface_hub's LFS upload hands httpx2 a file as data=, which httpx2 deprecates (theirs to change, not ours)
-pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=<...>' to upload raw bytes/text content:DeprecationWarning")
 TOKEN = "hf_standin_secret_token_0123456789"
 REPO = "org/corpus"
 NEW_DOC = '{"id": "extra-1", "url": "https://example.org/extra", "title": "A later article", "text": "%s"}\n' % (
@@ -73,15 +72,8 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture
 def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[HubStandIn]:
     """The stand-in, with this process's Hub client pointed at it and every other address refused."""
-    from huggingface_hub import constants
-
-    loopback_only(monkeypatch)
     with HubStandIn({TOKEN}) as standin:
-        monkeypatch.setattr(constants, "ENDPOINT", standin.endpoint)
-        monkeypatch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE", standin.endpoint + "/{repo_id}/resolve/{revision}/{filename}")
-        monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
-        monkeypatch.setattr(constants, "HF_HUB_DISABLE_XET", True)  # the stand-in speaks regular + LFS, not Xet
-        monkeypatch.setenv("HF_TOKEN", TOKEN)
+        point_this_process_at(standin, monkeypatch, TOKEN)
         yield standin
 
 

@@ -14,6 +14,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from hub_client import point_this_process_at
+from hub_standin import HubStandIn
 from loopback_pages import synth_pages
 from masthead.engine.columns import RELEASE_SOURCES
 from masthead.errors import ConfigError
@@ -131,6 +133,27 @@ def test_no_sentence_of_the_corpus_reaches_a_metadata_release_or_its_wheel(relea
     for sentence in _sentences():
         assert _holding({full_wheel.name: full_wheel.read_bytes()}, sentence)
         assert _holding({meta_wheel.name: meta_wheel.read_bytes()}, sentence) == []
+
+
+def test_publishing_a_metadata_release_uploads_no_text(
+    releases: tuple[Path, Path], run_cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Everything the Hub stand-in holds after `masthead publish` (every file of main and of the tag,
+    LFS objects included) is searched for sentences of the corpus; the full release, published the
+    same way to another repository, shows the search finds them."""
+    full, meta = releases
+    with HubStandIn({"hf_policy_token_0123456789"}) as hub:
+        point_this_process_at(hub, monkeypatch, "hf_policy_token_0123456789")
+        for repo, release in (("org/full", full), ("org/meta", meta)):
+            result = run_cli("publish", str(release), "--repo-id", repo)
+            assert result.exit_code == 0, result.output
+        tag = "v" + json.loads((meta / "manifest.json").read_text(encoding="utf-8"))["version"]
+        published = {**hub.files("org/meta"), **{f"{tag}/{k}": v for k, v in hub.files("org/meta", tag).items()}}
+        assert "manifest.json" in published and any(name.endswith(".parquet") for name in published)
+        for sentence in _sentences():
+            assert _holding(hub.files("org/full"), sentence)
+            assert _holding(published, sentence) == []
+            assert not any(sentence.encode() in blob for blob in hub.state.lfs.values() if blob not in hub.files("org/full").values())
 
 
 def test_a_metadata_release_holds_what_verification_needs(releases: tuple[Path, Path]) -> None:
