@@ -56,6 +56,7 @@ def s3(s3_server: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Itera
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
     elsewhere: list[str] = []
+    loopback: list[str] = []
     real_connect = socket.socket.connect
 
     def loopback_only(sock: socket.socket, address: Any) -> Any:
@@ -63,6 +64,7 @@ def s3(s3_server: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Itera
         if host is not None and not ipaddress.ip_address(host.split("%")[0]).is_loopback:
             elsewhere.append(str(address))
             raise OSError(f"connection to {address} refused by the test: loopback only")
+        loopback.append(str(address))
         return real_connect(sock, address)
 
     monkeypatch.setattr(socket.socket, "connect", loopback_only)
@@ -76,6 +78,7 @@ def s3(s3_server: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Itera
     client.delete_bucket(Bucket=BUCKET)
     s3fs.S3FileSystem.clear_instance_cache()
     assert elsewhere == [], f"connections to other addresses than loopback: {elsewhere}"
+    assert loopback, "the guard saw no connection: it would not see one elsewhere either"
 
 
 def _upload(client: Any, folder: Path, prefix: str) -> None:
@@ -200,3 +203,73 @@ def test_credentials_in_a_url_never_reach_a_message() -> None:
     assert redact("s3://user:pa55word@bucket/raw?X-Amz-Signature=abc") == "s3://bucket/raw"
     assert is_url("s3://bucket/raw") and is_url("gs://bucket/raw")
     assert not is_url("file:///tmp/raw") and local_path("file:///tmp/raw") == Path("/tmp/raw")
+
+
+def test_the_mirror_downloads_only_what_changed_and_drops_what_is_gone(
+    s3: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from masthead.storage.remote import RemoteFolder
+    from masthead.storage.stage import mirror_inputs
+
+    s3.put_object(Bucket=BUCKET, Key="raw/a.txt", Body=b"First.")
+    s3.put_object(Bucket=BUCKET, Key="raw/sub/b.jsonl", Body=b'{"text": "B."}\n')
+    downloads: list[str] = []
+    real_get = RemoteFolder.get_file
+
+    def counted(self: RemoteFolder, name: str, local: Path) -> None:
+        downloads.append(name)
+        real_get(self, name, local)
+
+    monkeypatch.setattr(RemoteFolder, "get_file", counted)
+    mirror, memo = tmp_path / "mirror" / "raw", tmp_path / "mirror" / "listing.json"
+    listed = mirror_inputs(RemoteFolder(f"s3://{BUCKET}/raw"), mirror, memo)
+    assert [(f.name, f.size) for f in listed] == [("a.txt", 6), ("sub/b.jsonl", 15)]
+    assert all(f.etag and f.mtime for f in listed)
+    assert sorted(downloads) == ["a.txt", "sub/b.jsonl"] and (mirror / "sub" / "b.jsonl").read_bytes() == b'{"text": "B."}\n'
+
+    downloads.clear()
+    mirror_inputs(RemoteFolder(f"s3://{BUCKET}/raw"), mirror, memo)
+    assert downloads == []  # nothing changed in the store: nothing fetched, the local stat (and hash memo) kept
+
+    s3.put_object(Bucket=BUCKET, Key="raw/a.txt", Body=b"Changed!")
+    s3.delete_object(Bucket=BUCKET, Key="raw/sub/b.jsonl")
+    mirror_inputs(RemoteFolder(f"s3://{BUCKET}/raw"), mirror, memo)
+    assert downloads == ["a.txt"] and (mirror / "a.txt").read_bytes() == b"Changed!"
+    assert sorted(p.relative_to(mirror).as_posix() for p in mirror.rglob("*")) == ["a.txt"]
+
+
+def test_validate_reads_a_raw_folder_in_the_store(
+    s3: Any, make_project: Callable[..., Path], run_cli: Callable[..., Any]
+) -> None:
+    s3.put_object(Bucket=BUCKET, Key="raw/a.jsonl", Body=b'{"id": "a", "text": "Text."}\n{"id": "b"}\n')
+    project = make_project({"unused.txt": "Not read."})
+    result = run_cli("validate", "--json", "--raw", f"s3://{BUCKET}/raw", cwd=project)
+    report = json.loads(result.output)
+    assert report["counts"]["input_records"] == 2 and report["counts"]["rejected"] == 1
+
+
+def test_folders_in_settings_may_be_urls(tmp_path: Path) -> None:
+    from masthead.settings import load_settings
+
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[tool.masthead]\nname = "c"\nraw = "s3://bucket/news/raw"\n'
+                                            f'dist = "file://{tmp_path}/out"\n', encoding="utf-8")
+    settings = load_settings(project)
+    assert settings.raw_url == "s3://bucket/news/raw" and settings.raw.name == "raw"
+    assert settings.raw.is_relative_to(project / ".masthead" / "remote")
+    assert settings.dist_url is None and settings.dist == tmp_path / "out"
+    assert load_settings(project, dist="s3://bucket/dist").dist_url == "s3://bucket/dist"
+
+
+def test_a_protocol_whose_package_is_missing_is_a_clear_error(
+    make_project: Callable[..., Path], run_cli: Callable[..., Any]
+) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("gcsfs") is not None:
+        pytest.skip("gcsfs is installed")
+    project = make_project({"a.txt": "Text."})
+    result = run_cli("build", "--dist", "gs://bucket/dist", cwd=project)
+    assert result.exit_code != 0 and "gs://bucket/dist" in result.output and "gcsfs" in result.output
+    assert "Traceback" not in result.output

@@ -39,8 +39,8 @@ class RemoteFolder:
 
             self.fs, root = url_to_fs(self.url)
         except (ImportError, ValueError) as exc:  # an unknown protocol, or its package is not installed
-            raise StorageFailure(f"cannot open {self.shown}: {scrub(str(exc))} (for s3:// install 'masthead[s3]')") \
-                from None
+            raise StorageFailure(f"cannot open {self.shown}: {scrub(str(exc))} (s3:// needs 'masthead[s3]'; "
+                                 "another protocol its fsspec package, e.g. gcsfs for gs://)") from None
         self.root = str(root).rstrip("/")
 
     def key(self, name: str) -> str:

@@ -61,8 +61,8 @@ def _build_with_storage(settings: Settings, build_here: Callable[[Settings], Bui
     stage_inputs(settings)
     if settings.dist_url is None:
         return build_here(settings)
-    corpus = RemoteFolder(settings.dist_url).child(settings.name)
     try:
+        corpus = RemoteFolder(settings.dist_url).child(settings.name)
         pull_newest_release(corpus, corpus_dir(settings.dist, settings.name))
         if settings.version is not None and corpus.child(settings.version).exists("SHA256SUMS"):
             raise ReleaseExistsError(f"release {settings.version} already exists at {corpus.shown}/{settings.version} "
