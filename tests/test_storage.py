@@ -273,3 +273,19 @@ def test_a_protocol_whose_package_is_missing_is_a_clear_error(
     result = run_cli("build", "--dist", "gs://bucket/dist", cwd=project)
     assert result.exit_code != 0 and "gs://bucket/dist" in result.output and "gcsfs" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_committed_remote_release_is_never_overwritten(
+    s3: Any, make_project: Callable[..., Path], run_cli: Callable[..., Any]
+) -> None:
+    project = make_project({"a.jsonl": '{"id": "a", "url": "https://example.org/a", "text": "Text."}\n'})
+    _upload(s3, project / "raw", "raw")
+    other = _remote_project(project)
+    args = ("--workers", "1", "--raw", f"s3://{BUCKET}/raw", "--dist", f"s3://{BUCKET}/dist")
+    assert run_cli("build", *args, cwd=other).exit_code == 0
+    before = _objects(s3, "dist/test-corpus/1.0.0")
+    s3.put_object(Bucket=BUCKET, Key="raw/b.jsonl", Body=b'{"id": "b", "url": "https://example.org/b", "text": "More."}\n')
+    again = run_cli("build", *args, "--version", "1.0.0", cwd=other)
+    assert again.exit_code != 0 and "never overwritten" in again.output
+    assert f"s3://{BUCKET}/dist/test-corpus/1.0.0" in again.output and str(other) not in again.output
+    assert _objects(s3, "dist/test-corpus/1.0.0") == before

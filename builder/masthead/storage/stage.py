@@ -83,12 +83,13 @@ def remote_releases(corpus: RemoteFolder) -> list[Version]:
 
 def pull_newest_release(corpus: RemoteFolder, local_corpus: Path) -> Version | None:
     """Copy the newest committed release of ``corpus`` into ``local_corpus/<version>`` (only when the
-    local copy's ``SHA256SUMS`` differs), and drop any other release folder there."""
+    local copy's ``SHA256SUMS`` differs), and drop any other release folder there (a release built
+    here and never uploaded included: the store says which releases exist)."""
     releases = remote_releases(corpus)
     newest = releases[-1] if releases else None
     if local_corpus.is_dir():
         for child in local_corpus.iterdir():
-            if child.is_dir() and (newest is None or child.name != str(newest)):
+            if child.is_dir() and is_version(child.name) and (newest is None or child.name != str(newest)):
                 shutil.rmtree(child)
     if newest is None:
         return None

@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from masthead.errors import InputError, MastheadError, OutputError, ReleaseExistsError
-from masthead.release.layout import corpus_dir
+from masthead.release.layout import CHECKSUMS, corpus_dir
+from masthead.release.versions import is_version
 from masthead.report import BuildReport
 from masthead.settings import Settings
 from masthead.storage.location import redact, scrub
@@ -64,12 +65,13 @@ def _build_with_storage(settings: Settings, build_here: Callable[[Settings], Bui
     try:
         corpus = RemoteFolder(settings.dist_url).child(settings.name)
         pull_newest_release(corpus, corpus_dir(settings.dist, settings.name))
-        if settings.version is not None and corpus.child(settings.version).exists("SHA256SUMS"):
+        if settings.version is not None and is_version(settings.version) \
+                and corpus.child(settings.version).exists(CHECKSUMS):
             raise ReleaseExistsError(f"release {settings.version} already exists at {corpus.shown}/{settings.version} "
                                      "and releases are never overwritten; build a new version")
     except StorageFailure as exc:
         raise OutputError(f"cannot read the releases in the dist folder: {exc}") from None
-    report = build_here(settings)
+    report = build_here(settings)  # under the local corpus lock, as any build
     if report.status != "built" or not report.release:
         if report.release:
             report.release = f"{corpus.shown}/{report.version}"
@@ -81,7 +83,7 @@ def _build_with_storage(settings: Settings, build_here: Callable[[Settings], Bui
     except FileExistsError as exc:
         raise ReleaseExistsError(f"{exc}; releases are never overwritten, build a new version") from None
     except StorageFailure as exc:
-        raise OutputError(f"the release was built in {report.release} but not uploaded: {exc}; "
+        raise OutputError(f"release {report.version} was built but not uploaded: {exc}; "
                           "run the build again to upload it") from None
     report.release = pushed.shown
     return report
