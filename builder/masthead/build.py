@@ -65,7 +65,17 @@ def skipped_note(skipped: list[str]) -> str:
 
 
 def validate_corpus(settings: Settings, progress: ProgressFn | None = None) -> BuildReport:
-    """Check the raw folder exactly as a build would, writing nothing."""
+    """Check the raw folder exactly as a build would, writing nothing (a remote raw folder is mirrored)."""
+    if settings.raw_url is not None:
+        from masthead.storage.staged import remote_names, stage_inputs
+
+        with remote_names(settings):
+            stage_inputs(settings)
+            return _validate_here(settings, progress)
+    return _validate_here(settings, progress)
+
+
+def _validate_here(settings: Settings, progress: ProgressFn | None = None) -> BuildReport:
     collected = collect(settings, progress)
     report = _report(settings, collected, "validated")
     report.message = (
@@ -123,7 +133,16 @@ def choose_version(
 
 
 def build(settings: Settings, progress: ProgressFn | None = None) -> BuildReport:
-    """Build under the corpus lock; leftovers of killed builds are removed first."""
+    """Build under the corpus lock; leftovers of killed builds are removed first. A raw or dist
+    folder in object storage is staged in and the release pushed out (:mod:`masthead.storage.staged`)."""
+    if settings.raw_url is not None or settings.dist_url is not None:
+        from masthead.storage.staged import build_with_storage
+
+        return build_with_storage(settings, lambda staged: _build_here(staged, progress))
+    return _build_here(settings, progress)
+
+
+def _build_here(settings: Settings, progress: ProgressFn | None = None) -> BuildReport:
     prepare_engine(settings)  # the workers' forkserver imports their modules while this process reads its inputs
     with corpus_lock(corpus_dir(settings.dist, settings.name)) as held:
         checkpoint("build.locked")

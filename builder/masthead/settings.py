@@ -68,6 +68,9 @@ class Settings:
     ray_address: str | None = None  # None: start a local Ray instance
     cache: bool = True  # reuse shard results from .masthead/cache/
     release_date: dt.date = field(default_factory=lambda: release_date_from_env())
+    # raw and dist in object storage (masthead.storage): the URLs; raw and dist are then their local stand-ins
+    raw_url: str | None = None
+    dist_url: str | None = None
 
     @property
     def schema_dir(self) -> Path | None:
@@ -145,13 +148,14 @@ def slugify(text: str) -> str:
 
 def load_settings(
     project_dir: Path | None = None,
-    raw: Path | None = None,
-    dist: Path | None = None,
+    raw: Path | str | None = None,
+    dist: Path | str | None = None,
     **overrides: Any,
 ) -> Settings:
     """Settings for a build: the project's [tool.masthead], then these overrides.
 
-    With no project, ``raw`` is required and the corpus is named after its folder.
+    With no project, ``raw`` is required and the corpus is named after its folder. ``raw`` and
+    ``dist`` may be fsspec URLs (``s3://bucket/raw``; :mod:`masthead.storage`).
     """
     project = project_dir.resolve() if project_dir is not None else find_project()
     table: dict[str, Any] = {}
@@ -172,13 +176,17 @@ def load_settings(
             "`masthead build --raw DIR --dist DIR`"
         )
     base = project if project is not None else Path.cwd()
-    raw_dir = raw if raw is not None else base / str(table.get("raw", "raw"))
-    dist_dir = dist if dist is not None else base / str(table.get("dist", "dist"))
-    name = str(table.get("name") or slugify(Path(raw_dir).resolve().name))
+    raw_dir, raw_url = _folder(project, raw, None) if raw is not None else \
+        _folder(project, str(table.get("raw", "raw")), base)
+    dist_dir, dist_url = _folder(project, dist, None) if dist is not None else \
+        _folder(project, str(table.get("dist", "dist")), base)
+    name = str(table.get("name") or slugify(raw_dir.resolve().name))
     settings = Settings(
         name=name,
-        raw=Path(raw_dir),
-        dist=Path(dist_dir),
+        raw=raw_dir,
+        dist=dist_dir,
+        raw_url=raw_url,
+        dist_url=dist_url,
         project_dir=project,
         splits=_splits(table.get("splits", {"train": 1.0})),
         duplicates=str(table.get("duplicates", "mark")),
@@ -195,6 +203,18 @@ def load_settings(
     ).with_overrides(**overrides)
     _check(settings)
     return settings
+
+
+def _folder(project: Path | None, where: Path | str, base: Path | None) -> tuple[Path, str | None]:
+    """A folder setting as (local path, URL): a URL's local path is its stand-in (staging) folder,
+    named as the URL's last segment (the corpus is named after the raw folder's name)."""
+    from masthead.storage.location import is_url, last_segment, local_path, staging_dir
+
+    if is_url(where):
+        url = str(where)
+        return staging_dir(project, url) / last_segment(url), url
+    path = local_path(where)
+    return (base / path if base is not None else path), None
 
 
 SIZE_UNITS = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,

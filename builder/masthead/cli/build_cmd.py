@@ -14,8 +14,11 @@ from masthead.settings import load_settings
 if TYPE_CHECKING:
     from masthead.report import BuildReport
 
-RawOption = Annotated[Optional[Path], typer.Option("--raw", help="Folder of raw documents (default: [tool.masthead] raw).")]
-DistOption = Annotated[Optional[Path], typer.Option("--dist", help="Folder that holds releases (default: [tool.masthead] dist).")]
+# text, not Path: a folder may be an fsspec URL (s3://bucket/raw), which a Path would mangle (masthead.storage)
+RawOption = Annotated[Optional[str], typer.Option(
+    "--raw", help="Folder of raw documents, or a URL such as s3://bucket/raw (default: [tool.masthead] raw).")]
+DistOption = Annotated[Optional[str], typer.Option(
+    "--dist", help="Folder that holds releases, or a URL such as s3://bucket/dist (default: [tool.masthead] dist).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the report as JSON.")]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Fail (exit 1) if any record is rejected.")]
 WorkersOption = Annotated[Optional[int], typer.Option(
