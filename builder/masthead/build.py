@@ -181,6 +181,7 @@ def _build_locked(settings: Settings, progress: ProgressFn | None = None) -> Bui
     report.message = (
         f"built {settings.name} {version}: {collected.counts.published} documents, "
         f"{collected.counts.rejected} rejected, {collected.counts.duplicates} duplicates"
+        + (f", {sum(collected.counts.skipped.values())} records skipped (not pages)" if collected.counts.skipped else "")
         + (f" ({report.reused_shards} of {report.shards} shards unchanged, copied from {changes.previous})"
            if report.reused_shards else "")
         + skipped_note(collected.skipped)

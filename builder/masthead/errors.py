@@ -240,6 +240,13 @@ CHANGED_WHILE_READ = _reason(
     "build again once the file is no longer being written: the next build reads it as it is then",
 )
 
+BAD_WARC = _reason(
+    "malformed-warc-record",
+    "the WARC record at byte offset {offset} cannot be read: {detail}",
+    "the archive is damaged or was cut off: fetch or write it again (warcio's `warcio check` names bad records); "
+    "the other records of the file are read",
+)
+
 
 @dataclass(frozen=True)
 class Reject:
