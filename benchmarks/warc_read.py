@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import io
 import tempfile
 import time
 from collections.abc import Callable
@@ -41,7 +40,7 @@ def pages(count: int) -> list[bytes]:
 
 
 def record(kind: str, url: str, block: bytes, content_type: str) -> bytes:
-    head = (f"WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {url}\r\nWARC-Date: 2024-03-01T10:00:00Z\r\n"
+    head = (f"WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {url}\r\nWARC-Date: 2026-12-01T10:00:00Z\r\n"
             f"WARC-Record-ID: <urn:uuid:{abs(hash((kind, url))):032x}>\r\nContent-Type: {content_type}\r\n"
             f"Content-Length: {len(block)}\r\n\r\n").encode()
     return gzip.compress(head + block + b"\r\n\r\n", compresslevel=6)

@@ -186,7 +186,7 @@ MANIFEST_BAD_PATH = _reason(
 UNSUPPORTED_FILE = _reason(
     "unsupported-file",
     "masthead has no reader for {suffix!r} files",
-    "convert the file to .txt, .jsonl, .csv or .html, or move it out of the raw folder",
+    "convert the file to .txt, .jsonl, .csv, .html or .warc, or move it out of the raw folder",
 )
 TOO_LARGE = _reason(
     "too-large",

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from masthead.errors import BAD_WARC, CHANGED_WHILE_READ, SPECIAL_FILE, TOO_LARGE, UNREADABLE, Reject
 from masthead.readers.decode import decode, nul_bytes
@@ -61,13 +63,13 @@ def read_warc(path: Path, source: str, limit: int, part: tuple[int, int] | None 
         yield Reject.of(UNREADABLE, source, detail=exc.strerror or str(exc))
 
 
-def _changed(handle: io.BufferedReader | object, path: Path, source: str, listed: Listed) -> Reject | None:
-    import os
-
-    now = os.fstat(handle.fileno()).st_size  # type: ignore[attr-defined]
+def _changed(handle: BinaryIO, path: Path, source: str, listed: Listed) -> Reject | None:
+    """The reject of a file that is not as listed (shorter now, or other bytes), else None: a file that
+    only grew is read to its listed size, and a settled one is not hashed again (``readers.files``)."""
+    now = os.fstat(handle.fileno()).st_size
     if now < listed.size:
         return Reject.of(CHANGED_WHILE_READ, source, detail=f"{listed.size} bytes when listed, {now} now")
-    if is_settled(handle, listed) or prefix_sha256(path, listed.size) == listed.sha256:  # type: ignore[arg-type]
+    if is_settled(handle, listed) or prefix_sha256(path, listed.size) == listed.sha256:
         return None
     return Reject.of(CHANGED_WHILE_READ, source,
                      detail=f"its first {listed.size} bytes are not those listed (SHA-256 {listed.sha256[:12]}…)")
@@ -76,7 +78,7 @@ def _changed(handle: io.BufferedReader | object, path: Path, source: str, listed
 def _record(frame: Frame, source: str, limit: int) -> Iterator[RawRecord | Reject | Skipped]:
     at = frame.offset
     if frame.too_large is not None:
-        yield Reject.of(TOO_LARGE, source, at, what=f"the WARC record at byte {at}", size=frame.too_large,
+        yield Reject.of(TOO_LARGE, source, at, what=f"the WARC record at byte offset {at}", size=frame.too_large,
                         limit=record_cap(limit))
         return
     if frame.data is None:

@@ -190,10 +190,13 @@ def _member_problem(data: bytes) -> str | None:
 def _header(handle: BinaryIO, at: int, size: int) -> tuple[int, int] | str:
     """(header length, Content-Length) of the record at ``at``, or what is wrong with it."""
     handle.seek(at)
-    head = handle.read(min(MAX_HEADER, size - at))
+    head = handle.read(min(8192, size - at))  # a header is a few hundred bytes: read more only when needed
     if not head.startswith(WARC_START):
         return "the record does not start with a WARC/1.x version line"
     end = head.find(b"\r\n\r\n")
+    if end < 0 and len(head) < size - at:
+        head += handle.read(min(MAX_HEADER, size - at) - len(head))
+        end = head.find(b"\r\n\r\n")
     if end < 0:
         return f"the WARC header does not end within {MAX_HEADER} bytes" if len(head) >= MAX_HEADER else \
             "the file ends inside the WARC header"
