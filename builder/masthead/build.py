@@ -71,6 +71,7 @@ def validate_corpus(settings: Settings, progress: ProgressFn | None = None) -> B
     report.message = (
         f"{collected.counts.input_records} records: {collected.counts.published} valid, "
         f"{collected.counts.rejected} rejected"
+        + (f", {sum(collected.counts.skipped.values())} skipped (not pages)" if collected.counts.skipped else "")
     ) + skipped_note(collected.skipped)
     if settings.strict and collected.rejects:
         raise StrictModeError(f"{collected.counts.rejected} record(s) rejected (--strict); first: "
