@@ -81,6 +81,7 @@ def _validate_here(settings: Settings, progress: ProgressFn | None = None) -> Bu
     report.message = (
         f"{collected.counts.input_records} records: {collected.counts.published} valid, "
         f"{collected.counts.rejected} rejected"
+        + (f", {sum(collected.counts.skipped.values())} skipped (not pages)" if collected.counts.skipped else "")
     ) + skipped_note(collected.skipped)
     if settings.strict and collected.rejects:
         raise StrictModeError(f"{collected.counts.rejected} record(s) rejected (--strict); first: "
@@ -200,6 +201,7 @@ def _build_locked(settings: Settings, progress: ProgressFn | None = None) -> Bui
     report.message = (
         f"built {settings.name} {version}: {collected.counts.published} documents, "
         f"{collected.counts.rejected} rejected, {collected.counts.duplicates} duplicates"
+        + (f", {sum(collected.counts.skipped.values())} records skipped (not pages)" if collected.counts.skipped else "")
         + (f" ({report.reused_shards} of {report.shards} shards unchanged, copied from {changes.previous})"
            if report.reused_shards else "")
         + skipped_note(collected.skipped)

@@ -45,25 +45,31 @@ class Counts:
     rejected: int = 0
     duplicates: int = 0
     duplicates_dropped: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)  # input records that are not documents, by kind
 
     @property
     def published(self) -> int:
         return self.accepted - self.duplicates_dropped
 
-    def as_dict(self) -> dict[str, int]:
+    def as_dict(self) -> dict[str, Any]:
+        # ``skipped`` only when some record was (WARC input): other releases' manifests are unchanged
+        skipped = {"skipped": sum(self.skipped.values()), "skipped_by_kind": dict(sorted(self.skipped.items()))}
         return {
             "input_records": self.input_records,
             "published": self.published,
             "rejected": self.rejected,
             "duplicates": self.duplicates,
             "duplicates_dropped": self.duplicates_dropped,
+            **(skipped if self.skipped else {}),
         }
 
     def check(self) -> None:
-        if self.input_records != self.published + self.rejected + self.duplicates_dropped:
+        skipped = sum(self.skipped.values())
+        if self.input_records != self.published + self.rejected + self.duplicates_dropped + skipped:
             raise MastheadError(
                 f"accounting error: {self.input_records} input records but {self.published} published + "
-                f"{self.rejected} rejected + {self.duplicates_dropped} duplicates dropped; nothing was written"
+                f"{self.rejected} rejected + {self.duplicates_dropped} duplicates dropped + {skipped} skipped; "
+                "nothing was written"
             )
 
 
@@ -305,11 +311,12 @@ def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_tex
     manifest.used.update(merged.manifest_used)
     extra = [*manifest.rejects, *manifest.unused()]
     counts = Counts(
-        input_records=merged.input_records + len(extra),
+        input_records=merged.input_records + len(extra) + sum(merged.skipped.values()),
         accepted=merged.accepted,
         rejected=len(merged.rejects) + len(extra),
         duplicates=merged.duplicates,
         duplicates_dropped=merged.dropped,
+        skipped=dict(merged.skipped),
     )
     counts.check()
     if progress is not None:

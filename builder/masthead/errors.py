@@ -186,7 +186,7 @@ MANIFEST_BAD_PATH = _reason(
 UNSUPPORTED_FILE = _reason(
     "unsupported-file",
     "masthead has no reader for {suffix!r} files",
-    "convert the file to .txt, .jsonl, .csv or .html, or move it out of the raw folder",
+    "convert the file to .txt, .jsonl, .csv, .html or .warc, or move it out of the raw folder",
 )
 TOO_LARGE = _reason(
     "too-large",
@@ -238,6 +238,13 @@ CHANGED_WHILE_READ = _reason(
     "changed-while-read",
     "the file changed while the build read it ({detail}); nothing of it is published",
     "build again once the file is no longer being written: the next build reads it as it is then",
+)
+
+BAD_WARC = _reason(
+    "malformed-warc-record",
+    "the WARC record at byte offset {offset} cannot be read: {detail}",
+    "the archive is damaged or was cut off: fetch or write it again (warcio's `warcio check` names bad records); "
+    "the other records of the file are read",
 )
 
 

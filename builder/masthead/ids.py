@@ -10,7 +10,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-_SUFFIXES = re.compile(r"(\.(txt|jsonl|ndjson|csv|html?|md))?(\.gz)?$", re.IGNORECASE)
+_SUFFIXES = re.compile(r"(\.(txt|jsonl|ndjson|csv|html?|md|warc))?(\.gz)?$", re.IGNORECASE)
 
 
 def canonical_url(url: str) -> str | None:

@@ -29,3 +29,13 @@ class RawRecord:
 
     def location(self) -> str:
         return self.source if self.record is None else f"{self.source}:{self.record}"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input record that is not a document by design (a WARC request, metadata or revisit record, a
+    response that is not an HTML page): never published nor rejected, counted by ``kind``."""
+
+    source: str
+    record: int | None
+    kind: str

@@ -15,7 +15,7 @@ class BuildReport:
     corpus: str
     version: str | None = None
     release: str | None = None
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, Any] = field(default_factory=dict)
     splits: dict[str, int] = field(default_factory=dict)
     rejects: list[Reject] = field(default_factory=list)
     notes: dict[str, dict[str, int]] = field(default_factory=dict)

@@ -53,6 +53,7 @@ class MergeResult:
     duplicates: int
     dropped: int
     manifest_used: set[str] = field(default_factory=set)
+    skipped: Counter[str] = field(default_factory=Counter)  # input records that are not documents, by kind
     beside: Any = None  # the result of the work ``merge(beside=...)`` started
 
 
@@ -218,6 +219,7 @@ def merge(outputs: list[ShardOutput], schema: pa.Schema, splits: dict[str, float
         duplicates=len(members),
         dropped=total - count,
         manifest_used={path for m in metas for path in m["manifest_used"]},
+        skipped=sum((Counter(m.get("skipped", {})) for m in metas), Counter()),
     )
     del metas, ordered
     if waiting is not None:

@@ -41,7 +41,8 @@ CUT_EVERY = 64
 # Split only what a run of files could not be: a file past the longest run (at 16 MiB shards, 64 MiB:
 # ~800 MB of records in one worker); below that, splitting costs more (a part reads the whole file) than it saves
 SPLIT_FACTOR = MAX_FACTOR
-SPLIT_SUFFIXES = (".jsonl", ".ndjson")  # uncompressed JSON Lines: a record per line
+# uncompressed JSON Lines (cut by lines) and WARC files (by bytes, at record or gzip member starts: readers.warc_frames)
+SPLIT_SUFFIXES = (".jsonl", ".ndjson", ".warc", ".warc.gz")
 
 
 @dataclass(frozen=True)

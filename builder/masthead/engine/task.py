@@ -38,6 +38,7 @@ from masthead.memory import return_free_memory
 from masthead.processes import pid_alive
 from masthead.readers import read_input
 from masthead.readers.manifest import Manifest
+from masthead.records import Skipped
 from masthead.release.atomic import fsync_path
 
 if TYPE_CHECKING:  # the pipeline loads in the shard worker only: a build whose shards are cached never needs it
@@ -96,6 +97,7 @@ class ShardPiece:
     notes: dict[str, Counter[str]]
     manifest_used: set[str]
     changed: set[str] = field(default_factory=set)  # sources that changed since the build listed them
+    skipped: Counter[str] = field(default_factory=Counter)  # records that are not documents (WARC requests...), by kind
 
 
 def run_shard(shard: Shard, job: ShardJob, folder: Path) -> int:
@@ -116,9 +118,13 @@ def process_sources(shard: Shard, job: ShardJob, sources: tuple[str, ...]) -> Sh
     rejects: list[tuple[int, dict[str, Any]]] = []
     notes: dict[str, Counter[str]] = {}
     changed: set[str] = set()
+    skipped: Counter[str] = Counter()
     seq = 0
     for source in sources:
         for item in read_input(job.raw, source, manifest, job.limit, shard.part, shard.listed.get(source), changed):
+            if isinstance(item, Skipped):
+                skipped[item.kind] += 1
+                continue
             result: Processed | Reject = item if isinstance(item, Reject) else process_record(item, job.ctx)
             checkpoint("process.record")
             if isinstance(result, Reject):
@@ -145,7 +151,7 @@ def process_sources(shard: Shard, job: ShardJob, sources: tuple[str, ...]) -> Sh
     # the table is built here, on the worker: the process that writes the shard only sorts and
     # writes it (and never builds arrays from Python values, which has pyarrow import pandas)
     table = pa.Table.from_pylist(docs, schema=work_schema(job.ctx.schema_dir, job.keep_raw_text))
-    return ShardPiece(seq, table, rejects, notes, set(manifest.used), changed)
+    return ShardPiece(seq, table, rejects, notes, set(manifest.used), changed, skipped)
 
 
 def write_shard(job: ShardJob, folder: Path, pieces: list[ShardPiece]) -> int:
@@ -158,8 +164,10 @@ def write_shard(job: ShardJob, folder: Path, pieces: list[ShardPiece]) -> int:
     rejects: list[tuple[int, dict[str, Any]]] = []
     notes: dict[str, Counter[str]] = {}
     used: set[str] = set()
+    skipped: Counter[str] = Counter()
     seq = 0
     for piece in pieces:
+        skipped.update(piece.skipped)
         table = piece.table
         if seq:  # positions count on from the pieces before
             column = table.schema.get_field_index(SEQ)
@@ -183,6 +191,7 @@ def write_shard(job: ShardJob, folder: Path, pieces: list[ShardPiece]) -> int:
         "rejects": rejects,
         "notes": {name: dict(sorted(counter.items())) for name, counter in sorted(notes.items())},
         "manifest_used": sorted(used),
+        **({"skipped": dict(sorted(skipped.items()))} if skipped else {}),  # absent without WARC input
     }
     temp = folder / f"{META}.tmp-{os.getpid()}"
     temp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")

@@ -125,3 +125,9 @@ def _settled(found: os.stat_result, listed: Listed) -> bool:
     """The file's ``stat`` is the listing's, and it had not changed for ``RACY_NS`` when listed."""
     return (listed.taken_ns > 0 and _signature(found) == (listed.size, listed.mtime_ns, listed.ctime_ns, listed.inode)
             and listed.taken_ns - max(listed.mtime_ns, listed.ctime_ns) > RACY_NS)
+
+
+def is_settled(handle: BinaryIO, listed: Listed) -> bool:
+    """True when the open file is as the listing saw it and had settled then (:func:`read_listed`):
+    its listed bytes need no hashing to be known."""
+    return _settled(os.fstat(handle.fileno()), listed)

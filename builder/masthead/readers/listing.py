@@ -62,7 +62,7 @@ def scan_inputs(raw: Path, own: Iterable[Path] = ()) -> Listing:
             if (Path(folder) / name).is_symlink():
                 found.append(display_name((rel_folder / name).as_posix()))
     if not found:
-        raise InputError(f"the raw folder {raw} holds no documents (.txt, .jsonl, .csv, .html, optionally .gz)"
+        raise InputError(f"the raw folder {raw} holds no documents (.txt, .jsonl, .csv, .html, .warc, optionally .gz)"
                          + (f"; skipped the folders masthead wrote: {', '.join(sorted(skipped))}" if skipped else ""))
     return Listing(sorted(found), sorted(skipped))
 

@@ -46,7 +46,7 @@ class CardContent:
     keywords: list[str]
     configs: list[ConfigInfo]
     field_rows: list[tuple[str, str, str]]
-    counts: dict[str, int]
+    counts: dict[str, Any]
     bibtex: str
     released: str
     sections: list[str] = field(default_factory=list)
@@ -142,7 +142,7 @@ def render_card(card: CardContent) -> str:
         "",
         _table(["split", "documents", "files"], [[s.name, str(s.num_examples), ", ".join(f"`{f}`" for f in s.files)] for s in splits]),
         "",
-        _table(["count", "value"], [[k.replace("_", " "), str(v)] for k, v in card.counts.items()]),
+        _table(["count", "value"], [[k.replace("_", " "), _count(v)] for k, v in card.counts.items()]),
         "",
         "Rejected inputs are listed with file, record, field and reason in `rejects.jsonl`; every input and",
         "file checksum is in `manifest.json` and `SHA256SUMS`.",
@@ -172,3 +172,10 @@ def render_card(card: CardContent) -> str:
         "",
     ]
     return f"---\n{yaml_text}---\n\n" + "\n".join(body)
+
+
+def _count(value: Any) -> str:
+    """A count as the card shows it; counts by kind (WARC records skipped) as ``kind: n`` pairs."""
+    if isinstance(value, dict):
+        return ", ".join(f"{kind}: {n}" for kind, n in value.items())
+    return str(value)

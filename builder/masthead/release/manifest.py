@@ -31,7 +31,8 @@ def read_manifest_json(folder: Path) -> dict[str, Any]:
 def check_counts(manifest: dict[str, Any], rows_by_split: dict[str, int]) -> None:
     """The manifest's counts must add up and match the rows actually in the release."""
     counts = manifest.get("counts", {})
-    total = counts.get("published", 0) + counts.get("rejected", 0) + counts.get("duplicates_dropped", 0)
+    total = (counts.get("published", 0) + counts.get("rejected", 0) + counts.get("duplicates_dropped", 0)
+             + counts.get("skipped", 0))
     if counts.get("input_records") != total:
         raise IntegrityError(
             f"manifest counts do not add up: {counts.get('input_records')} input records but {total} accounted for"
