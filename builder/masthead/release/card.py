@@ -50,6 +50,16 @@ class CardContent:
     bibtex: str
     released: str
     sections: list[str] = field(default_factory=list)
+    doi: str | None = None  # this version's DOI
+    concept_doi: str | None = None  # the DOI of every version
+
+
+def doi_line(card: CardContent) -> list[str]:
+    """The card's DOI line (and a blank line after it); none when CITATION.cff records no DOI."""
+    parts = [f"DOI of this version: [{card.doi}](https://doi.org/{card.doi})"] if card.doi else []
+    if card.concept_doi and card.concept_doi != card.doi:
+        parts.append(f"DOI of every version: [{card.concept_doi}](https://doi.org/{card.concept_doi})")
+    return ["; ".join(parts) + ".", ""] if parts else []
 
 
 def size_category(n: int) -> str:
@@ -112,6 +122,7 @@ def render_card(card: CardContent) -> str:
         "",
         f"Release **{card.version}** of `{card.corpus}`, released {card.released}, built with masthead.",
         "",
+        *doi_line(card),
         card.abstract or "_No abstract: add one to the project's CITATION.cff._",
         "",
         "## Terms of use",

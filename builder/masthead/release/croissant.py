@@ -186,15 +186,15 @@ def croissant_metadata(
             }
         ],
     }
-    url = info.url or info.repository or (f"https://doi.org/{info.doi}" if info.doi else None)
+    url = info.url or info.repository or (f"https://doi.org/{info.cite_doi}" if info.cite_doi else None)
     if url:
         meta["url"] = url
     if info.license:
         meta["license"] = f"https://spdx.org/licenses/{info.license}.html"
     elif license_name:
         meta["license"] = license_name
-    if info.doi:
-        meta["identifier"] = f"https://doi.org/{info.doi}"
+    if info.cite_doi:
+        meta["identifier"] = f"https://doi.org/{info.cite_doi}"
     return meta
 
 

@@ -84,6 +84,7 @@ def _write_files(
     changes: DocumentDiff | None = None,
     counted: ReleaseTally | None = None,
 ) -> dict[str, int]:
+    info = info.for_release(version)  # the DOIs that name this release
     doc_schema = document_schema(settings.schema_dir)
     schema = arrow_schema(doc_schema)
     # streamed: Parquet shards and the hf/ form from the same row groups, never the whole corpus in memory
@@ -128,6 +129,8 @@ def _write_files(
         counts=counts,
         bibtex=bibtex(info, settings.name, version, released),
         released=released.isoformat(),
+        doi=info.doi,
+        concept_doi=info.concept_doi,
     )
     (folder / CARD).write_text(cards.render_card(card), encoding="utf-8")
     checkpoint("card.written")
