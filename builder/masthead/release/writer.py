@@ -173,7 +173,8 @@ def _write_files(
     (folder / CARD).write_text(cards.render_card(card), encoding="utf-8")
     if changes is not None:
         write_changes(folder, changes, version, released.isoformat())
-    write_croissant(folder, settings.name, info, version, released, doc_schema, settings.license_name, known)
+    write_croissant(folder, settings.name, info, version, released, doc_schema, settings.license_name, known,
+                    insight.stats)
     checkpoint("checksums.before")
     write_checksums(folder, known)
     checkpoint("checksums.written")
