@@ -1,14 +1,16 @@
 """How much of a new release's Parquet the Hub already stores: with and without content-defined pages.
 
-    python benchmarks/parquet_dedup.py [--docs 100000] [--share 0.01] [--work DIR]
+    python benchmarks/parquet_dedup.py [--docs 100000] [--share 0.01] [--case changed --case inserted ...] [--work DIR]
 
 The Hub stores files as content-defined chunks of ~64 KiB (Xet) and uploads only chunks it
 does not hold. This builds two releases of a synthetic corpus (benchmarks/synth_corpus.py)
 with masthead, in two cases:
 
-- changed: ``--share`` of the documents edited (a correction appended to the text; the newest
+- changed:  ``--share`` of the documents edited (a correction appended to the text; the newest
   files first, as corrections to an archive come), ids in file order;
-- added:   ``--share`` more documents, whose ids (hashes) fall between the others'.
+- inserted: ``--share`` more documents in one new file whose ids sort together in the middle of
+  the others' (a batch of articles from a period already covered);
+- spread:   ``--share`` more documents whose ids (hashes) fall evenly between the others'.
 
 Each release's rows are then written again by masthead's own release writer
 (``masthead.release.parquet.SplitWriter``) with the Parquet options it ships and with the same
@@ -49,6 +51,7 @@ MASK = np.uint64(0xFFFF << 48)  # 16 bits: a boundary every 64 KiB on average
 MIN_CHUNK, MAX_CHUNK = 8 * 1024, 128 * 1024
 BLOCK = 8 * 1024 * 1024
 CDC = "use_content_defined_chunking"
+CASES = ("changed", "inserted", "spread")
 
 
 def gear_candidates(data: bytes) -> np.ndarray:
@@ -147,13 +150,16 @@ def releases(root: Path, case: str, docs: int, share: float) -> tuple[Path, Path
         print(f"  {case}: edited {change_share(raw, share)} documents", flush=True)
     else:
         extra = max(1, round(docs * share))
-        generate(raw, docs + extra, per_file=extra, hashed_ids=True)  # the last file holds the new ones
-        last = sorted(raw.glob("*.jsonl"))[-1]
+        # the new documents are one file of their own: the middle one (ids in file order), or the last
+        # one with hashed ids, which fall evenly between the others'
+        generate(raw, docs + extra, per_file=extra, hashed_ids=case == "spread")
+        files = sorted(raw.glob("*.jsonl"))
+        held_file = files[len(files) // 2] if case == "inserted" else files[-1]
         held = root / f"{case}-held.jsonl"
-        shutil.move(last, held)
+        shutil.move(held_file, held)
         old = build(folder)
-        shutil.move(held, last)
-        print(f"  {case}: added {extra} documents", flush=True)
+        shutil.move(held, held_file)
+        print(f"  {case}: added {extra} documents ({held_file.name})", flush=True)
     new = build(folder, "--bump", "auto")
     return old, new
 
@@ -162,6 +168,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--share", type=float, default=0.01)
+    parser.add_argument("--case", action="append", choices=CASES, help="cases to run (default: all)")
     parser.add_argument("--work", type=Path, default=None, help="work folder (default: a temporary one, removed)")
     args = parser.parse_args()
     root = args.work or Path(tempfile.mkdtemp(prefix="parquet-dedup-"))
@@ -170,7 +177,7 @@ def main() -> None:
     assert CDC in shipped, "the release writer ships without content-defined chunking"
     rows = []
     try:
-        for case in ("changed", "added"):
+        for case in args.case or CASES:
             started = time.perf_counter()
             old, new = releases(root, case, args.docs, args.share)
             files: dict[str, dict[str, list[Path]]] = {}
@@ -184,16 +191,17 @@ def main() -> None:
             for option, pair in files.items():
                 share_present, total, upload = already_stored(pair["old"], pair["new"])
                 rows.append((case, f"{old.name} -> {new.name}", option, total, share_present, upload))
+                print(f"  {case}: {option}: {share_present:.1%} of {total / 1e6:.1f} MB already stored", flush=True)
             print(f"  {case}: {time.perf_counter() - started:.0f} s", flush=True)
     finally:
         if args.work is None:
             shutil.rmtree(root, ignore_errors=True)
-    print(f"\n{args.docs:,} documents, {args.share:.0%} {'/'.join(('changed', 'added'))}; chunks of ~64 KiB "
+    print(f"\n{args.docs:,} documents, {args.share:.0%} changed or added; chunks of ~64 KiB "
           f"({MIN_CHUNK // 1024}-{MAX_CHUNK // 1024} KiB); Parquet of the data/ shards only")
     print(f"{'case':<8} {'releases':<16} {'pages':<12} {'new Parquet':>12} {'already stored':>15} {'to upload':>12}")
     for case, versions, option, total, present, upload in rows:
         print(f"{case:<8} {versions:<16} {option:<12} {total / 1e6:>9.1f} MB {present:>14.1%} {upload / 1e6:>9.1f} MB")
-    for case in ("changed", "added"):
+    for case in args.case or CASES:
         cdc = next(r for r in rows if r[0] == case and r[2] == "with CDC")
         plain_row = next(r for r in rows if r[0] == case and r[2] == "without CDC")
         print(f"{case}: to upload with CDC / without: {cdc[5] / max(1, plain_row[5]):.2f}x")

@@ -10,6 +10,7 @@ intended uses) are left out rather than guessed.
 from __future__ import annotations
 
 import calendar
+import re
 from pathlib import Path
 from typing import Any
 
@@ -39,24 +40,29 @@ def cleaning_counts(folder: Path) -> list[tuple[str, int, int]]:
     return [(rule, docs, chars) for rule, (docs, chars) in sorted(totals.items())]
 
 
+def _count(value: Any) -> int:
+    """A count from the manifest; an input that could not be read records no size."""
+    return int(value) if isinstance(value, (int, float)) else 0
+
+
 def _share(filled: int, total: int) -> str:
     return f"{filled} of {total} documents ({filled / total:.0%})" if total else "none of 0 documents"
 
 
 def time_frame(dates: dict[str, Any]) -> list[str] | None:
     """The first day of the first month and the last day of the last month that documents are dated in."""
-    first, last = dates.get("first"), dates.get("last")
-    if not first or not last:
+    first, last = (re.fullmatch(r"(\d{4})-(\d{2})", str(dates.get(end) or "")) for end in ("first", "last"))
+    if first is None or last is None:
         return None
-    year, month = (int(p) for p in str(last).split("-")[:2])
-    return [f"{first}-01", f"{last}-{calendar.monthrange(year, month)[1]:02d}"]
+    year, month = int(last.group(1)), int(last.group(2))
+    return [f"{first.group(0)}-01", f"{last.group(0)}-{calendar.monthrange(year, month)[1]:02d}"]
 
 
 def _collection(manifest: dict[str, Any], stats: dict[str, Any]) -> str:
     counts, inputs = manifest.get("counts", {}), manifest.get("inputs", [])
     outlets, dates = stats.get("outlets", {}), stats.get("dates", {})
     text = (f"{counts.get('input_records', 0)} records read from {len(inputs)} input files "
-            f"({sum(int(i.get('bytes', 0)) for i in inputs)} bytes) of the corpus project; "
+            f"({sum(_count(i.get('bytes')) for i in inputs)} bytes) of the corpus project; "
             f"{counts.get('published', 0)} documents published. ")
     text += (f"They come from {outlets.get('distinct', 0)} news outlets; the outlet is unknown for "
              f"{outlets.get('unknown', 0)} of them. ")
