@@ -69,3 +69,63 @@ def test_croissant_validates_and_reads_back_the_rows(make_project: Callable[...,
     assert len(records) == len(rows) == 5
     assert any(row["cleaning"]["removed"] for row in rows)  # nested lists of structs are exercised
     assert records == rows
+
+
+DATED = (
+    '{"id": "d1", "text": "A dated story about a summit. It has two sentences.", "date": "2018-07-16", '
+    '"authors": ["Jane Doe"]}\n'
+    '{"id": "d2", "text": "An older story about a phone call, also with a date.", "date": "2017-02-03"}\n'
+)
+
+
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+@pytest.mark.filterwarnings("ignore:The inplace keyword in DataFrame.reset_index is deprecated")
+def test_croissant_1_1_carries_responsible_ai_fields_counted_from_the_build(
+    make_project: Callable[..., Path], run_cli: Callable[..., object]
+) -> None:
+    import subprocess
+    import sys
+
+    project = make_project({"dated.jsonl": DATED}, seeds=True)
+    assert run_cli("build", cwd=project).exit_code == 0  # type: ignore[attr-defined]
+    release = project / "dist" / "test-corpus" / "1.0.0"
+    path = release / "croissant.json"
+    meta = json.loads(path.read_text())
+    assert meta["conformsTo"] == "http://mlcommons.org/croissant/1.1" and meta["sdVersion"] == "2.0.0"
+
+    # the real validator's command line, as a user runs it
+    validator = Path(sys.executable).with_name("mlcroissant")
+    done = subprocess.run([str(validator), "validate", "--jsonld", str(path)], capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+    # counted independently here, from the rows: documents and characters each cleaning rule removed
+    rows = [row for shard in sorted((release / "data").glob("*.parquet")) for row in pq.read_table(shard).to_pylist()]
+    by_rule: dict[str, list[int]] = {}
+    for row in rows:
+        for item in row["cleaning"]["removed"]:
+            by_rule.setdefault(item["rule"], [0, 0])
+            by_rule[item["rule"]][0] += 1
+            by_rule[item["rule"]][1] += item["chars"]
+    steps = meta["rai:dataPreprocessingProtocol"]
+    for rule, (docs, chars) in by_rule.items():
+        assert f"Cleaning rule `{rule}` removed {chars} characters, from {docs} of {len(rows)} documents" in " ".join(steps)
+    assert sum("Cleaning rule" in step for step in steps) == len(by_rule) > 3
+
+    authors = sum(bool(row["authors"]) for row in rows)
+    assert f"`authors`, filled in {authors} of {len(rows)} documents" in meta["rai:personalSensitiveInformation"][0]
+    assert f"{len(rows)} documents published" in meta["rai:dataCollection"]
+    assert "published from 2017-02 to 2018-07" in meta["rai:dataCollection"]
+    assert "PATCH" in meta["rai:dataReleaseMaintenancePlan"] and "MAJOR" in meta["rai:dataReleaseMaintenancePlan"]
+
+    # mlcroissant reads the RAI fields back, and the records still
+    dataset = mlc.Dataset(jsonld=path)
+    assert not dataset.metadata.ctx.issues.errors and not dataset.metadata.ctx.issues.warnings
+    md = dataset.metadata
+    assert [d.date().isoformat() for d in md.data_collection_timeframe] == ["2017-02-01", "2018-07-31"]
+    assert md.data_preprocessing_protocol == steps
+    assert md.personal_sensitive_information == meta["rai:personalSensitiveInformation"]
+    assert md.data_limitations == meta["rai:dataLimitations"]
+    assert md.data_release_maintenance_plan == meta["rai:dataReleaseMaintenancePlan"]
+    assert md.sd_version == "2.0.0"
+    assert len(list(dataset.records("documents"))) == len(rows) == 7

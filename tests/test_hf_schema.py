@@ -18,7 +18,7 @@ from tests.test_engine import build
 from masthead.release import hf_schema as hf_schema_module
 from masthead.release.hf import HfSplitWriter
 from masthead.release.hf_schema import HfSchema, cached_path, derive, hf_schema
-from masthead.release.parquet import compact
+from masthead.release.parquet_layout import compact
 from masthead.schema import arrow_schema, document_schema, features, load_schema
 
 

@@ -210,7 +210,8 @@ def test_a_previous_file_changed_after_its_release_is_written_anew(
     shard = folder / "dist/reuse/1.0.0/data/train-00001-of-00005.parquet"
     chunk = pq.ParquetFile(shard).metadata.row_group(0).column(pq.read_schema(shard).names.index("text"))
     data = bytearray(shard.read_bytes())  # a byte of the texts (which the diff never reads) changed
-    data[chunk.data_page_offset + chunk.total_compressed_size // 2] ^= 0xFF
+    start = chunk.dictionary_page_offset if chunk.has_dictionary_page else chunk.data_page_offset
+    data[start + chunk.total_compressed_size // 2] ^= 0xFF  # the middle of the text column's chunk
     shard.write_bytes(bytes(data))
     edit(folder, "part-03.jsonl", "Article number 39 reports", "Article number 39 now reports")
     second = build(run_cli, folder, "--workers", "1", "--bump", "auto")

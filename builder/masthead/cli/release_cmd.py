@@ -101,7 +101,8 @@ def verify_command(
 @command("cite")
 def cite_command(
     release: ReleaseArg = None,
-    format: Annotated[str, typer.Option("--format", help="bibtex, apa, ris or cff.")] = "bibtex",
+    format: Annotated[str, typer.Option(
+        "--format", help="bibtex, apa, ris, cff, datacite (XML), zenodo (.zenodo.json) or csl-json.")] = "bibtex",
     dist: DistOption = None,
     corpus: CorpusOption = None,
 ) -> None:

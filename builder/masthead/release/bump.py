@@ -12,6 +12,11 @@ from masthead.release.diff import MAJOR, MINOR, PATCH, DocumentDiff
 from masthead.release.versions import Version
 
 BUMPS = ("auto", MAJOR, MINOR, PATCH)
+# The rules above, as the release's Croissant maintenance plan states them.
+VERSIONING_RULES = (
+    "PATCH: the same documents with the same text (metadata corrections, serialisation); "
+    "MINOR: documents added, none removed or changed; MAJOR: documents removed, or their text changed."
+)
 _RANK = {PATCH: 0, MINOR: 1, MAJOR: 2}
 
 

@@ -51,6 +51,8 @@ class CardContent:
     released: str
     sections: list[str] = field(default_factory=list)
     gated: bool = False  # the Hub asks for license_note to be accepted before any download
+    doi: str | None = None  # this version's DOI
+    concept_doi: str | None = None  # the DOI of every version
 
 
 # What the Hub's access form asks when a corpus is gated (keys are the form's labels).
@@ -65,6 +67,14 @@ GATED_FIELDS: dict[str, Any] = {
 def gated_prompt(card: CardContent) -> str:
     return (f"{card.pretty_name} is shared under these terms of use. {' '.join(card.license_note.split())} "
             "Accept them to download the corpus.")
+
+
+def doi_line(card: CardContent) -> list[str]:
+    """The card's DOI line (and a blank line after it); none when CITATION.cff records no DOI."""
+    parts = [f"DOI of this version: [{card.doi}](https://doi.org/{card.doi})"] if card.doi else []
+    if card.concept_doi and card.concept_doi != card.doi:
+        parts.append(f"DOI of every version: [{card.concept_doi}](https://doi.org/{card.concept_doi})")
+    return ["; ".join(parts) + ".", ""] if parts else []
 
 
 def size_category(n: int) -> str:
@@ -131,6 +141,7 @@ def render_card(card: CardContent) -> str:
         "",
         f"Release **{card.version}** of `{card.corpus}`, released {card.released}, built with masthead.",
         "",
+        *doi_line(card),
         card.abstract or "_No abstract: add one to the project's CITATION.cff._",
         "",
         "## Terms of use",

@@ -8,14 +8,24 @@ from typing import Any
 
 import yaml
 
-from masthead.corpusinfo import CorpusInfo, author_name
+from masthead.corpusinfo import CorpusInfo, author_name, dois
 from masthead.errors import ConfigError
 
 
 def release_cff(info: CorpusInfo, version: str, released: dt.date) -> dict[str, Any]:
-    """The release's CITATION.cff: the project's, with this version and date."""
+    """The release's CITATION.cff: the project's, with this version and date, and the DOIs that
+    name this release (``doi``: the version DOI, else the concept DOI; see CorpusInfo.for_release)."""
     data: dict[str, Any] = {"cff-version": "1.2.0"}
     data.update({k: v for k, v in info.raw.items() if k != "cff-version"})
+    dropped = dois(info.raw)[0] if info.version not in (None, version) else None
+    info = info.for_release(version)
+    if dropped is not None:
+        data.pop("doi", None)
+        kept = [e for e in data.get("identifiers") or [] if not (isinstance(e, dict) and e.get("value") == dropped)]
+        if kept:
+            data["identifiers"] = kept
+        else:
+            data.pop("identifiers", None)
     if not info.raw:
         data.update({
             "message": "If you use this dataset, please cite it as below.",
@@ -26,8 +36,8 @@ def release_cff(info: CorpusInfo, version: str, released: dt.date) -> dict[str, 
     data["type"] = "dataset"
     data["version"] = version
     data["date-released"] = released.isoformat()
-    if info.doi:
-        data["doi"] = info.doi
+    if info.cite_doi:
+        data["doi"] = info.cite_doi
     check_cff(data, "CITATION.cff")
     return data
 
@@ -92,8 +102,8 @@ def bibtex(info: CorpusInfo, name: str, version: str, released: dt.date) -> str:
         ("version", version),
         ("howpublished", "Dataset"),
     ]
-    if info.doi:
-        fields.append(("doi", info.doi))
+    if info.cite_doi:
+        fields.append(("doi", info.cite_doi))
     if info.url or info.repository:
         fields.append(("url", str(info.url or info.repository)))
     fields.append(("note", f"Release {version} of {name}, {released.isoformat()}"))

@@ -1,7 +1,8 @@
 """Citation formats of a published release, read back from its own CITATION.cff.
 
-BibTeX (the same text the dataset card shows), APA (plain text), RIS and the CFF file itself.
-Every format names the exact release: its version and release date.
+BibTeX (the same text the dataset card shows), APA (plain text), RIS, the CFF file itself,
+DataCite XML, Zenodo's ``.zenodo.json`` and CSL-JSON. Every format names the exact release: its
+version and release date, and the DOI CITATION.cff records for it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from masthead.release.citation import bibtex
 from masthead.release.layout import CITATION
 from masthead.release.manifest import read_manifest_json
 
-FORMATS = ("bibtex", "apa", "ris", "cff")
+FORMATS = ("bibtex", "apa", "ris", "cff", "datacite", "zenodo", "csl-json")
 
 
 def _initials(given: str) -> str:
@@ -43,8 +44,8 @@ def _apa_authors(authors: list[dict[str, Any]]) -> str:
 
 
 def _link(info: CorpusInfo) -> str | None:
-    if info.doi:
-        return f"https://doi.org/{info.doi}"
+    if info.cite_doi:
+        return f"https://doi.org/{info.cite_doi}"
     return info.url or info.repository
 
 
@@ -67,8 +68,8 @@ def ris(info: CorpusInfo, name: str, version: str, released: dt.date) -> str:
             given = author.get("given-names")
             lines.append(("AU", f"{family}, {given}" if family and given else family or str(given or "")))
     lines += [("PY", str(released.year)), ("DA", released.strftime("%Y/%m/%d/")), ("ET", version)]
-    if info.doi:
-        lines.append(("DO", info.doi))
+    if info.cite_doi:
+        lines.append(("DO", info.cite_doi))
     link = info.url or info.repository
     if link:
         lines.append(("UR", str(link)))
@@ -77,6 +78,18 @@ def ris(info: CorpusInfo, name: str, version: str, released: dt.date) -> str:
     lines += [("KW", k) for k in info.keywords]
     lines += [("N1", f"Release {version} of {name}, {released.isoformat()}"), ("ER", "")]
     return "".join(f"{tag}  - {value}".rstrip() + "\n" for tag, value in lines)
+
+
+def available_citations(folder: Path) -> dict[str, str]:
+    """Every format this release can be cited in: a format whose facts the release lacks (DataCite
+    without a DOI in CITATION.cff) is left out rather than invented."""
+    texts: dict[str, str] = {}
+    for fmt in FORMATS:
+        try:
+            texts[fmt] = format_citation(folder, fmt)
+        except ConfigError:
+            continue
+    return texts
 
 
 def format_citation(folder: Path, fmt: str) -> str:
@@ -89,6 +102,20 @@ def format_citation(folder: Path, fmt: str) -> str:
     info = read_corpus_info(path, manifest["corpus"])
     released = dt.date.fromisoformat(str(info.raw.get("date-released", manifest["released"])))
     version = str(manifest["version"])
+    settings = manifest.get("settings", {})
+    if fmt == "datacite":
+        from masthead.release.datacite import datacite_xml
+
+        return datacite_xml(info, manifest["corpus"], version, released, manifest.get("counts", {}).get("published"),
+                            settings.get("license_name"), settings.get("language"))
+    if fmt == "zenodo":
+        from masthead.release.citation_json import zenodo_json
+
+        return zenodo_json(info, manifest["corpus"], version, released, settings.get("license_name"))
+    if fmt == "csl-json":
+        from masthead.release.citation_json import csl_json
+
+        return csl_json(info, manifest["corpus"], version, released)
     if fmt == "apa":
         return apa(info, version, released)
     if fmt == "ris":

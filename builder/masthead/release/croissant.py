@@ -1,10 +1,11 @@
-"""croissant.json: the release described in Croissant 1.0 (JSON-LD), as ``mlcroissant`` reads it.
+"""croissant.json: the release described in Croissant 1.1 (JSON-LD), as ``mlcroissant`` reads it.
 
 One ``cr:FileObject`` per Parquet shard (with its SHA-256), one ``cr:FileSet`` over them, and
 one ``cr:RecordSet`` whose fields are derived from ``schema/document.schema.json``: JSON
 scalars map to schema.org types, arrays of scalars to repeated fields, objects and arrays of
-objects to ``subField``s read from the struct column with ``jsonPath`` transforms. Only JSON
-is written here; ``mlcroissant`` is needed to read it, not to build it.
+objects to ``subField``s read from the struct column with ``jsonPath`` transforms. The
+Responsible-AI fields (``rai:``) come from :mod:`masthead.release.croissant_rai`. Only JSON is
+written here; ``mlcroissant`` is needed to read it, not to build it.
 """
 
 from __future__ import annotations
@@ -22,22 +23,29 @@ from masthead.release.manifest import dump_json
 from masthead.schema import resolve_property
 
 CROISSANT = "croissant.json"
-CONFORMS_TO = "http://mlcommons.org/croissant/1.0"
+CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
+# The version of the description masthead writes (cr:sdVersion, not the dataset's): 1.0.0 was the
+# Croissant 1.0 one; 2.0.0 is Croissant 1.1 with the RAI fields.
+SD_VERSION = "2.0.0"
 RECORD_SET = "documents"
 FILE_SET = "parquet-files"
 PARQUET = "application/x-parquet"
 
+# Croissant 1.1's @context (as mlcroissant's make_context gives it for 1.1), plus sdVersion.
 CONTEXT: dict[str, Any] = {
     "@language": "en",
     "@vocab": "https://schema.org/",
+    "arrayShape": "cr:arrayShape",
     "citeAs": "cr:citeAs",
     "column": "cr:column",
     "conformsTo": "dct:conformsTo",
+    "containedIn": "cr:containedIn",
     "cr": "http://mlcommons.org/croissant/",
     "rai": "http://mlcommons.org/croissant/RAI/",
     "data": {"@id": "cr:data", "@type": "@json"},
     "dataType": {"@id": "cr:dataType", "@type": "@vocab"},
     "dct": "http://purl.org/dc/terms/",
+    "description": {"@container": "@language"},
     "equivalentProperty": "cr:equivalentProperty",
     "examples": {"@id": "cr:examples", "@type": "@json"},
     "extract": "cr:extract",
@@ -47,10 +55,12 @@ CONTEXT: dict[str, Any] = {
     "fileSet": "cr:fileSet",
     "format": "cr:format",
     "includes": "cr:includes",
+    "isArray": "cr:isArray",
     "isLiveDataset": "cr:isLiveDataset",
     "jsonPath": "cr:jsonPath",
     "key": "cr:key",
     "md5": "cr:md5",
+    "name": {"@container": "@language"},
     "parentField": "cr:parentField",
     "path": "cr:path",
     "recordSet": "cr:recordSet",
@@ -60,6 +70,7 @@ CONTEXT: dict[str, Any] = {
     "replace": "cr:replace",
     "sc": "https://schema.org/",
     "samplingRate": "cr:samplingRate",
+    "sdVersion": "cr:sdVersion",
     "separator": "cr:separator",
     "source": "cr:source",
     "subField": "cr:subField",
@@ -135,9 +146,10 @@ def croissant_metadata(
     doc_schema: dict[str, Any],
     license_name: str | None = None,
     digests: dict[Path, str] | None = None,
+    rai: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """``digests``: SHA-256 of files already known, by path (reused shards); the ones hashed here are
-    added, for SHA256SUMS to take."""
+    added, for SHA256SUMS to take. ``rai``: the Responsible-AI properties (croissant_rai.rai_fields)."""
     shards = sorted((folder / DATA).glob("*.parquet"))
     known = digests if digests is not None else {}
     for path in shards:
@@ -169,6 +181,7 @@ def croissant_metadata(
         "name": corpus,
         "description": info.abstract or info.title,
         "conformsTo": CONFORMS_TO,
+        "sdVersion": SD_VERSION,
         "citeAs": bibtex(info, corpus, version, released),
         "creator": [_creator(a) for a in info.authors],
         "datePublished": released.isoformat(),
@@ -186,15 +199,16 @@ def croissant_metadata(
             }
         ],
     }
-    url = info.url or info.repository or (f"https://doi.org/{info.doi}" if info.doi else None)
+    url = info.url or info.repository or (f"https://doi.org/{info.cite_doi}" if info.cite_doi else None)
     if url:
         meta["url"] = url
     if info.license:
         meta["license"] = f"https://spdx.org/licenses/{info.license}.html"
     elif license_name:
         meta["license"] = license_name
-    if info.doi:
-        meta["identifier"] = f"https://doi.org/{info.doi}"
+    if info.cite_doi:
+        meta["identifier"] = f"https://doi.org/{info.cite_doi}"
+    meta.update(rai or {})
     return meta
 
 
@@ -207,9 +221,15 @@ def write_croissant(
     doc_schema: dict[str, Any],
     license_name: str | None = None,
     digests: dict[Path, str] | None = None,
+    stats: dict[str, Any] | None = None,
 ) -> Path:
-    """croissant.json of the release in ``folder`` (``digests`` as :func:`croissant_metadata`)."""
+    """croissant.json of the release in ``folder`` (``digests`` as :func:`croissant_metadata`; ``stats``:
+    the report's numbers, from which, with the manifest and the shards, the RAI fields are written)."""
+    from masthead.release.croissant_rai import rai_fields
+    from masthead.release.manifest import read_manifest_json
+
     target = folder / CROISSANT
-    meta = croissant_metadata(folder, corpus, info, version, released, doc_schema, license_name, digests)
+    rai = rai_fields(folder, read_manifest_json(folder), stats) if stats is not None else None
+    meta = croissant_metadata(folder, corpus, info, version, released, doc_schema, license_name, digests, rai)
     target.write_text(dump_json(meta), encoding="utf-8")
     return target

@@ -25,7 +25,7 @@ from masthead import __version__ as masthead_version
 from masthead.corpusinfo import read_corpus_info
 from masthead.errors import ConfigError, OutputError
 from masthead.release import datapackage
-from masthead.release.citation_formats import FORMATS, format_citation
+from masthead.release.citation_formats import available_citations
 from masthead.release.layout import CARD, CHECKSUMS, CITATION, DATA, MANIFEST, REJECTS
 from masthead.release.load import ENTRY_POINT_GROUP
 from masthead.release.manifest import read_manifest_json
@@ -117,7 +117,7 @@ def build_wheel(folder: Path, out: Path, hub: str | None = None) -> Package:
     entries: list[tuple[str, bytes]] = [
         (f"{module}/__init__.py", _module_source(info.title, corpus, version, module).encode("utf-8")),
         (f"{module}/__main__.py", MAIN.encode("utf-8")),
-        (f"{module}/citations.json", _json({fmt: format_citation(folder, fmt) for fmt in FORMATS})),
+        (f"{module}/citations.json", _json(available_citations(folder))),
         (f"{module}/package.json", _json(package)),
     ]
     entries += [(f"{module}/release/{rel}", (folder / rel).read_bytes()) for rel in _release_members(folder, hub is None)]

@@ -2,9 +2,10 @@
 
 :func:`write_data` streams a build's documents into every split's shards (and the
 ``hf/`` form beside them) one row group at a time: memory stays flat however large the
-corpus. Row groups hold ``ROW_GROUP_ROWS`` rows from the start of each file and a file
-holds ``shard_rows`` rows, so the bytes depend on the documents only, never on how the
-build was run.
+corpus. Row groups are cut every ``ROW_GROUP_ROWS`` rows from the start of each file (and
+smaller where those rows hold more than ``ROW_GROUP_BYTES``) and a file holds ``shard_rows``
+rows, so the bytes depend on the documents only, never on how the build was run. The writer's
+options and the row groups' layout are in :mod:`masthead.release.parquet_layout`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from masthead.faults import checkpoint
+from masthead.release.parquet_layout import ROW_GROUP_ROWS, WRITE_OPTIONS, compact, row_group_rows
 
 if TYPE_CHECKING:
 
@@ -32,17 +34,6 @@ if TYPE_CHECKING:
     from masthead.release.hf_schema import HfSchema
     from masthead.release.reuse import ReusedShard, ReusePlan
 
-# Every option that changes the bytes is fixed here; pyarrow itself is pinned in pyproject.
-WRITE_OPTIONS: dict[str, Any] = {
-    "compression": "zstd",
-    "compression_level": 3,  # zstd 3: a quarter of level 9's time for files about 4% larger (measured)
-    "use_dictionary": True,
-    "write_statistics": True,
-    "write_page_index": False,
-    "store_schema": True,
-    "data_page_size": 1 << 20,
-}
-ROW_GROUP_ROWS = 10_000
 WORDS = "_words"  # the work files' word count per document (masthead.engine.columns)
 CHARS = "_chars"  # and characters
 WRITE_AHEAD = 2  # batches read ahead of the writer thread
@@ -117,7 +108,7 @@ class SplitWriter:
             self._copy_reused()
             self._open()
         assert self._writer is not None
-        self._writer.write_table(group, row_group_size=ROW_GROUP_ROWS)
+        self._writer.write_table(group, row_group_size=row_group_rows(group))
         self.result.nbytes += group.nbytes
         self._file_bytes += group.nbytes
         if self.hf is not None:
@@ -176,29 +167,6 @@ class SplitWriter:
             self.hf.finish()
             self.result.digests.update(self.hf.digests)  # taken as the Arrow files were written or copied
         return self.result
-
-
-def compact(table: pa.Table) -> pa.Table:
-    """``table`` in one chunk laid out by its values alone: offset 0, buffers holding exactly its
-    values, no validity bitmap where nothing is null. The ``hf/`` Arrow files and the Arrow byte
-    counts (the card's ``num_bytes``) follow the layout, which otherwise depends on how the rows
-    were batched: a shard written whole and the same shard written beside reused ones must agree."""
-    return pa.Table.from_arrays([_canonical(pa.concat_arrays(column.chunks)) if column.num_chunks else
-                                 pa.array([], column.type) for column in table.columns], schema=table.schema)
-
-
-def _canonical(array: pa.Array) -> pa.Array:
-    kind = array.type
-    children = None
-    if pa.types.is_struct(kind):
-        children = [_canonical(array.field(i)) for i in range(kind.num_fields)]
-    elif pa.types.is_list(kind) or pa.types.is_large_list(kind):
-        children = [_canonical(array.values)]
-    buffers = list(array.buffers()[: kind.num_buffers])
-    if array.null_count == 0:
-        buffers[0] = None
-    return pa.Array.from_buffers(kind, len(array), buffers, null_count=array.null_count, offset=array.offset,
-                                 children=children)
 
 
 @contextmanager

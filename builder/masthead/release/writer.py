@@ -86,6 +86,7 @@ def _write_files(
     changes: DocumentDiff | None = None,
     counted: ReleaseTally | None = None,
 ) -> dict[str, int]:
+    info = info.for_release(version)  # the DOIs that name this release
     doc_schema = release_schema(document_schema(settings.schema_dir), settings.text)  # what this release publishes
     schema = arrow_schema(doc_schema)
     # streamed: Parquet shards and the hf/ form from the same row groups, never the whole corpus in memory
@@ -132,6 +133,8 @@ def _write_files(
         released=released.isoformat(),
         gated=settings.access == "gated",
         sections=[hydrate_section(settings.name, version, doc_schema)] if settings.text == "metadata" else [],
+        doi=info.doi,
+        concept_doi=info.concept_doi,
     )
     (folder / CARD).write_text(cards.render_card(card), encoding="utf-8")
     checkpoint("card.written")
@@ -174,7 +177,8 @@ def _write_files(
     (folder / CARD).write_text(cards.render_card(card), encoding="utf-8")
     if changes is not None:
         write_changes(folder, changes, version, released.isoformat())
-    write_croissant(folder, settings.name, info, version, released, doc_schema, settings.license_name, known)
+    write_croissant(folder, settings.name, info, version, released, doc_schema, settings.license_name, known,
+                    insight.stats)
     checkpoint("checksums.before")
     write_checksums(folder, known)
     checkpoint("checksums.written")
