@@ -21,7 +21,7 @@ import html as htmllib
 import re
 from collections import Counter
 
-from masthead.normalize.outlets import Outlet, compact_key, domain_label, host_of
+from masthead.normalize.outlets import Outlet, compact_key, domain_label, host_of, loose_keys
 from masthead.normalize.page_meta import PageMeta
 
 MAX_SITE_NAME = 80
@@ -35,7 +35,6 @@ _GENERATOR = re.compile(r"""<meta\b[^<>]{0,500}?\bname\s{0,3}=\s{0,3}["']?genera
 _CONTENT = re.compile(r"""\bcontent\s{0,3}=\s{0,3}(?:"([^"]{0,200})"|'([^']{0,200})')""", re.IGNORECASE)
 _URLISH = re.compile(r"^(?:https?://|www\.)", re.IGNORECASE)
 _TITLE_SEPARATOR = re.compile(r"\s(?:\||-|–|—|::|·|»|›)\s")
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
 # Country-code domains that are sold as generic ones (.tv, .io, .co…): they say nothing of a country.
 _GENERIC_CCTLDS = frozenset(["co", "io", "tv", "me", "fm", "ai", "ly", "cc", "ws", "gg", "to", "am", "la", "eu", "so"])
 
@@ -71,15 +70,10 @@ def stated_site_names(page: PageMeta, html: str | None) -> list[str]:
     return out
 
 
-def _keys(text: str) -> set[str]:
-    """Compact keys of a name or domain label: as written, and with umlauts written out."""
-    return {key for key in (compact_key(text), compact_key(text.translate(_UMLAUTS))) if key}
-
-
 def matches_domain(name: str, label: str) -> bool:
     """The name and the domain label are the same words, or one holds the other (``label`` as ``domain_label``)."""
-    labels = _keys(label.replace("-", ""))
-    for key in _keys(name):
+    labels = loose_keys(label.replace("-", ""))
+    for key in loose_keys(name):
         for other in labels:
             if key == other or (min(len(key), len(other)) >= MIN_LABEL_MATCH and (key in other or other in key)):
                 return True
