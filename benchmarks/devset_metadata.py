@@ -14,10 +14,12 @@ Outlet, as the devset's README asks (its names are the crawler's; masthead's reg
 its own canonical name): a release's outlet passes when the expected name is that outlet's
 canonical name or one of its aliases in the registry (``schema/outlets.json`` beside the code
 that made the release), or the name itself, compared ignoring case, spaces, hyphens,
-punctuation and diacritics ("SeznamZpravy" = "Seznam Zprávy"); as before, also when one name's
-words contain the other's, and a name written as a host ("Merkur.de") is compared by its domain
-label too. The old strict score (names compared as word strings only, no registry, diacritics
-kept) is printed beside it as ``outlet (strict)`` so the two are never confused.
+punctuation and diacritics ("SeznamZpravy" = "Seznam Zprávy"); as before, also when one name
+contains the other, as whole words ("i" in "The i Paper") or, for a contained name of 3 letters
+or more, as letters ("ZDF" in "ZDFheute"; not "i" inside any word with an i); a name written as
+a host ("Merkur.de") is compared by its domain label too. The old strict score (word strings,
+one inside the other as letters, no registry, diacritics kept) is printed beside it as
+``outlet-strict`` so the two are never confused.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ FIELDS = ("authors", "date", "outlet", "title")
 STRICT = "outlet-strict"  # the old outlet score: word strings only, no registry aliases, diacritics kept
 COLUMNS = (*FIELDS, STRICT)
 REGISTRY = Path("schema") / "outlets.json"
+MIN_HELD = 3  # letters of the shorter outlet name for containment to count
 _NON_WORD = re.compile(r"[\W_]+")
 _HOST = re.compile(r"^(?:[a-z0-9-]{1,63}\.){1,4}[a-z]{2,24}$", re.IGNORECASE)
 # Letters NFKD does not split into a base letter and a mark.
@@ -86,9 +89,16 @@ def outlet_matches(got: str | None, expected: str, registry: dict[str, list[str]
     want = loose(expected)
     for name in names:
         found = loose(name)
-        if found and (found.replace(" ", "") == want.replace(" ", "") or found in want or want in found):
+        if found and (found.replace(" ", "") == want.replace(" ", "") or _holds(found, want) or _holds(want, found)):
             return True
     return False
+
+
+def _holds(longer: str, shorter: str) -> bool:
+    """One name inside the other: as whole words ("i" in "i paper"), or as letters for a name of ``MIN_HELD``
+    letters or more ("zdf" in "zdfheute"; "i" is inside too many names)."""
+    return f" {shorter} " in f" {longer} " or (
+        len(shorter.replace(" ", "")) >= MIN_HELD and shorter.replace(" ", "") in longer.replace(" ", ""))
 
 
 def score(field: str, got: Any, case: dict[str, Any], agencies: list[str] | None = None,
