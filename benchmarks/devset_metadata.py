@@ -113,8 +113,8 @@ def score(field: str, got: Any, case: dict[str, Any], agencies: list[str] | None
         return bool(got) and key(got) == key(case["title"])
     if registry is not None:
         return outlet_matches(got, case["outlet"], registry)
-    expected, found = key(case["outlet"]), key(got)
-    return bool(found) and (found == expected or found in expected or expected in found)
+    want, found = key(case["outlet"]), key(got)
+    return bool(found) and (found == want or found in want or want in found)
 
 
 def build_release(devset: Path, cases: list[dict[str, Any]], work: Path,
