@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from masthead.normalize.outlets import load_registry
+from masthead.normalize.outlets import load_registry, loose_keys
 from masthead.normalize.titles import clean_title
 
 REGISTRY = load_registry()
@@ -117,3 +117,21 @@ def test_a_registry_that_breaks_its_schema_is_refused_naming_the_place(tmp_path:
     path.write_text(json.dumps(good), encoding="utf-8")
     _registry_at.cache_clear()
     assert _registry_at(str(path)) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("Börsen-Zeitung", {"borsenzeitung", "boersenzeitung"}),
+        ("boersen-zeitung", {"boersenzeitung"}),
+        ("The Gateway Pundit", {"gatewaypundit"}),
+        ("thegatewaypundit", {"thegatewaypundit", "gatewaypundit"}),
+        ("thesun", {"thesun"}),  # too short to lose its "the"
+        ("Seznam Zprávy", {"seznamzpravy"}),
+        ("HARBOUR & BUGLE", {"harbourandbugle"}),
+        ("中日新聞Web", {"中日新聞web"}),
+        (" - | ", set()),
+    ],
+)
+def test_loose_keys_compare_site_names_titles_and_domain_labels(text: str, keys: set[str]) -> None:
+    assert loose_keys(text) == keys

@@ -22,7 +22,7 @@ from masthead.normalize.outlets import MAX_NAME, Outlet, domain_label, host_of, 
 from masthead.normalize.page_meta import page_meta
 from masthead.normalize.record_date import record_date
 from masthead.normalize.signatures import find_signatures
-from masthead.normalize.site_names import agrees_with_host, stated_site_names, title_site_names, unregistered_site
+from masthead.normalize.site_names import agrees_with_host, stated_site_names, unregistered_site, with_title_sites
 from masthead.normalize.sources import Sources
 from masthead.normalize.time_zones import outlet_zone
 from masthead.normalize.titles import clean_title, preferred_title, site_matcher, statement_keys
@@ -109,9 +109,9 @@ def _outlet(src: Sources, url: str | None) -> tuple[str | None, bool, str | None
         found = registry.by_name(name)
         if found is not None:
             return found.name, True, TEXT
-    if not page_sites and src.page is not None:  # a page that states no site name may carry it on its <title>
+    if src.page is not None:  # the page may carry its name on its <title>: see site_names.with_title_sites
         host = host_of(url) if url else None
-        page_sites = title_site_names(src.page, domain_label(host) if host else "")
+        page_sites = with_title_sites(page_sites, src.page, domain_label(host) if host else "")
     site = unregistered_site(page_sites, url, html if isinstance(html, str) else None)
     if site is not None:
         src.notes.append(("outlet", f"unregistered: {site}"))

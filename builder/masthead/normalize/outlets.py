@@ -31,6 +31,8 @@ _HOSTLIKE = re.compile(r"^(?:https?://)?(?:[a-z0-9-]{1,63}\.){1,10}[a-z]{2,24}(?
 _CORPORATE = re.compile(r" (?:co|company|corp|corporation|inc|ltd|limited|llc|plc|group|media group|gmbh|sa|ag)$")
 # Words that do not change which publication is meant ("Reuters.com", "Fox News Online").
 _SITE_WORDS = re.compile(r" (?:online|com|co uk|website|newspaper|digital|web)$")
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+MIN_THE_KEY = 6  # "thesun" stays whole: a leading "the" comes off longer keys only
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,20 @@ def _name_key(text: str) -> str:
 def compact_key(text: str) -> str:
     """``name_key`` without spaces: compares a name with a domain label (``gatewaypundit``)."""
     return name_key(text).replace(" ", "")
+
+
+def loose_keys(text: str) -> set[str]:
+    """The forms under which a text may name a site, for comparing names, title parts and domain labels:
+    ``compact_key`` as written and with umlauts written out (``Börsen`` as ``borsen`` and ``boersen``), each
+    also without a leading "the" run into the next word (``thegatewaypundit`` as ``gatewaypundit``)."""
+    out = set()
+    for variant in (text, text.translate(_UMLAUTS)):
+        key = compact_key(variant)
+        if key:
+            out.add(key)
+            if len(key) > MIN_THE_KEY and key.startswith("the"):
+                out.add(key[3:])
+    return out
 
 
 class Registry:

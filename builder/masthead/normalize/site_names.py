@@ -5,9 +5,10 @@ Candidates are what the page states (JSON-LD ``publisher``/``Organization``/``We
 made the page (``<meta name="generator">``: "Blogger" is the platform, not the outlet) and names
 that are URLs (a host is kept instead). A page that states none may still carry its name on its
 ``<title>`` ("Headline | Börsen-Zeitung"): a title's tail counts when another title of the page
-is the same headline without it, or when it matches the domain. Among several names, the one
-matching the domain wins (compared without spaces, hyphens or diacritics, umlauts also as
-"ae"/"oe"/"ue"), else the most frequent.
+is the same headline without it, or when it matches the domain; a page whose stated names do
+not match its domain also gets the title's tails that do ("STZ" stated, the title ending
+"| stuttgarter-zeitung.de"). Among several names, the one matching the domain wins (compared
+without spaces, hyphens or diacritics, umlauts also as "ae"/"oe"/"ue"), else the most frequent.
 
 A registered outlet found by name is also checked against the page's host: a name that the
 registry gives to an outlet of another country than the host's country-code domain is another
@@ -20,7 +21,7 @@ import html as htmllib
 import re
 from collections import Counter
 
-from masthead.normalize.outlets import Outlet, compact_key, domain_label, host_of
+from masthead.normalize.outlets import Outlet, compact_key, domain_label, host_of, loose_keys
 from masthead.normalize.page_meta import PageMeta
 
 MAX_SITE_NAME = 80
@@ -34,7 +35,6 @@ _GENERATOR = re.compile(r"""<meta\b[^<>]{0,500}?\bname\s{0,3}=\s{0,3}["']?genera
 _CONTENT = re.compile(r"""\bcontent\s{0,3}=\s{0,3}(?:"([^"]{0,200})"|'([^']{0,200})')""", re.IGNORECASE)
 _URLISH = re.compile(r"^(?:https?://|www\.)", re.IGNORECASE)
 _TITLE_SEPARATOR = re.compile(r"\s(?:\||-|–|—|::|·|»|›)\s")
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
 # Country-code domains that are sold as generic ones (.tv, .io, .co…): they say nothing of a country.
 _GENERIC_CCTLDS = frozenset(["co", "io", "tv", "me", "fm", "ai", "ly", "cc", "ws", "gg", "to", "am", "la", "eu", "so"])
 
@@ -70,15 +70,10 @@ def stated_site_names(page: PageMeta, html: str | None) -> list[str]:
     return out
 
 
-def _keys(text: str) -> set[str]:
-    """Compact keys of a name or domain label: as written, and with umlauts written out."""
-    return {key for key in (compact_key(text), compact_key(text.translate(_UMLAUTS))) if key}
-
-
 def matches_domain(name: str, label: str) -> bool:
     """The name and the domain label are the same words, or one holds the other (``label`` as ``domain_label``)."""
-    labels = _keys(label.replace("-", ""))
-    for key in _keys(name):
+    labels = loose_keys(label.replace("-", ""))
+    for key in loose_keys(name):
         for other in labels:
             if key == other or (min(len(key), len(other)) >= MIN_LABEL_MATCH and (key in other or other in key)):
                 return True
@@ -104,9 +99,21 @@ def title_site_names(page: PageMeta, label: str) -> list[str]:
     return out
 
 
+def with_title_sites(stated: list[str], page: PageMeta, label: str) -> list[str]:
+    """The stated site names, with the site names of the page's titles added where they help: all of them when
+    the page states none, else those naming the domain when no stated name does ("STZ" stated, the title ending
+    "| stuttgarter-zeitung.de": a short form gives way to the name the site is reached by)."""
+    if not stated:
+        return title_site_names(page, label)
+    if not label or any(matches_domain(name, label) for name in stated):
+        return stated
+    return [*stated, *(tail for tail in title_site_names(page, label) if matches_domain(tail, label))]
+
+
 def spelled_label(page: str, label: str) -> str | None:
     """The domain label as the page writes it in words ("Kleine Zeitung" for ``kleinezeitung``): the most
-    frequent spelling with a space or hyphen inside and each word capitalised, among the first ``MAX_SPELLINGS``.
+    frequent spelling with a space or hyphen inside and each word capitalised (one not all in capitals first), among the
+    first ``MAX_SPELLINGS``.
     Looked up in the page in lower case, from where its first two letters occur (``str.find`` is fast)."""
     letters = label.replace("-", "")
     lower = page.lower()
@@ -126,7 +133,9 @@ def spelled_label(page: str, label: str) -> str | None:
             if (" " in written or "-" in written) and all(w[:1].isupper() for w in re.split(r"[ \-]", written)):
                 spellings[written] += 1
         pos = lower.find(letters[:2], pos + 1)
-    return spellings.most_common(1)[0][0] if spellings else None
+    if not spellings:
+        return None
+    return max(spellings, key=lambda written: (not written.isupper(), spellings[written]))  # "Kleine Zeitung" over "KLEINE ZEITUNG"
 
 
 def unregistered_site(names: list[str], url: str | None, page: str | None = None) -> str | None:
