@@ -1,16 +1,22 @@
-"""Article text and metadata from one HTML page, parsed defensively.
+"""Article text and metadata from one HTML page, parsed defensively, the fast way first.
 
-Hostile markup is bounded before the extractor sees it: the page is refused above
-``MAX_HTML_CHARS``; lxml parses with ``no_network=True`` and ``huge_tree=False`` (libxml2 then
-stops at 256 levels of nesting, which we turn into a reject rather than a silently truncated
-page); comments and processing instructions are dropped, and the HTML parser never expands
-external entities. The extractor is trafilatura without comments; its metadata comes back as
-plain strings. ``favor_precision`` was measured and left off: on the development set it lost
-the first or last paragraph of three more pages (body 87.5% against 91.7%), while the furniture
-it would drop is removed afterwards by the line rules (``benchmarks/devset_text.py``).
-When that extractor finds no prose, others are tried in the order ``masthead.clean.extractors``
-documents (recall mode, the JSON-LD ``articleBody``, trafilatura's baseline) before the page is
-rejected; the reject names every one tried.
+Hostile markup is bounded before an extractor sees it: the page is refused above
+``MAX_HTML_CHARS``. The fast path (``masthead.clean.fast_extract``) parses the page once with
+resiliparse's Lexbor parser, refuses one nested deeper than libxml2's 255 levels, takes
+resiliparse's main-content text and the title and site name the page states (JSON-LD headline,
+``og:title``…) from the same tree. When that text does not look like an article (too little prose,
+or missing the start of the page's JSON-LD ``articleBody``), trafilatura's chain referees: lxml
+parses with ``no_network=True`` and ``huge_tree=False`` (libxml2 then stops at 256 levels of
+nesting, which we turn into a reject rather than a silently truncated page); comments and
+processing instructions are dropped, and the HTML parser never expands external entities. That
+chain is trafilatura without comments, then the fallbacks ``masthead.clean.extractors`` documents
+(recall mode, the JSON-LD ``articleBody``, trafilatura's baseline); a page none of them passes is
+rejected naming every way tried. ``favor_precision`` was measured and left off: on the development
+set it lost the first or last paragraph of three more pages, while the furniture it would drop is
+removed afterwards by the line rules (``benchmarks/devset_text.py``).
+
+On the fast path trafilatura's metadata is not read: ``meta["extractor"]`` is ``FAST`` and the
+date decision asks :func:`date_estimate` (htmldate) only where its estimate can change the result.
 """
 
 from __future__ import annotations
