@@ -26,9 +26,10 @@ _TOO_DEEP = "*" + " > *" * (MAX_DEPTH - 1)
 
 
 MIN_FAST_WORDS = 250  # prose words below which a page goes to trafilatura (short pages are where resiliparse misses)
-JSONLD_PREFIX = 80  # characters of the JSON-LD articleBody that resiliparse's text must contain
+JSONLD_WINDOW = 60  # letters and digits of a JSON-LD articleBody window that resiliparse's text must contain
+JSONLD_WINDOWS = 4  # of the body's first windows, one found is enough (a body may start with a video notice)
 _SPACE = re.compile(r"\s+")
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "})
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
@@ -105,13 +106,16 @@ def _article_body(scripts: list[str]) -> str:
     return jsonld_bodies(scripts)
 
 
-def _norm(text: str) -> str:
-    return _SPACE.sub(" ", text.translate(_QUOTES)).strip().casefold()
+def _folded(text: str) -> str:
+    """Letters and digits only, case-folded: markup, spacing and punctuation differences do not count."""
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 def looks_like_article(fast: FastText) -> bool:
     """Whether resiliparse's text can be trusted as the article (else trafilatura referees): it holds
-    ``MIN_FAST_WORDS`` words of prose lines, and the start of a JSON-LD ``articleBody``, when there is one."""
+    ``MIN_FAST_WORDS`` words of prose lines, and (when the page states a JSON-LD ``articleBody``) one of that
+    body's first ``JSONLD_WINDOWS`` windows of ``JSONLD_WINDOW`` letters, compared without case, spaces or
+    punctuation. A text that holds none of them missed the article's start, or is not the article."""
     from masthead.clean.extractors import is_prose
     from masthead.clean.prose import word_units
 
@@ -125,7 +129,12 @@ def looks_like_article(fast: FastText) -> bool:
                 break
     if prose_words < MIN_FAST_WORDS:
         return False
-    start = _norm(fast.article_body)[:JSONLD_PREFIX]
-    return not start or start in _norm(fast.text)
+    body = _folded(fast.article_body[:JSONLD_WINDOW * JSONLD_WINDOWS * 4])
+    windows = [body[i:i + JSONLD_WINDOW] for i in range(0, min(len(body), JSONLD_WINDOW * JSONLD_WINDOWS), JSONLD_WINDOW)]
+    windows = [window for window in windows if len(window) >= JSONLD_WINDOW // 2]
+    if not windows:
+        return True
+    text = _folded(fast.text)
+    return any(window in text for window in windows)
 
 
