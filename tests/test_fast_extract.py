@@ -47,10 +47,13 @@ def test_a_short_page_goes_to_trafilatura() -> None:
 
 def test_a_text_that_misses_the_jsonld_article_body_goes_to_trafilatura() -> None:
     paragraphs = long_article()
-    body = {"@type": "NewsArticle", "headline": "Ferries", "articleBody": "A lede resiliparse never saw. " + SENTENCE}
+    unseen = ("A lede resiliparse never saw: the ministry had warned in January that the crews would strike over "
+              "pay, and the unions said the new timetable was drawn up without them, so talks resume on Monday. "
+              "Neither side would say how far apart they were, but both expect a deal before the summer season.")
+    body = {"@type": "NewsArticle", "headline": "Ferries", "articleBody": unseen + " " + SENTENCE}
     fast = fast_text(article(paragraphs, f'<script type="application/ld+json">{json.dumps(body)}</script>'))
     assert fast.article_body.startswith("A lede") and not looks_like_article(fast)
-    agreeing = {**body, "articleBody": paragraphs[0]}
+    agreeing = {**body, "articleBody": "<p>Watch the video</p>" + paragraphs[0]}  # a notice before the body
     fast = fast_text(article(paragraphs, f'<script type="application/ld+json">{json.dumps(agreeing)}</script>'))
     assert looks_like_article(fast) and fast.meta["title"] == "Ferries"  # the JSON-LD headline comes first
     assert sum(len(p.split()) for p in paragraphs) >= MIN_FAST_WORDS
