@@ -79,7 +79,7 @@ def test_a_navigation_page_is_rejected_naming_every_extractor_tried() -> None:
     result = extract_html(page(""))
     assert isinstance(result, HtmlProblem) and result.code == "html-no-body"
     assert "only navigation-like text" in result.params["detail"]
-    assert "tried " + ", ".join(ALL_METHODS) in result.params["detail"]
+    assert "tried " + ", ".join(("resiliparse", *ALL_METHODS)) in result.params["detail"]
 
 
 def test_a_copyright_line_does_not_make_the_baseline_take_a_navigation_page() -> None:

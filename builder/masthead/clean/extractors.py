@@ -105,9 +105,13 @@ def _plain(body: str) -> str:
 
 def jsonld_article_body(tree: Any) -> str:
     """The longest ``articleBody`` stated in the page's JSON-LD blocks, as plain text ('' if none)."""
+    return jsonld_bodies([script.text or "" for script in tree.iterfind('.//script[@type="application/ld+json"]')])
+
+
+def jsonld_bodies(scripts: list[str]) -> str:
+    """The longest ``articleBody`` stated in these JSON-LD blocks, as plain text ('' if none)."""
     bodies: list[str] = []
-    for script in tree.iterfind('.//script[@type="application/ld+json"]'):
-        raw = script.text or ""
+    for raw in scripts:
         if "articleBody" not in raw or len(raw) > MAX_JSONLD:
             continue
         try:
@@ -130,7 +134,7 @@ def baseline_prose(tree: Any) -> str:
     return "\n".join(lines)
 
 
-def _metadata(tree: Any) -> dict[str, str]:
+def metadata_of(tree: Any) -> dict[str, str]:
     import trafilatura
 
     doc = trafilatura.extract_metadata(copy.deepcopy(tree))
@@ -154,6 +158,6 @@ def extract_article(tree: Any) -> Extraction:
             text = baseline_prose(tree)
         if text and has_article_text(text):
             if not meta:
-                meta = _metadata(tree)
+                meta = metadata_of(tree)
             return Extraction(text, method, tuple(tried), meta, first_text)
     return Extraction(None, None, tuple(tried), meta, first_text)

@@ -98,7 +98,8 @@ def bylines(src: Sources) -> Iterator[tuple[object, str, bool]]:
     if isinstance(html, str):
         for nodes in byline_elements(html, _article_end(html, text)):
             yield nodes, HTML_META, False
-    for line in _text_bylines(text):
+    head = [line for rule, line in getattr(src.cleaned, "removed_lines", ()) if rule == "head-fragment"]
+    for line in _text_bylines("\n".join([*head, text])):  # a byline the cleaner took for head furniture too
         yield line, TEXT, False
 
 

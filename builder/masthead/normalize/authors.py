@@ -34,6 +34,12 @@ MAX_NAME = 100
 _EMAIL = re.compile(r"\S{1,64}@\S{1,255}\.[a-z]{2,24}\b", re.IGNORECASE)
 _URL = re.compile(r"\bhttps?://\S{0,2000}|\bwww\.\S{1,2000}", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<!\w)@\w{1,50}")
+# "Euronews with Agencies", "AFP und Agenturen": wires credited without a name beside a named credit; the
+# named credit is what the byline says (the unnamed wires name no one).
+_UNNAMED_WIRES = re.compile(
+    r"\s{1,3}(?:with|and|&|\+|mit|und|avec|et|con|y)\s{1,3}(?:agencies|wires|agenturen|agences|agencias|agenzie)\s{0,3}$",
+    re.IGNORECASE,
+)
 _BRACKETS = re.compile(r"[(\[]([^()\[\]]{0,100})[)\]]")
 _PREFIX = PREFIX
 _CONTRIB = re.compile(
@@ -174,8 +180,8 @@ def looks_like_name(part: str) -> bool:
     words = part.split()
     if not 2 <= len(words) <= 6 or len(part) > MAX_NAME:
         return False
-    if any(ch.isdigit() for ch in part) or not _LETTER.search(part):
-        return False
+    if any(ch.isdigit() for ch in part) or not _LETTER.search(part) or ":" in part:
+        return False  # digits, no letter, or a label ("Bron: BELGA", "Source: Reuters")
     if any(not (w[:1].isupper() or w.lower() in PARTICLES or not w[:1].isalpha()) for w in words):
         return False
     return all(_LETTER.search(w) or w in ("-",) for w in words)
@@ -213,6 +219,7 @@ def parse_byline(value: str | Iterable[str], is_agency: AgencyTest = _no_agency,
         if contrib is not None:
             contributors.extend(_people(contrib[1], dropped))
             text = text[: contrib.start()]
+        text = _UNNAMED_WIRES.sub("", text) if "agen" in folded or "wire" in folded else text
         if "(" in text or "[" in text:
             # "(AP)", "[Reuters]" inside a byline name an agency
             for inner in _BRACKETS.findall(text):

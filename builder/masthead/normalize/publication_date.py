@@ -83,6 +83,14 @@ def page_candidates(page: PageMeta | None, estimate: object, url: str | None, te
     return out
 
 
+def estimate_could_win(decision: Decision) -> bool:
+    """Whether htmldate's estimate, had it been a candidate, could have changed ``decision``: no date, a
+    winner ranked below ``htmldate``, or one coarser than a day (rule 4). Otherwise it need not run."""
+    if decision.parsed is None or decision.source is None or decision.parsed.precision != DAY:
+        return True
+    return rank_of(decision.source) > rank_of("htmldate")
+
+
 def rank_group(source: str) -> str:
     """The ``RANK`` entry a source belongs to (meta keys grouped as published or generic, itemprops together)."""
     if source.startswith("meta:"):

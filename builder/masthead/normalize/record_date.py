@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from masthead.clean.html import FAST, date_estimate
 from masthead.context import StepContext
 from masthead.normalize.dates import DAY, ParsedDate, Unparsed, anchor_of, implausible, parse_date
-from masthead.normalize.publication_date import decide, on_calendar, page_candidates
+from masthead.normalize.publication_date import Decision, decide, estimate_could_win, on_calendar, page_candidates
 from masthead.normalize.sources import Sources
 
 HTML_META = "html-meta"
@@ -57,9 +58,19 @@ def record_date(src: Sources, url: str | None, ctx: StepContext, zone: dt.tzinfo
         if note:
             src.notes.append(("date", note))
         return day, origin, None
-    candidates = page_candidates(src.page, src.cleaned.meta.get("date"), url, src.signatures.dates, HTML_META, URL, TEXT)
-    decision = decide(candidates, zone=zone, crawled=crawl_time(src.fields.get("crawled_at")),
+    def decided(estimate: object) -> Decision:
+        candidates = page_candidates(src.page, estimate, url, src.signatures.dates, HTML_META, URL, TEXT)
+        return decide(candidates, zone=zone, crawled=crawl_time(src.fields.get("crawled_at")),
                       build_date=ctx.build_date, date_order=ctx.date_order, anchor=anchor)
+
+    estimate = src.cleaned.meta.get("date")
+    decision = decided(estimate)
+    html = src.fields.get("html")
+    if src.cleaned.meta.get("extractor") == FAST and isinstance(html, str) and estimate_could_win(decision):
+        # the fast path read no htmldate date: read it only where it can change the decision
+        estimate = date_estimate(html, url)
+        if estimate:
+            decision = decided(estimate)
     src.notes.extend(("date", note) for note in decision.notes)
     if decision.origin == HTML_META:
         src.notes.append(("date", f"from {decision.source}"))
