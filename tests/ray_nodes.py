@@ -50,6 +50,7 @@ class RayNodes:
     env: dict[str, str]
     temp: Path
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    leftovers: list[str] = field(default_factory=list)  # processes still running after the nodes stopped, killed
 
     def log(self, name: str) -> str:
         path = self.temp / f"{name}.log"
@@ -118,19 +119,24 @@ def stop(nodes: RayNodes) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)  # its own session: only the processes it started
             process.wait(timeout=10)
-    _kill_leftovers(str(nodes.temp))
+    nodes.leftovers = _kill_leftovers(str(nodes.temp))
     shutil.rmtree(nodes.temp, ignore_errors=True)
 
 
-def _kill_leftovers(marker: str) -> None:
+def _kill_leftovers(marker: str) -> list[str]:
+    """Kill (by pid) every process whose command line names ``marker``; their command lines."""
     import psutil  # Ray's own dependency
 
+    killed = []
     for proc in psutil.process_iter(["pid", "cmdline"]):
         try:
-            if marker in " ".join(proc.info["cmdline"] or []):
+            cmdline = " ".join(proc.info["cmdline"] or [])
+            if marker in cmdline:
                 proc.kill()
+                killed.append(f"{proc.pid}: {cmdline[:200]}")
         except psutil.Error:
             pass
+    return killed
 
 
 @contextmanager

@@ -43,12 +43,13 @@ def test_a_two_node_cluster_runs_shards_on_both_nodes_and_gives_the_local_releas
     toml.write_text(toml.read_text().replace('name = "other"', 'name = "same"'))
     build(run_cli, local, "--workers", "2")
     with two_nodes(BUILDER) as nodes:
-        started = time.monotonic()
         done = subprocess.run([sys.executable, "-c", DRIVER, str(shards.TARGET_BYTES), "build", "--json", "--engine", "ray",
                                "--ray-address", nodes.address], cwd=on_cluster, env=nodes.env, capture_output=True,
                               text=True, timeout=120)
-        took = time.monotonic() - started
         assert done.returncode == 0, done.stderr[-3000:] + nodes.log("head") + nodes.log("node")
+    # stopped without `ray stop`: each node's `ray start --block` ended what it started, and nothing was left
+    assert all(p.returncode is not None for p in nodes.processes) and not nodes.temp.exists()
+    assert nodes.leftovers == []
     report = json.loads(done.stdout)
     assert report["counts"]["published"] == 49
     assert release_bytes(on_cluster) == release_bytes(local)
@@ -60,7 +61,6 @@ def test_a_two_node_cluster_runs_shards_on_both_nodes_and_gives_the_local_releas
     planned = len([p for p in (on_cluster / ".masthead" / "cache").iterdir() if p.is_dir()])  # a folder a shard
     assert len(ran) == len(set(ran)) == planned >= 4, (ran, planned)
     assert len({node["node_id"] for node in report["nodes"]}) == 2
-    print(f"two-node build: {took:.1f} s; shards per node: { {a: len(s) for a, s in by_address.items()} }")
 
 
 def test_a_local_build_reports_no_nodes(make_project: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
