@@ -51,13 +51,16 @@ def check_reachable(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
     if address in NO_CHECK:
         return
     import socket
+    import time
 
     host, port = split_address(address)
+    deadline = time.monotonic() + timeout
     try:
         with socket.create_connection((host, port), timeout=timeout) as conn:
             conn.sendall(_PREFACE)
             head = b""
             while len(head) < 9:
+                conn.settimeout(max(0.001, deadline - time.monotonic()))  # the whole check within ``timeout``
                 chunk = conn.recv(9 - len(head))
                 if not chunk:
                     break
