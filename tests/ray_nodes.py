@@ -149,7 +149,10 @@ def two_nodes(pythonpath: str) -> Iterator[RayNodes]:
     port = free_port(HEAD_IP)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (pythonpath, os.environ.get("PYTHONPATH")) if p),
            "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN_PATH": str(token), "RAY_USAGE_STATS_ENABLED": "0",
-           "RAY_ENABLE_UV_RUN_RUNTIME_ENV": "0"}
+           "RAY_ENABLE_UV_RUN_RUNTIME_ENV": "0",
+           # a worker started ahead on each node as it starts, not on the head alone when the driver joins
+           # (Ray's default): otherwise the head's warm worker takes nearly every task of a small build
+           "RAY_num_prestart_python_workers": "1", "RAY_prestart_worker_first_driver": "0"}
     env.pop("RAY_ADDRESS", None)
     nodes = RayNodes(f"{HEAD_IP}:{port}", env, temp)
     try:

@@ -4,6 +4,7 @@ byte, with shards run on both nodes; a cluster address nothing Ray answers at is
 from __future__ import annotations
 
 import json
+import random
 import socket
 import subprocess
 import sys
@@ -14,11 +15,12 @@ from pathlib import Path
 
 import pytest
 from tests.ray_nodes import HEAD_IP, NODE_IP, free_port, two_nodes
-from tests.test_engine import build, corpus_files, release_bytes, small_shards  # noqa: F401 (fixture)
+from tests.test_engine import build, corpus_files, release_bytes
 from typer.testing import Result
 
 import masthead
 from masthead.engine import ray_engine
+from masthead.engine import shards as shard_plan
 
 pytest.importorskip("ray")
 
@@ -29,21 +31,41 @@ DRIVER = ("import sys; import masthead.engine.shards as shards; shards.TARGET_BY
           "from masthead.cli import main; main()")
 
 
-@pytest.mark.slow
-@pytest.mark.usefixtures("small_shards")
-def test_a_two_node_cluster_runs_shards_on_both_nodes_and_gives_the_local_release(
-    make_project: Callable[..., Path], run_cli: Callable[..., Result]
-) -> None:
-    from masthead.engine import shards
+SENTENCE = ("the minister said talks between both governments would resume after the summit in june while "
+         "officials in the capital denied reports that an agreement on trade tariffs energy prices and border "
+         "security had been reached late on tuesday analysts expect markets to react strongly as investors weigh "
+         "new figures on inflation growth and jobs published by the central bank this week")
+WORDS = SENTENCE.split()
+TARGET = 200_000  # bytes a shard: each file of articles below is one shard
 
-    files = corpus_files()
+
+def articles(files: int = 8, per_file: int = 150) -> dict[str, str | bytes]:
+    """``corpus_files()`` (rejects and duplicates across files) and ``files`` files of ``per_file``
+    articles of ~2.5 KB of shuffled words: shards that take a worker tenths of a second, against
+    the few hundredths by which one node's first worker may start before the other's."""
+    rng = random.Random(22)
+    out = corpus_files()
+    for f in range(files):
+        rows = [{"id": f"a{f}-{i}", "title": f"Report {f} {i}", "outlet": "Reuters", "date": "2018-07-16",
+                 "text": "\n\n".join(" ".join(rng.choices(WORDS, k=80)).capitalize() + "." for _ in range(5))}
+                for i in range(per_file)]
+        out[f"news-{f:02d}.jsonl"] = "".join(json.dumps(row) + "\n" for row in rows)
+    return out
+
+
+@pytest.mark.slow
+def test_a_two_node_cluster_runs_shards_on_both_nodes_and_gives_the_local_release(
+    make_project: Callable[..., Path], run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(shard_plan, "TARGET_BYTES", TARGET)
+    files = articles()
     local = make_project(files, name="same")
     on_cluster = make_project(files, name="other")
     toml = on_cluster / "pyproject.toml"
     toml.write_text(toml.read_text().replace('name = "other"', 'name = "same"'))
-    build(run_cli, local, "--workers", "2")
+    expected = build(run_cli, local, "--workers", "2")
     with two_nodes(BUILDER) as nodes:
-        done = subprocess.run([sys.executable, "-c", DRIVER, str(shards.TARGET_BYTES), "build", "--json", "--engine", "ray",
+        done = subprocess.run([sys.executable, "-c", DRIVER, str(TARGET), "build", "--json", "--engine", "ray",
                                "--ray-address", nodes.address], cwd=on_cluster, env=nodes.env, capture_output=True,
                               text=True, timeout=120)
         assert done.returncode == 0, done.stderr[-3000:] + nodes.log("head") + nodes.log("node")
@@ -51,7 +73,7 @@ def test_a_two_node_cluster_runs_shards_on_both_nodes_and_gives_the_local_releas
     assert all(p.returncode is not None for p in nodes.processes) and not nodes.temp.exists()
     assert nodes.leftovers == []
     report = json.loads(done.stdout)
-    assert report["counts"]["published"] == 49
+    assert report["counts"] == expected["counts"] and report["counts"]["published"] == 49 + 8 * 150
     assert release_bytes(on_cluster) == release_bytes(local)
     # every shard ran once, and both nodes ran some
     by_address = {node["address"]: node["shards"] for node in report["nodes"]}
@@ -59,7 +81,7 @@ def test_a_two_node_cluster_runs_shards_on_both_nodes_and_gives_the_local_releas
     assert all(by_address.values()), report["nodes"]
     ran = [name for names in by_address.values() for name in names]
     planned = len([p for p in (on_cluster / ".masthead" / "cache").iterdir() if p.is_dir()])  # a folder a shard
-    assert len(ran) == len(set(ran)) == planned >= 4, (ran, planned)
+    assert len(ran) == len(set(ran)) == planned >= 8, (ran, planned)
     assert len({node["node_id"] for node in report["nodes"]}) == 2
 
 
