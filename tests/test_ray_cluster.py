@@ -1,5 +1,6 @@
 """A build on a real two-node Ray cluster (`ray start`, on loopback) gives the local release byte for
-byte, with shards run on both nodes; a cluster address nothing Ray answers at is a clear error, soon."""
+byte, with shards run on both nodes; a cluster address nothing Ray answers at, or a driver without
+the cluster's token, is a clear error, soon."""
 
 from __future__ import annotations
 
@@ -65,6 +66,16 @@ def test_a_two_node_cluster_runs_shards_on_both_nodes_and_gives_the_local_releas
     toml.write_text(toml.read_text().replace('name = "other"', 'name = "same"'))
     expected = build(run_cli, local, "--workers", "2")
     with two_nodes(BUILDER) as nodes:
+        # a driver without the cluster's token: a clear error, after Ray's retries (cut to 2 here)
+        wrong = nodes.temp / "wrong_token"
+        wrong.write_text("0" * 64)
+        refused = subprocess.run([sys.executable, "-m", "masthead", "build", "--engine", "ray", "--ray-address", nodes.address],
+                                 cwd=on_cluster, env={**nodes.env, "RAY_AUTH_TOKEN_PATH": str(wrong),
+                                                      "RAY_gcs_server_port_wait_time_s": "2"},
+                                 capture_output=True, text=True, timeout=60)
+        assert refused.returncode == 2 and "Traceback" not in refused.stderr, refused.stderr[-3000:]
+        assert f"Error: cannot connect to the Ray cluster at {nodes.address}: " in refused.stderr
+        assert "InvalidAuthToken" in refused.stderr and "RAY_AUTH_TOKEN_PATH=FILE" in refused.stderr
         done = subprocess.run([sys.executable, "-c", DRIVER, str(TARGET), "build", "--json", "--engine", "ray",
                                "--ray-address", nodes.address], cwd=on_cluster, env=nodes.env, capture_output=True,
                               text=True, timeout=120)

@@ -24,6 +24,8 @@ CONNECT_TIMEOUT = 10.0  # seconds to wait for the cluster's head to accept a con
 NO_CHECK = ("auto", "local")  # addresses Ray resolves itself (a cluster started on this machine)
 _FIX = ("start the cluster's head with `ray start --head --port=6379` and give its address, "
         "e.g. --ray-address 10.0.0.5:6379 (see docs/how-to/ray-cluster.md)")
+_TOKEN_FIX = ("the cluster authenticates with a token: give this process the token its nodes have "
+              "(RAY_AUTH_MODE=token and RAY_AUTH_TOKEN_PATH=FILE, see docs/how-to/ray-cluster.md)")
 
 
 def split_address(address: str) -> tuple[str, int]:
@@ -73,6 +75,24 @@ def check_reachable(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
                           f"`ray start --head --port` chose another); {_FIX}")
 
 
+def what_ray_said(exc: BaseException | None) -> str:
+    """What a Ray error and its cause say (where Ray puts why: a wrong token, say), a line each.
+
+    Ray words some of its errors as a formatted traceback ("Last connection error: Traceback
+    …"): of those, the line naming the exception at its end, never the traceback itself."""
+    import re
+
+    said: list[str] = []
+    while exc is not None and len(said) < 2:
+        text = str(exc).strip()
+        if "Traceback (most recent call last)" in text:
+            named = [line for line in text.splitlines() if re.match(r"[A-Za-z_][\w.]*(Error|Exception)\b", line)]
+            text = named[-1] if named else text.split("Traceback", 1)[0]
+        said.append(text.strip().splitlines()[0][:300] if text.strip() else type(exc).__name__)
+        exc = exc.__cause__
+    return ": ".join(said)
+
+
 def on_node(fn: Callable[..., Any], *args: Any) -> tuple[tuple[str, str], Any]:
     """``fn(*args)`` in a Ray task, with the id and address of the node that ran it."""
     import ray
@@ -106,10 +126,11 @@ class RayPool:
             try:
                 ray.init(**options)
             except (ConnectionError, RuntimeError, ValueError, ray.exceptions.RayError) as exc:
-                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                said = what_ray_said(exc)
                 if self.address:
-                    raise ConfigError(f"cannot connect to the Ray cluster at {self.address}: {first}; {_FIX}") from exc
-                raise ConfigError(f"cannot start a local Ray instance: {first}; run without --engine ray, "
+                    fix = _TOKEN_FIX if "token" in said.lower() else _FIX
+                    raise ConfigError(f"cannot connect to the Ray cluster at {self.address}: {said}; {fix}") from exc
+                raise ConfigError(f"cannot start a local Ray instance: {said}; run without --engine ray, "
                                   "or give a running cluster's --ray-address") from exc
             self._started = True
         return self
