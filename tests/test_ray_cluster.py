@@ -37,13 +37,14 @@ SENTENCE = ("the minister said talks between both governments would resume after
          "security had been reached late on tuesday analysts expect markets to react strongly as investors weigh "
          "new figures on inflation growth and jobs published by the central bank this week")
 WORDS = SENTENCE.split()
-TARGET = 200_000  # bytes a shard: each file of articles below is one shard
+TARGET = 400_000  # bytes a shard: each file of articles below (~1 MB, split only past 1.6 MB) is one shard
 
 
-def articles(files: int = 8, per_file: int = 150) -> dict[str, str | bytes]:
+def articles(files: int = 8, per_file: int = 400) -> dict[str, str | bytes]:
     """``corpus_files()`` (rejects and duplicates across files) and ``files`` files of ``per_file``
-    articles of ~2.5 KB of shuffled words: shards that take a worker tenths of a second, against
-    the few hundredths by which one node's first worker may start before the other's."""
+    articles of ~2.5 KB of shuffled words: shards that take a worker about half a second, against
+    the tenths (up to a second, measured) by which one node's first worker may start before the
+    other's and take the shards waiting."""
     rng = random.Random(22)
     out = corpus_files()
     for f in range(files):
@@ -84,7 +85,7 @@ def test_a_two_node_cluster_runs_shards_on_both_nodes_and_gives_the_local_releas
     assert all(p.returncode is not None for p in nodes.processes) and not nodes.temp.exists()
     assert nodes.leftovers == []
     report = json.loads(done.stdout)
-    assert report["counts"] == expected["counts"] and report["counts"]["published"] == 49 + 8 * 150
+    assert report["counts"] == expected["counts"] and report["counts"]["published"] == 49 + 8 * 400
     assert release_bytes(on_cluster) == release_bytes(local)
     # every shard ran once, and both nodes ran some
     by_address = {node["address"]: node["shards"] for node in report["nodes"]}
