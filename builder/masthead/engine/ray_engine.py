@@ -47,9 +47,9 @@ _SETTINGS = 4
 def check_reachable(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
     """Refuse a cluster address where no gRPC server (a head's GCS) answers within ``timeout`` seconds.
 
-    ``ray.init`` retries such an address for minutes (over three at a closed port, and as long at
-    a port some other server listens at, measured on this machine) before it fails with a
-    traceback; one connection tells sooner."""
+    ``ray.init`` retries such an address for minutes before it fails with a traceback (measured on
+    this machine: still retrying after 200 s at a closed port, and after 50 s at a port another
+    server listens at, when stopped); one connection tells sooner."""
     if address in NO_CHECK:
         return
     import socket
