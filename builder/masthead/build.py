@@ -54,6 +54,7 @@ def _report(settings: Settings, collected: Collected, status: str) -> BuildRepor
         notes={k: dict(sorted(v.items())) for k, v in sorted(collected.notes.items())},
         coverage=coverage(collected),
         skipped=collected.skipped,
+        nodes=collected.nodes,
     )
 
 

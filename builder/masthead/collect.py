@@ -15,7 +15,7 @@ import hashlib
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -83,6 +83,7 @@ class Collected:
     raw_texts: Mapping[str, str] = field(default_factory=dict)
     beside: Any = None  # what ``collect(beside=...)`` computed beside the duplicate search
     skipped: list[str] = field(default_factory=list)  # folders masthead wrote, found under raw/ and not read
+    nodes: list[dict[str, Any]] = field(default_factory=list)  # on Ray: the node that ran each shard (shard_nodes)
 
 
 @dataclass
@@ -299,6 +300,7 @@ def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_tex
     schema = arrow_schema(document_schema(settings.schema_dir))
     with open_engine(settings) as engine:  # one pool (or Ray session) for the shards and the stripping
         _run_shards(settings, todo, job, sum(_size(settings.raw / s) for s in sources), progress, engine, for_release)
+        nodes = shard_nodes(todo, getattr(engine, "ran_on", []))
         if progress is not None:
             progress("merge", 0, None)
         fresh = [shard.index for shard, _ in todo]
@@ -324,7 +326,22 @@ def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_tex
     checkpoint("collect.done")
     raw_texts: Mapping[str, str] = RawTexts(merged.docs) if keep_raw_text else {}
     return Collected(merged.docs, [*merged.rejects, *extra], counts, inputs.files, merged.notes, raw_texts,
-                     merged.beside, inputs.skipped)
+                     merged.beside, inputs.skipped, nodes)
+
+
+def shard_nodes(todo: list[tuple[Shard, Path]], ran_on: Sequence[tuple[Any, tuple[str, str]]]) -> list[dict[str, Any]]:
+    """Which node ran each shard this build processed, from the engine's ``ran_on`` (each call's key
+    with the id and address of its node; a shard run in pieces is keyed ``(index, piece)``): one
+    entry a node, sorted by address and id. Empty for the local engine (and when every shard came
+    from the cache)."""
+    names = {shard.index: shard.name for shard, _ in todo}
+    shards: dict[tuple[str, str], set[str]] = {}
+    for key, node in ran_on:
+        index = key[0] if isinstance(key, tuple) else getattr(key, "index", None)
+        if index in names:
+            shards.setdefault(node, set()).add(names[index])
+    return [{"node_id": node_id, "address": address, "shards": sorted(found)}
+            for (node_id, address), found in sorted(shards.items(), key=lambda item: (item[0][1], item[0][0]))]
 
 
 def fingerprint(parts: dict[str, Any]) -> str:

@@ -25,6 +25,7 @@ class BuildReport:
     shards: int = 0  # Parquet shards in the release
     reused_shards: int = 0  # of them, copied from the previous release (masthead.release.reuse)
     skipped: list[str] = field(default_factory=list)  # folders masthead wrote, found under raw/ and not read
+    nodes: list[dict[str, Any]] = field(default_factory=list)  # on Ray: node id, address and shards it ran
 
     def rejects_by_code(self) -> dict[str, int]:
         return dict(sorted(Counter(r.code for r in self.rejects).items()))
@@ -46,4 +47,5 @@ class BuildReport:
             "shards": self.shards,
             "reused_shards": self.reused_shards,
             "skipped": self.skipped,
+            "nodes": self.nodes,
         }

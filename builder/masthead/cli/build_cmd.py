@@ -26,7 +26,8 @@ WorkersOption = Annotated[Optional[int], typer.Option(
 EngineOption = Annotated[str, typer.Option(
     "--engine", help="Where shards run: local (process pool) or ray (pip install 'masthead[ray]').")]
 RayAddressOption = Annotated[Optional[str], typer.Option(
-    "--ray-address", help="Ray cluster to join, e.g. ray://head:10001 (default: start a local Ray).")]
+    "--ray-address", help="Ray cluster to join: its head's address, e.g. 10.0.0.5:6379 (default: start a local Ray; "
+    "see docs/how-to/ray-cluster.md).")]
 NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Process every document again instead of reusing .masthead/cache/.")]
 TextOption = Annotated[Optional[str], typer.Option(
     "--text", help="full: publish the texts; metadata: publish no text, only what `masthead hydrate` needs to "
