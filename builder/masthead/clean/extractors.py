@@ -23,17 +23,16 @@ from __future__ import annotations
 
 import copy
 import html as htmllib
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from masthead.clean.jsonld import json_objects, parse_block
 from masthead.clean.prose import word_units
 
 MIN_PROSE_WORDS = 6
 MIN_BASELINE_PARAGRAPH = 25
 MIN_BASELINE_WORDS = 50
-MAX_JSONLD = 2_000_000
 _METHODS = ("trafilatura", "trafilatura-recall", "jsonld-articleBody", "trafilatura-baseline")
 _META_KEYS = ("title", "author", "date", "sitename", "url", "description", "hostname")
 _BREAKS = re.compile(r"<\s{0,3}(?:br|/p|/div|/h[1-6]|/li|/blockquote)\b[^<>]{0,200}>", re.IGNORECASE)
@@ -79,20 +78,6 @@ def _trafilatura(tree: Any, recall: bool) -> tuple[str, dict[str, str]]:
     return (getattr(doc, "text", None) or "").strip(), meta
 
 
-def _json_objects(data: Any, depth: int = 0) -> list[dict[str, Any]]:
-    if depth > 6:
-        return []
-    if isinstance(data, list):
-        return [obj for item in data[:200] for obj in _json_objects(item, depth + 1)]
-    if not isinstance(data, dict):
-        return []
-    out = [data]
-    for key in ("@graph", "mainEntity", "mainEntityOfPage"):
-        if isinstance(data.get(key), (dict, list)):
-            out.extend(_json_objects(data[key], depth + 1))
-    return out
-
-
 def _plain(body: str) -> str:
     """An ``articleBody`` as lines of text: HTML markup (escaped or not) becomes line breaks and is dropped."""
     text = htmllib.unescape(body)
@@ -112,13 +97,8 @@ def jsonld_bodies(scripts: list[str]) -> str:
     """The longest ``articleBody`` stated in these JSON-LD blocks, as plain text ('' if none)."""
     bodies: list[str] = []
     for raw in scripts:
-        if "articleBody" not in raw or len(raw) > MAX_JSONLD:
-            continue
-        try:
-            data = json.loads(raw.strip().removeprefix("<!--").removesuffix("-->"), strict=False)
-        except (ValueError, RecursionError):
-            continue
-        bodies.extend(obj["articleBody"] for obj in _json_objects(data) if isinstance(obj.get("articleBody"), str))
+        data = parse_block(raw) if "articleBody" in raw else None
+        bodies.extend(obj["articleBody"] for obj in json_objects(data) if isinstance(obj.get("articleBody"), str))
     return max((_plain(body) for body in bodies), key=len, default="")
 
 

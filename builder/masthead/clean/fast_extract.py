@@ -15,11 +15,12 @@ nested deeper is refused, as the lxml path refuses it.
 from __future__ import annotations
 
 import html as htmllib
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
+
+from masthead.clean.jsonld import json_objects, parse_block
 
 MAX_DEPTH = 255
 _TOO_DEEP = "*" + " > *" * (MAX_DEPTH - 1)
@@ -68,16 +69,9 @@ def _content(tree: Any, selector: str) -> str:
 
 
 def _headline(scripts: list[str]) -> str:
-    from masthead.clean.extractors import MAX_JSONLD, _json_objects
-
     for raw in scripts:
-        if "headline" not in raw or len(raw) > MAX_JSONLD:
-            continue
-        try:
-            data = json.loads(raw.strip().removeprefix("<!--").removesuffix("-->"), strict=False)
-        except (ValueError, RecursionError):
-            continue
-        for obj in _json_objects(data):
+        data = parse_block(raw) if "headline" in raw else None
+        for obj in json_objects(data):
             if isinstance(obj.get("headline"), str) and obj["headline"].strip():
                 return _SPACE.sub(" ", obj["headline"]).strip()
     return ""

@@ -9,12 +9,12 @@ among them is the normalisers' job.
 from __future__ import annotations
 
 import html as htmllib
-import json
 import re
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+from masthead.clean.jsonld import parse_block
 from masthead.normalize.date_candidates import DateCandidate, element_candidates, jsonld_candidates, meta_candidates
 
 MAX_JSONLD = 500_000
@@ -132,13 +132,7 @@ def _jsonld(page: str, meta: PageMeta) -> None:
         pos = end
         blocks += 1
         body = page[start + 1:end]
-        if len(body) > MAX_JSONLD:
-            continue
-        try:
-            data = json.loads(body.strip().removeprefix("<!--").removesuffix("-->"), strict=False)
-        except (ValueError, RecursionError):
-            continue
-        for obj in _objects(data):
+        for obj in _objects(parse_block(body, MAX_JSONLD)):
             (articles if _types(obj) & ARTICLE_TYPES else others).append(obj)
     nodes = {obj["@id"]: obj for obj in others if isinstance(obj.get("@id"), str) and "name" in obj}
     for obj in articles:
