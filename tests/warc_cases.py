@@ -23,8 +23,8 @@ def record(kind: str, block: bytes, url: str = "https://news.example/a", content
     return head.encode() + block + b"\r\n\r\n"
 
 
-def http(body: bytes, content_type: str = "text/html") -> bytes:
-    return (f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
+def http(body: bytes, content_type: str = "text/html", status: str = "200 OK") -> bytes:
+    return (f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
 
 
 def page(name: str) -> bytes:
@@ -55,6 +55,10 @@ def hostile_records(cap: int) -> list[tuple[str, bytes]]:
                                           "https://news.example/logo.png")),
         ("skip:response not HTML", record("response", http(b"%PDF-1.7\n%\xe2\xe3\n1 0 obj\n", "application/pdf"),
                                           "https://news.example/report.pdf")),
+        ("skip:response not OK", record("response", http(b"<html><body><p>Moved.</p></body></html>", status="301 Moved Permanently"),
+                                        "https://news.example/old-address")),
+        ("skip:response not OK", record("response", http(page("no-charset.html"), status="404 Not Found"),
+                                        "https://news.example/gone")),
         ("skip:response not HTTP", record("response", b"news.example. 300 IN A 127.0.0.1\n", "dns:news.example",
                                           content_type="text/dns")),
         ("reject:malformed-warc-record", record("response", b"this is no HTTP message at all\r\n\r\n<p>x</p>",

@@ -7,7 +7,8 @@ record number is the record's byte offset in the file (a gzip member's, for ``.w
 address a WARC index gives.
 
 What is not a page is skipped and counted by kind (:class:`masthead.records.Skipped`): warcinfo,
-request, metadata, revisit, resource... records, and responses that are not HTML or not HTTP.
+request, metadata, revisit, resource... records, and responses that are not HTML, not HTTP, or not
+HTTP 2xx ("response not OK": a redirect or an error page is not the article).
 A record that cannot be read (a truncated gzip member, a wrong Content-Length, a response whose
 payload is not an HTTP message, a record over the size cap) is a reject naming its offset.
 
@@ -104,6 +105,9 @@ def _record(frame: Frame, source: str, limit: int) -> Iterator[RawRecord | Rejec
         if not record.is_http_parsed or not status.startswith("HTTP/"):
             yield Reject.of(BAD_WARC, source, at, offset=at,
                             detail="the response record says application/http, but its payload is not an HTTP message")
+            return
+        if not status.split(" ", 2)[1:2] or not status.split(" ", 2)[1].startswith("2"):
+            yield Skipped(source, at, "response not OK")  # a redirect, an error page: not the article
             return
         mime = (record.http_content_type or "").lower().strip()
         if mime not in HTML_TYPES:
