@@ -23,8 +23,9 @@ def record(kind: str, block: bytes, url: str = "https://news.example/a", content
     return head.encode() + block + b"\r\n\r\n"
 
 
-def http(body: bytes, content_type: str = "text/html", status: str = "200 OK") -> bytes:
-    return (f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
+def http(body: bytes, content_type: str = "text/html", status: str = "200 OK", encoding: str | None = None) -> bytes:
+    coded = f"Content-Encoding: {encoding}\r\n" if encoding else ""
+    return (f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\n{coded}Content-Length: {len(body)}\r\n\r\n").encode() + body
 
 
 def page(name: str) -> bytes:
@@ -48,6 +49,10 @@ def hostile_records(cap: int) -> list[tuple[str, bytes]]:
                        "https://news.example/header")),
         ("doc", record("response", http(page("meta-charset.html")), "https://news.example/meta")),
         ("doc", record("response", http(page("no-charset.html")), "https://news.example/none")),
+        ("doc", record("response", http(gz(page("header-charset.html").replace(b"</body>", b"<p>Sent gzip-encoded.</p></body>")),
+                                           "text/html; charset=utf-8", encoding="gzip"), "https://news.example/encoded")),
+        ("reject:too-large", record("response", http(gz(b"<html><body><p>" + b"a" * (cap * 2) + b"</p></body></html>"),
+                                                     encoding="gzip"), "https://news.example/gzip-bomb")),
         ("skip:metadata", record("metadata", b"fetchTimeMs: 120\r\n", "https://news.example/header")),
         ("skip:revisit", record("revisit", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n",
                                 "https://news.example/header")),

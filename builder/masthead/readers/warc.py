@@ -9,6 +9,8 @@ address a WARC index gives.
 What is not a page is skipped and counted by kind (:class:`masthead.records.Skipped`): warcinfo,
 request, metadata, revisit, resource... records, and responses that are not HTML, not HTTP, or not
 HTTP 2xx ("response not OK": a redirect or an error page is not the article).
+A payload kept as sent (``Content-Encoding: gzip``, ``deflate``, ``br``) is decoded with a cap, so a
+decompression bomb is a ``too-large`` reject (:mod:`masthead.fetch.decode`, the fetcher's decoder).
 A record that cannot be read (a truncated gzip member, a wrong Content-Length, a response whose
 payload is not an HTTP message, a record over the size cap) is a reject naming its offset.
 
@@ -114,12 +116,19 @@ def _record(frame: Frame, source: str, limit: int) -> Iterator[RawRecord | Rejec
             yield Skipped(source, at, "response not HTML")
             return
         body = record.reader.read()
+        encoding = record.http_headers.get("Content-Encoding")
         url = record.headers.get("WARC-Target-URI") or ""
         date = record.headers.get("WARC-Date") or ""
         charset = record.http_charset
     except (OSError, ValueError) as exc:
         yield Reject.of(BAD_WARC, source, at, offset=at, detail=f"the record cannot be parsed ({exc})")
         return
+    if encoding and encoding.strip().lower() not in ("", "identity"):
+        body_or_reject = _undo_encoding(body, encoding, source, at, limit)
+        if isinstance(body_or_reject, Reject):
+            yield body_or_reject
+            return
+        body = body_or_reject
     text = decode_page(body, charset, source)
     if isinstance(text, Reject):
         yield Reject(text.source, at, "/html", text.code, text.message, text.fix)
@@ -134,6 +143,24 @@ def _record(frame: Frame, source: str, limit: int) -> Iterator[RawRecord | Rejec
     if date.strip():
         fields["crawled_at"] = date.strip()
     yield RawRecord(source, at, fields, {k: GIVEN for k in fields}, encoding, single=False)
+
+
+def _undo_encoding(body: bytes, encoding: str, source: str, at: int, limit: int) -> bytes | Reject:
+    """The payload as the page was, where the crawler kept it as sent (``Content-Encoding: gzip``),
+    decoded with a cap (a decompression bomb is a ``too-large`` reject). A payload the crawler
+    already decoded while keeping the header (it does not decode) is taken as it is."""
+    from masthead.fetch.decode import BodyDecoder, DecodeError, DecodeLimitError
+
+    cap = record_cap(limit)
+    try:
+        decoder = BodyDecoder(encoding, cap)
+        decoder.feed(body)
+        return decoder.finish()
+    except DecodeLimitError:
+        return Reject.of(TOO_LARGE, source, at, what=f"the page of the WARC record at byte offset {at} once decoded "
+                         f"({encoding.strip()})", size=f"more than {cap}", limit=cap)
+    except DecodeError:
+        return body
 
 
 def decode_page(body: bytes, charset: str | None, source: str) -> tuple[str, str] | Reject:
