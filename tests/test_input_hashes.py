@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from masthead import input_hashes
-from masthead.collect import input_files
 from masthead.input_hashes import MEMO_FILE, HashMemo
+from masthead.inputs import input_files
 
 
 class Counting:

@@ -23,8 +23,9 @@ from typing import Any
 
 import pytest
 
-from masthead.collect import collect, list_input_files
+from masthead.collect import collect
 from masthead.errors import CHANGED_WHILE_READ, NUL_BYTES, SPECIAL_FILE
+from masthead.inputs import list_input_files
 from masthead.readers.decode import read_bytes
 from masthead.readers.files import Listed
 from masthead.settings import Settings

@@ -14,16 +14,15 @@ from masthead import __version__
 from masthead.collect import (
     BesideWork,
     Collected,
-    Inputs,
     ProgressFn,
     collect,
     fingerprint,
-    list_input_files,
     prepare_engine,
 )
 from masthead.corpusinfo import read_corpus_info
 from masthead.errors import OutputError, Reject, ReleaseExistsError, StrictModeError
 from masthead.faults import checkpoint
+from masthead.inputs import Inputs, list_input_files
 from masthead.release.atomic import remove_leftovers
 from masthead.release.layout import corpus_dir, newest_release, release_dir
 from masthead.release.lock import corpus_lock
