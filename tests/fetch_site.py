@@ -177,3 +177,12 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
     monkeypatch.setattr(socket.socket, "connect", connect)
     return attempts
+
+
+def open_site(monkeypatch: Any) -> Iterator[Site]:
+    """A loopback site (everything else refused) whose robots.txt allows every path: the fixture
+    of tests that count a site's requests and would not want robots.txt rules in the way."""
+    loopback_only(monkeypatch)
+    with serve(Site()) as running:
+        running.page("/robots.txt", "", content_type="text/plain")
+        yield running

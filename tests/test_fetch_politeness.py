@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from fetch_site import Site, loopback_only, serve
+from fetch_site import Site, open_site
 from masthead.errors import ConfigError
 from masthead.fetch import Fetcher, FetchPolicy, Reason, user_agent
 from masthead.fetch.fetcher import retry_after
@@ -20,10 +20,7 @@ from test_fetch_pages import PAGE, fast
 
 @pytest.fixture
 def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[Site]:
-    loopback_only(monkeypatch)
-    with serve(Site()) as running:
-        running.page("/robots.txt", "", content_type="text/plain")
-        yield running
+    yield from open_site(monkeypatch)
 
 
 def test_requests_in_flight_to_one_host_stay_under_the_limit(site: Site) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import masthead
-from fetch_site import Site, loopback_only, serve
+from fetch_site import Site, open_site
 from masthead.fetch import HTML_TYPES, Fetcher
 from test_fetch_pages import fast
 
@@ -33,10 +33,7 @@ with Fetcher(policy, cache_dir=Path(sys.argv[1])) as fetcher, ThreadPoolExecutor
 
 @pytest.fixture
 def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[Site]:
-    loopback_only(monkeypatch)
-    with serve(Site()) as running:
-        running.page("/robots.txt", "", content_type="text/plain")
-        yield running
+    yield from open_site(monkeypatch)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
