@@ -180,8 +180,8 @@ def share(rows: list[dict[str, Any]], who: str, field: str) -> float:
 def cost(devset: Path, cases: list[dict[str, Any]]) -> None:
     """Milliseconds per HTML page of metadata (``normalize_metadata``) beside the clean step, in-process."""
     from masthead.clean import clean_record
-    from masthead.context import StepContext
     from masthead.normalize import normalize_metadata
+    from masthead.pipeline.context import StepContext
 
     ctx = StepContext(build_date=dt.date.today(), language=None)
     meta_ms: list[float] = []

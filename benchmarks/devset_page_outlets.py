@@ -29,8 +29,8 @@ def main() -> None:
 
     import masthead.normalize as normalize
     from masthead.clean import clean_record
-    from masthead.context import StepContext
     from masthead.normalize.outlets import Registry
+    from masthead.pipeline.context import StepContext
 
     normalize.load_registry = lambda schema_dir=None: Registry([])  # type: ignore[assignment]
     aliases = outlet_names(Path(__file__).resolve().parents[1] / REGISTRY)

@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from masthead.clean import Cleaned, clean_record
-from masthead.context import StepContext
 from masthead.normalize import normalize_metadata
 from masthead.normalize.outlets import compact_key, load_registry
+from masthead.pipeline.context import StepContext
 
 _NON_WORD = re.compile(r"[\W_]+")
 REGISTRY = load_registry()

@@ -163,7 +163,7 @@ def main() -> None:
     raw = args.work / "corpus"
     megabytes = write_pages(args.devset, raw, args.pages) / 1e6
     print(f"{args.pages} HTML pages ({megabytes:.1f} MB), {os.cpu_count()} cores", flush=True)
-    time.sleep(2.1)  # an input hash taken within 2 s of a file's change is never trusted (masthead.input_hashes)
+    time.sleep(2.1)  # an input hash taken within 2 s of a file's change is never trusted (masthead.readers.input_hashes)
     per_core: dict[str, float] = {}
     here = os.environ.get("PYTHONPATH", "")
     cases = [("masthead", here, workers) for workers in args.workers]

@@ -84,11 +84,11 @@ def main() -> None:
     args = parser.parse_args()
 
     import masthead.build as build_module
-    import masthead.collect as collect_module
+    import masthead.engine.collect as collect_module
     import masthead.engine.merge as merge_module
     import masthead.insight as insight_module
     import masthead.release.writer as writer_module
-    from masthead.memory import use_returning_allocator
+    from masthead.engine.memory import use_returning_allocator
     from masthead.settings import load_settings
 
     use_returning_allocator()  # Arrow's allocator as `masthead build` sets it, so the peaks are a build's

@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from masthead.clean import clean_record
-from masthead.context import StepContext
 from masthead.normalize import normalize_metadata
 from masthead.normalize.authors import parse_byline
 from masthead.normalize.dates import parse_date
 from masthead.normalize.outlets import load_registry
 from masthead.normalize.page_meta import page_meta
 from masthead.normalize.signatures import find_signatures
+from masthead.pipeline.context import StepContext
 
 REPO = Path(__file__).resolve().parents[1]
 BYLINES = ["By DAVID FILIPOV and ABBY PHILLIP", "Jane Doe, Associated Press", "By Jane Doe, Staff Writer",

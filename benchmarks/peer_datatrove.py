@@ -68,7 +68,7 @@ from datatrove.pipeline.writers import JsonlWriter, ParquetWriter
 from datatrove.utils.lid import FT176LID
 from datatrove.utils.word_tokenizers import WordTokenizer
 
-BUCKETS, ROWS = 16, 8  # 128 hashes in 16 bands of 8, as masthead.dedup
+BUCKETS, ROWS = 16, 8  # 128 hashes in 16 bands of 8, as masthead.duplicates.detect
 SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”]?|\n|$)")
 
 

@@ -31,16 +31,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from masthead.clean import clean_record
 from masthead.clean.layout import lay_out
 from masthead.clean.normalize_text import normalize_text
-from masthead.context import StepContext
-from masthead.ids import document_id
-from masthead.language import detect_language
 from masthead.normalize import normalize_metadata
-from masthead.pipeline import process_record
+from masthead.pipeline.context import StepContext
+from masthead.pipeline.ids import document_id
+from masthead.pipeline.language import detect_language
+from masthead.pipeline.process import process_record
+from masthead.pipeline.records import RawRecord
+from masthead.pipeline.sanitize import sanitize_fields
+from masthead.pipeline.validate import validate_document, validate_raw
 from masthead.readers import read_input
 from masthead.readers.manifest import Manifest
-from masthead.records import RawRecord
-from masthead.sanitize import sanitize_fields
-from masthead.validate import validate_document, validate_raw
 from synth_corpus import generate
 
 

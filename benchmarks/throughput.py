@@ -247,7 +247,7 @@ def main() -> None:
     for rows in args.shard_rows or [100_000] if args.incremental else []:
         inc = project(args.work, corpus, "incremental", rows)
         # the copies were all just made, and an input hash taken within 2 s of a file's change is never trusted
-        # (masthead.input_hashes): wait, as raw documents a user rebuilds are not seconds old
+        # (masthead.readers.input_hashes): wait, as raw documents a user rebuilds are not seconds old
         time.sleep(2.1)
         full, rebuild = f"full-{rows}", f"rebuild-{rows}"
         runs[full] = measure(f"incremental (shard_rows {rows}): full build (cache)", [masthead_exe(), "build"], inc, env)

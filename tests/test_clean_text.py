@@ -9,9 +9,9 @@ from pathlib import Path
 
 from masthead.clean import clean_record
 from masthead.clean.normalize_text import normalize_text
-from masthead.context import StepContext
 from masthead.errors import Reject
-from masthead.pipeline import Processed, process_record
+from masthead.pipeline.context import StepContext
+from masthead.pipeline.process import Processed, process_record
 from masthead.readers import read_all
 
 ARTICLE = ("MOSCOW — The two leaders met on Monday in Helsinki for talks that lasted more than two hours, "
@@ -54,7 +54,7 @@ def test_body_furniture_is_removed_only_when_unmistakable() -> None:
 
 
 def _record(text: str):  # type: ignore[no-untyped-def]
-    from masthead.records import RawRecord
+    from masthead.pipeline.records import RawRecord
 
     return RawRecord("a.txt", None, {"text": text}, {"text": "given"})
 

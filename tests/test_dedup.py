@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from masthead.clean import clean_record
-from masthead.dedup import duplicate_clusters, mark_duplicates, near_pairs
-from masthead.minhash import NUM_PERM, shingles, signature
+from masthead.duplicates.detect import duplicate_clusters, mark_duplicates, near_pairs
+from masthead.duplicates.minhash import NUM_PERM, shingles, signature
 
 REPO = Path(__file__).resolve().parents[1]
 WIRE = Path(__file__).resolve().parent / "cases" / "clean" / "dedup" / "wire"
@@ -102,7 +102,7 @@ def test_signature_is_the_same_in_another_process() -> None:
     import sys
 
     text = (WIRE / "ap.txt").read_text(encoding="utf-8") + " Ünïcode wörds, çà et là — and digits 2018."
-    code = "import sys; from masthead.minhash import signature; sys.stdout.write(signature(sys.stdin.read()).hex())"
+    code = "import sys; from masthead.duplicates.minhash import signature; sys.stdout.write(signature(sys.stdin.read()).hex())"
     env = {"PYTHONHASHSEED": "123", "PATH": ""}
     out = subprocess.run([sys.executable, "-c", code], input=text, capture_output=True, text=True, check=True,
                          env=env, encoding="utf-8").stdout

@@ -219,10 +219,10 @@ def test_the_final_text_is_kept_apart_in_small_row_groups_and_read_back_beside_t
     import numpy as np
     import pyarrow.parquet as pq
 
-    from masthead.context import StepContext
     from masthead.engine.documents import OpenFiles, ShardOutput
     from masthead.engine.strip_stage import TEXT_GROUP_BYTES, read_path, strip_shard, stripped_path, text_path
     from masthead.engine.task import DOCS, ShardJob, run_shard
+    from masthead.pipeline.context import StepContext
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -261,10 +261,10 @@ def test_batches_come_in_id_order_whether_shards_interleave_or_follow_each_other
     import numpy as np
     import pyarrow.parquet as pq
 
-    from masthead.context import StepContext
     from masthead.engine.documents import DocumentSet, ShardOutput
     from masthead.engine.strip_stage import strip_shard, stripped_path
     from masthead.engine.task import DOCS, ShardJob, run_shard
+    from masthead.pipeline.context import StepContext
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -308,7 +308,7 @@ def test_a_build_starts_the_forkserver_early_and_workers_fork_with_their_modules
         "    start_forkserver()\n"
         "found = {}\n"
         "with LocalPool(2) as pool:\n"
-        "    pool.run([(i, eval, (\"'masthead.pipeline' in __import__('sys').modules\",)) for i in range(2)],\n"
+        "    pool.run([(i, eval, (\"'masthead.pipeline.process' in __import__('sys').modules\",)) for i in range(2)],\n"
         "             found.__setitem__)\n"
         "print(sorted(found.values()))\n"
     )

@@ -17,9 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from masthead.clean.repeated_lines import _ASCII_KEY, packed_hashes, paragraph_hashes
-from masthead.minhash import signature, word_hashes
+from masthead.duplicates.minhash import signature, word_hashes
 from masthead.normalize.signatures import _head_and_tail, _may_hold_signature, find_signatures
-from masthead.words import word_count
+from masthead.pipeline.words import word_count
 
 # Characters that exercise the edges: every ASCII whitespace (str.split's and bytes.split's differ), the
 # letters Python's re and str.lower fold specially, punctuation, digits, quotes and accents.

@@ -1,6 +1,6 @@
 """Kill `masthead build` with SIGKILL at every checkpoint; nothing is lost or half-written.
 
-For each checkpoint of ``masthead.faults.CHECKPOINTS`` (plus a few N-th hits), a build of
+For each checkpoint of ``masthead.engine.faults.CHECKPOINTS`` (plus a few N-th hits), a build of
 release 1.1.0 runs in a child process armed to die there. Then: release 1.0.0 still
 verifies and is unchanged, no partial release is visible, and the next build (which takes
 over the stale lock, removes the leftovers and resumes from the cached shards) succeeds and
@@ -34,8 +34,8 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import CITATION, RAW
-from masthead import faults
 from masthead.cli import app
+from masthead.engine import faults
 from masthead.engine.shards import _is_cut
 from masthead.release.layout import CHECKSUMS, DATA, list_releases
 from masthead.release.lock import LOCK_NAME
@@ -51,7 +51,7 @@ KILLS = [*faults.CHECKPOINTS, "read.file:3", "process.record:4", "shard.docs-wri
 WORKER_KILLS = ["process.record:2", "shard.meta-written"]
 # 1.1.0 adds two files; the first name is a shard cut, so 1.1.0 has two shards to run
 ADDED = ("added-159.jsonl", "added-2.jsonl")
-PACKAGE = Path(faults.__file__).resolve().parent
+PACKAGE = Path(faults.__file__).resolve().parents[1]
 PARALLEL = 2
 
 

@@ -16,13 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from masthead.clean import clean_record
-from masthead.context import StepContext
 from masthead.errors import Reject
-from masthead.pipeline import Processed, process_record
+from masthead.pipeline.context import StepContext
+from masthead.pipeline.process import Processed, process_record
+from masthead.pipeline.records import GIVEN, RawRecord
+from masthead.pipeline.sanitize import sanitize_fields, sanitize_text
 from masthead.readers import READERS
 from masthead.readers.decode import Decoded, decode, read_bytes
-from masthead.records import GIVEN, RawRecord
-from masthead.sanitize import sanitize_fields, sanitize_text
 
 # 200 examples per test, each within 2 s (applied per test, not as a global profile)
 CI = settings(max_examples=200, deadline=2000, suppress_health_check=[HealthCheck.too_slow,

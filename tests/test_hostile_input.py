@@ -200,7 +200,7 @@ def test_the_hostile_build_is_quick(hostile_build: dict[str, Any]) -> None:
 def test_a_100_mb_line_under_the_default_limit_is_rejected_by_the_field_limit(
     tmp_path: Path, make_project: Callable[..., Path]
 ) -> None:
-    from masthead.collect import collect
+    from masthead.engine.collect import collect
     from masthead.settings import Settings
 
     raw = tmp_path / "raw"

@@ -12,10 +12,10 @@ import pytest
 
 from masthead.clean import clean_record
 from masthead.clean.html import MAX_HTML_CHARS, extract_html
-from masthead.context import StepContext
 from masthead.errors import Reject
-from masthead.pipeline import Processed, process_record
-from masthead.records import RawRecord
+from masthead.pipeline.context import StepContext
+from masthead.pipeline.process import Processed, process_record
+from masthead.pipeline.records import RawRecord
 
 CASES = Path(__file__).resolve().parent / "cases" / "clean" / "html"
 CTX = StepContext(build_date=dt.date(2026, 1, 1), language="en")

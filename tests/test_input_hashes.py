@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from masthead import input_hashes
-from masthead.input_hashes import MEMO_FILE, HashMemo
-from masthead.inputs import input_files
+from masthead.readers import input_hashes
+from masthead.readers.input_hashes import MEMO_FILE, HashMemo
+from masthead.readers.inputs import input_files
 
 
 class Counting:

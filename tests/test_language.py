@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from masthead.context import StepContext
-from masthead.language import UNDETERMINED, detect_language
-from masthead.pipeline import Processed, process_record
-from masthead.records import RawRecord
+from masthead.pipeline.context import StepContext
+from masthead.pipeline.language import UNDETERMINED, detect_language
+from masthead.pipeline.process import Processed, process_record
+from masthead.pipeline.records import RawRecord
 
 REPO = Path(__file__).resolve().parents[1]
 

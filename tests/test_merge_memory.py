@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from masthead.dedup import NEIGHBOURS, candidate_pairs
+from masthead.duplicates.detect import NEIGHBOURS, candidate_pairs
 from masthead.engine.evidence import corpus_evidence
 from masthead.engine.position_map import PositionMap
 from masthead.release.changelog import _dump
@@ -144,9 +144,9 @@ def test_the_workers_evidence_columns_are_what_the_merge_would_compute_from_the_
     import hashlib
 
     from masthead.clean.repeated_lines import distinct_hashes, packed_hashes
-    from masthead.dedup import band_keys
+    from masthead.duplicates.detect import band_keys
+    from masthead.duplicates.minhash import signature
     from masthead.engine.evidence_columns import band_column, hash_prefixes
-    from masthead.minhash import signature
 
     rng = random.Random(11)
     words = ["summit", "Helsinki", "press", "the", "Putin", "Trump", "talks", "a", "of", "sanctions"]
@@ -165,7 +165,7 @@ def test_the_workers_evidence_columns_are_what_the_merge_would_compute_from_the_
 
 
 def test_a_build_uses_an_allocator_that_hands_freed_memory_back(monkeypatch: pytest.MonkeyPatch) -> None:
-    from masthead.memory import use_returning_allocator
+    from masthead.engine.memory import use_returning_allocator
 
     monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")  # the user's choice is kept
     before = pa.default_memory_pool().backend_name
@@ -192,7 +192,7 @@ def test_the_allocator_hands_back_what_threads_built_and_freed() -> None:
     of this, 344-357 MB of 636-659 MB; 10 MB with no delay), and the next batches came on top."""
     import pyarrow.compute as pc
 
-    from masthead.memory import use_returning_allocator
+    from masthead.engine.memory import use_returning_allocator
 
     if use_returning_allocator() != "jemalloc":
         pytest.skip("this pyarrow has no jemalloc")

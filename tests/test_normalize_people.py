@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from masthead.context import StepContext
 from masthead.normalize.authors import parse_byline
 from masthead.normalize.byline_elements import byline_elements
 from masthead.normalize.outlets import load_registry
 from masthead.normalize.page_meta import page_meta
-from masthead.pipeline import Processed, process_record
-from masthead.records import RawRecord
+from masthead.pipeline.context import StepContext
+from masthead.pipeline.process import Processed, process_record
+from masthead.pipeline.records import RawRecord
 
 CASES = Path(__file__).resolve().parent / "cases"
 BYLINES = json.loads((CASES / "bylines" / "bylines.json").read_text(encoding="utf-8"))

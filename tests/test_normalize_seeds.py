@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from typer.testing import Result
 
-from masthead.context import StepContext
 from masthead.errors import Reject
-from masthead.pipeline import Processed, process_record
+from masthead.pipeline.context import StepContext
+from masthead.pipeline.process import Processed, process_record
+from masthead.pipeline.records import RawRecord
 from masthead.readers import read_all
-from masthead.records import RawRecord
 
 REPO = Path(__file__).resolve().parents[1]
 CTX = StepContext(build_date=dt.date(2026, 1, 1), language="en")

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from masthead.clean import clean_record
-from masthead.context import StepContext
 from masthead.normalize import normalize_metadata
 from masthead.normalize.date_candidates import element_candidates, meta_candidates
 from masthead.normalize.dates import ParsedDate, parse_date
@@ -25,6 +24,7 @@ from masthead.normalize.page_meta import page_meta
 from masthead.normalize.publication_date import Candidate, decide, rank_of
 from masthead.normalize.time_zones import outlet_zone
 from masthead.normalize.urls import date_from_url
+from masthead.pipeline.context import StepContext
 from masthead.schema import schema_file
 
 CASES = Path(__file__).parent / "cases" / "dates"

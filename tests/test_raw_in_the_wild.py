@@ -23,11 +23,11 @@ from typing import Any
 
 import pytest
 
-from masthead.collect import collect
+from masthead.engine.collect import collect
 from masthead.errors import CHANGED_WHILE_READ, NUL_BYTES, SPECIAL_FILE
-from masthead.inputs import list_input_files
 from masthead.readers.decode import read_bytes
 from masthead.readers.files import Listed
+from masthead.readers.inputs import list_input_files
 from masthead.settings import Settings
 
 BUILDER = Path(__file__).resolve().parents[1] / "builder"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from conftest import CASES
-from masthead.collect import collect
+from masthead.engine.collect import collect
 from masthead.errors import InputError
 from masthead.settings import Settings
 

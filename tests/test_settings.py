@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from masthead.errors import ConfigError, ProjectNotFoundError
-from masthead.ids import canonical_url, document_id
+from masthead.pipeline.ids import canonical_url, document_id
+from masthead.pipeline.splits import split_of
 from masthead.settings import find_project, load_settings
-from masthead.splits import split_of
 
 
 def _project(tmp_path: Path, table: str) -> Path:

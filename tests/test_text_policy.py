@@ -17,9 +17,9 @@ import pytest
 from hub_client import point_this_process_at
 from hub_standin import HubStandIn
 from loopback_pages import synth_pages
+from masthead.duplicates.minhash import paragraph_count, signature
 from masthead.engine.columns import RELEASE_SOURCES
 from masthead.errors import ConfigError
-from masthead.minhash import paragraph_count, signature
 from masthead.release.package import build_wheel
 from masthead.schema import (
     arrow_schema,

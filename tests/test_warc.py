@@ -14,9 +14,9 @@ from click.testing import Result
 
 from masthead.engine import shards as shard_plan
 from masthead.errors import Reject
+from masthead.pipeline.records import RawRecord, Skipped
 from masthead.readers import read_input
 from masthead.readers.manifest import Manifest
-from masthead.records import RawRecord, Skipped
 from warc_cases import gz, hostile_warc_gz, http, news_warc, page, record, split_gz
 
 CAP = 300_000  # max_file_bytes of the test projects: the per-record cap of WARC input

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from masthead import __version__
-from masthead.collect import (
+from masthead.engine.collect import (
     BesideWork,
     Collected,
     ProgressFn,
@@ -19,16 +19,16 @@ from masthead.collect import (
     fingerprint,
     prepare_engine,
 )
-from masthead.corpusinfo import read_corpus_info
+from masthead.engine.faults import checkpoint
 from masthead.errors import OutputError, Reject, ReleaseExistsError, StrictModeError
-from masthead.faults import checkpoint
-from masthead.inputs import Inputs, list_input_files
+from masthead.project.corpusinfo import read_corpus_info
+from masthead.readers.inputs import Inputs, list_input_files
 from masthead.release.atomic import remove_leftovers
 from masthead.release.layout import corpus_dir, newest_release, release_dir
 from masthead.release.lock import corpus_lock
 from masthead.release.manifest import read_manifest_json
+from masthead.release.report import BuildReport
 from masthead.release.versions import Version
-from masthead.report import BuildReport
 from masthead.schema import document_schema, raw_record_schema, schema_id
 from masthead.settings import Settings
 

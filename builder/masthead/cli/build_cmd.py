@@ -12,7 +12,7 @@ from masthead.cli.progress import progress_bar
 from masthead.settings import load_settings
 
 if TYPE_CHECKING:
-    from masthead.report import BuildReport
+    from masthead.release.report import BuildReport
 
 # text, not Path: a folder may be an fsspec URL (s3://bucket/raw), which a Path would mangle (masthead.storage)
 RawOption = Annotated[Optional[str], typer.Option(
@@ -63,7 +63,7 @@ def build_command(
     settings = load_settings(raw=raw, dist=dist, version=version, bump=bump, strict=strict, workers=workers,
                              engine=engine, ray_address=ray_address, cache=not no_cache, text=text)
     from masthead.build import build  # imported here: `masthead --help` starts without pyarrow
-    from masthead.memory import use_returning_allocator
+    from masthead.engine.memory import use_returning_allocator
 
     with progress_bar(not json_output) as progress:
         use_returning_allocator()
@@ -87,8 +87,8 @@ def validate_command(
     """Check every raw document as a build would, writing nothing."""
     settings = load_settings(raw=raw, strict=strict, workers=workers, engine=engine, ray_address=ray_address,
                              cache=not no_cache)
-    from masthead.arrow_probe import skip_pandas_probe
     from masthead.build import validate_corpus
+    from masthead.engine.arrow_probe import skip_pandas_probe
 
     skip_pandas_probe()  # validate hands pyarrow no pandas objects: pandas is never imported
     with progress_bar(not json_output) as progress:
@@ -105,7 +105,7 @@ def init_command(
     name: Annotated[Optional[str], typer.Option("--name", help="Corpus name (default: the folder's name).")] = None,
 ) -> None:
     """Start a new corpus project: pyproject.toml, CITATION.cff, raw/ and a README."""
-    from masthead.scaffold import init_project
+    from masthead.project.scaffold import init_project
 
     created = init_project(directory, name)
     typer.echo(f"created corpus project {created.name!r} in {directory}")

@@ -11,8 +11,8 @@ import typer
 
 from masthead.cli.app import stderr_is_tty
 
-if TYPE_CHECKING:  # masthead.collect (the readers, yaml) loads when a command runs, not for --help
-    from masthead.collect import ProgressFn
+if TYPE_CHECKING:  # masthead.engine.collect (the readers, yaml) loads when a command runs, not for --help
+    from masthead.engine.collect import ProgressFn
 
 
 class StageSummary:

@@ -23,7 +23,7 @@ def work_schema(schema_dir: Path | None, keep_raw_text: bool) -> pa.Schema:
     schema = schema.append(pa.field("_seq", pa.int64(), nullable=False))
     schema = schema.append(pa.field("_notes", pa.string()))
     schema = schema.append(pa.field("_filled", pa.int8(), nullable=False))
-    schema = schema.append(pa.field("_minhash", pa.binary()))  # near-duplicate signature (masthead.minhash)
+    schema = schema.append(pa.field("_minhash", pa.binary()))  # near-duplicate signature (masthead.duplicates.minhash)
     schema = schema.append(pa.field("_para", pa.binary()))  # paragraph hashes (masthead.clean.repeated_lines)
     # the merge's evidence, computed per document where the document is (workers), so the main process
     # only counts and searches: the distinct nonzero paragraph hashes, sorted (the repeated-line count);

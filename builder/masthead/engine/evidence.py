@@ -32,10 +32,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from masthead.clean.repeated_lines import as_hex, count_repeated
-from masthead.dedup import BANDS, candidate_pairs_of_bands, canonical_map, similar
+from masthead.duplicates.detect import BANDS, candidate_pairs_of_bands, canonical_map, similar
+from masthead.duplicates.minhash import NUM_PERM
 from masthead.engine.documents import read_columns
 from masthead.engine.strip_stage import group_names
-from masthead.minhash import NUM_PERM
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 Computed on the workers, shard by shard, so the main process only counts and searches
 (:mod:`masthead.engine.evidence`): ``_bands``, the LSH band keys of the text's MinHash
-signature (:func:`masthead.dedup.band_keys`, ``BANDS`` little-endian ``uint64``; empty without a
+signature (:func:`masthead.duplicates.detect.band_keys`, ``BANDS`` little-endian ``uint64``; empty without a
 signature), and ``_sha64``, the first 16 hex digits of ``content_sha256`` as a number (null
 without a hash). Equal texts have equal prefixes; documents sharing a prefix are compared by
 their full hashes.
@@ -14,8 +14,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from masthead.dedup import band_keys
-from masthead.minhash import NUM_PERM, SIGNATURE_BYTES
+from masthead.duplicates.detect import band_keys
+from masthead.duplicates.minhash import NUM_PERM, SIGNATURE_BYTES
 
 # hex digit -> its value; any other byte maps to something too (equal strings, equal prefixes)
 _HEX = np.array([int(chr(c), 16) if chr(c) in "0123456789abcdefABCDEF" else c & 15 for c in range(256)], dtype=np.uint64)

@@ -9,9 +9,9 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from masthead.engine.processes import pid_alive
 from masthead.engine.strip_stage import Call, Done
 from masthead.errors import WorkerError
-from masthead.processes import pid_alive
 
 if TYPE_CHECKING:  # the pool's modules load when a pool starts: one shard runs in this process without them
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # the pool's modules load when a pool starts: one shard runs 
 
 # What a worker imports for its first call (~0.3 s): imported once by the forkserver, which then
 # forks every worker with them loaded ("__main__" is what the forkserver preloads by default)
-WORKER_MODULES = ("__main__", "masthead.engine.task", "masthead.pipeline", "masthead.engine.strip_stage")
+WORKER_MODULES = ("__main__", "masthead.engine.task", "masthead.pipeline.process", "masthead.engine.strip_stage")
 
 
 _DIED = ("a worker process died (killed, or out of memory?) while the build ran; nothing "

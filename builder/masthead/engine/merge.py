@@ -27,13 +27,13 @@ import pyarrow.parquet as pq
 
 from masthead.engine.documents import DocumentSet, ShardOutput, read_columns
 from masthead.engine.evidence import corpus_evidence, repeated_groups
+from masthead.engine.memory import return_free_memory
 from masthead.engine.position_map import PositionMap
 from masthead.engine.speculative_strip import Speculation, load_decision, save_decision
 from masthead.engine.strip_stage import Runner, run_inline, run_strip_stage
 from masthead.engine.task import COVERED, read_meta
 from masthead.errors import DUPLICATE_ID, Reject
-from masthead.memory import return_free_memory
-from masthead.splits import split_of
+from masthead.pipeline.splits import split_of
 
 # What the corpus-wide decisions read of every document, dictionary-encoded where values repeat
 # (the text hashes are read later, by the duplicate search, as 64-bit prefixes)

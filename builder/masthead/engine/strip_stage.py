@@ -25,9 +25,9 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from masthead.engine.faults import checkpoint
 from masthead.engine.parts import PartsOf
 from masthead.errors import MastheadError
-from masthead.faults import checkpoint
 
 PREFIX = "stripped-"
 DONE_SUFFIX = ".parquet"
@@ -97,7 +97,7 @@ def strip_shard(docs_path: str, out_path: str, repeated: dict[str, frozenset[str
     however large the shard. A pure function of its arguments and the file, so any engine can run it."""
     import pyarrow.parquet as pq
 
-    from masthead.memory import return_free_memory
+    from masthead.engine.memory import return_free_memory
 
     with pq.ParquetFile(docs_path) as source:
         changed = write_final(Path(out_path), source.schema_arrow,
@@ -155,9 +155,9 @@ def _strip_table(table: Any, repeated: dict[str, frozenset[str]]) -> tuple[Any, 
     import pyarrow.compute as pc
 
     from masthead.clean.repeated_lines import removed_hashes, strip_repeated
+    from masthead.duplicates.minhash import paragraph_count, signature
     from masthead.engine.evidence_columns import band_column, hash_prefixes
-    from masthead.minhash import paragraph_count, signature
-    from masthead.words import word_count
+    from masthead.pipeline.words import word_count
 
     groups = group_names(table).to_pylist()
     rows = [i for i, group in enumerate(groups) if group in repeated]

@@ -1,6 +1,6 @@
 """The shard function every engine runs: one shard's records through the per-document pipeline.
 
-``run_shard`` reads the shard's input files, runs :func:`masthead.pipeline.process_record`
+``run_shard`` reads the shard's input files, runs :func:`masthead.pipeline.process.process_record`
 on each record and writes the results into the shard's output folder (or, for a shard that
 should use several workers, ``process_sources`` runs on runs of its files, and ``write_shard``
 writes the folder from their pieces: the same bytes):
@@ -30,19 +30,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from masthead.clean.repeated_lines import distinct_hashes, packed_hashes
-from masthead.context import StepContext
+from masthead.engine.faults import checkpoint
+from masthead.engine.memory import return_free_memory
+from masthead.engine.processes import pid_alive
 from masthead.engine.shards import Shard
 from masthead.errors import Reject
-from masthead.faults import checkpoint
-from masthead.memory import return_free_memory
-from masthead.processes import pid_alive
+from masthead.pipeline.context import StepContext
+from masthead.pipeline.records import Skipped
 from masthead.readers import read_input
 from masthead.readers.manifest import Manifest
-from masthead.records import Skipped
 from masthead.release.atomic import fsync_path
 
 if TYPE_CHECKING:  # the pipeline loads in the shard worker only: a build whose shards are cached never needs it
-    from masthead.pipeline import Processed
+    from masthead.pipeline.process import Processed
 
 DOCS = "docs.parquet"
 META = "meta.json"
@@ -110,8 +110,8 @@ def process_sources(shard: Shard, job: ShardJob, sources: tuple[str, ...]) -> Sh
     import pyarrow as pa
 
     from masthead.engine.columns import work_schema
-    from masthead.pipeline import process_record
-    from masthead.words import word_count
+    from masthead.pipeline.process import process_record
+    from masthead.pipeline.words import word_count
 
     manifest = Manifest(source=job.manifest_source, rows=dict(shard.manifest_rows))
     docs: list[dict[str, Any]] = []

@@ -82,7 +82,7 @@ def rebuilt_texts(html: str, target: Target) -> tuple[list[str], str | None, str
 
 def verify(answer: Answer, target: Target, near: float) -> Verdict:
     """The page's verdict for ``target``: exact, near (similarity at least ``near``), changed or missing."""
-    from masthead.minhash import signature, similarity
+    from masthead.duplicates.minhash import signature, similarity
     from masthead.readers.decode import Decoded, decode
 
     if isinstance(answer, Missing):

@@ -28,8 +28,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from masthead.engine.faults import checkpoint
 from masthead.errors import InputError, OutputError
-from masthead.faults import checkpoint
 from masthead.hydrate.pages import Answer, Missing, Page, PageSource
 from masthead.hydrate.rebuild import CHANGED, EXACT, MISSING, NEAR, STATUSES, Target, Verdict, verify
 from masthead.release.layout import DATA

@@ -29,9 +29,9 @@ from masthead.insight.tally import (
     top_with_other,
     value_counts,
 )
+from masthead.pipeline.words import word_count
 from masthead.release.layout import DATA, REJECTS
 from masthead.release.manifest import read_manifest_json
-from masthead.words import word_count
 
 TOP_OUTLETS = 15
 TOP_LANGUAGES = 10

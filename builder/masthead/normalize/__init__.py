@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from masthead.clean import Cleaned
-from masthead.context import StepContext
 from masthead.normalize.author_sources import choose_byline, site_keys
 from masthead.normalize.authors import parse_byline
 from masthead.normalize.outlets import MAX_NAME, Outlet, domain_label, host_of, load_registry
@@ -27,7 +26,8 @@ from masthead.normalize.sources import Sources
 from masthead.normalize.time_zones import outlet_zone
 from masthead.normalize.titles import clean_title, preferred_title, site_matcher, statement_keys
 from masthead.normalize.urls import clean_url
-from masthead.records import GIVEN
+from masthead.pipeline.context import StepContext
+from masthead.pipeline.records import GIVEN
 from masthead.schema import document_schema
 
 # the fields whose origin a document records, as the document schema declares them

@@ -16,10 +16,10 @@ from __future__ import annotations
 import datetime as dt
 
 from masthead.clean.html import FAST, date_estimate
-from masthead.context import StepContext
 from masthead.normalize.dates import DAY, ParsedDate, Unparsed, anchor_of, implausible, parse_date
 from masthead.normalize.publication_date import Decision, decide, estimate_could_win, on_calendar, page_candidates
 from masthead.normalize.sources import Sources
+from masthead.pipeline.context import StepContext
 
 HTML_META = "html-meta"
 URL = "url"

@@ -9,7 +9,7 @@ from masthead.clean import Cleaned
 from masthead.normalize.outlets import Registry
 from masthead.normalize.page_meta import PageMeta
 from masthead.normalize.signatures import Signatures
-from masthead.records import GIVEN
+from masthead.pipeline.records import GIVEN
 
 
 @dataclass

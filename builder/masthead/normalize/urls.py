@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from urllib.parse import urlsplit
 
-from masthead.ids import canonical_url
 from masthead.normalize.dates import DAY, MONTH, MONTHS, ParsedDate
+from masthead.pipeline.ids import canonical_url
 
 MAX_URL = 4096
 

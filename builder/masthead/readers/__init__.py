@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
+from masthead.engine.faults import checkpoint
 from masthead.errors import (
     BAD_FILE_NAME,
     CHANGED_WHILE_READ,
@@ -21,7 +22,7 @@ from masthead.errors import (
     UNSUPPORTED_FILE,
     Reject,
 )
-from masthead.faults import checkpoint
+from masthead.pipeline.records import MANIFEST, RawRecord, Skipped
 from masthead.readers.csv import read_csv
 from masthead.readers.decode import Decoded, decode, read_bytes
 from masthead.readers.files import Listed, special_kind
@@ -31,7 +32,6 @@ from masthead.readers.listing import Listing, display_name, list_inputs, scan_in
 from masthead.readers.manifest import Manifest, read_manifest
 from masthead.readers.text import read_text
 from masthead.readers.warc import read_warc
-from masthead.records import MANIFEST, RawRecord, Skipped
 
 __all__ = ["READERS", "Listing", "display_name", "file_suffix", "list_inputs", "read_all", "read_input", "register",
            "scan_inputs"]

@@ -8,8 +8,8 @@ import sys
 from collections.abc import Iterator
 
 from masthead.errors import BAD_CSV, Reject
+from masthead.pipeline.records import GIVEN, RawRecord
 from masthead.readers.decode import Decoded, nul_bytes
-from masthead.records import GIVEN, RawRecord
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from masthead.errors import CHANGED_WHILE_READ, Reject
-from masthead.input_hashes import RACY_NS
+from masthead.readers.input_hashes import RACY_NS
 
 _KINDS = {
     stat.S_IFIFO: "named pipe (FIFO)",
@@ -98,7 +98,7 @@ def read_listed(handle: BinaryIO, source: str, listed: Listed) -> bytes | Reject
 
     The bytes read are hashed unless the file is settled: the same ``stat`` before and after the
     read as when listed, and last changed well before it was listed (a write after the listing
-    would have moved its change time; git's "racily clean" rule, :mod:`masthead.input_hashes`)."""
+    would have moved its change time; git's "racily clean" rule, :mod:`masthead.readers.input_hashes`)."""
     before = os.fstat(handle.fileno())
     now = before.st_size
     if now < listed.size:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from masthead.errors import Reject
+from masthead.pipeline.records import GIVEN, RawRecord
 from masthead.readers.decode import Decoded, nul_bytes
-from masthead.records import GIVEN, RawRecord
 
 
 def read_html(decoded: Decoded, source: str) -> Iterator[RawRecord | Reject]:

@@ -6,8 +6,8 @@ import json
 from collections.abc import Iterator
 
 from masthead.errors import BAD_JSON, NOT_OBJECT, Reject
+from masthead.pipeline.records import GIVEN, RawRecord
 from masthead.readers.decode import Decoded, lone_surrogate, nul_bytes
-from masthead.records import GIVEN, RawRecord
 
 CUT_FIX = "build again once the file is complete (the next build reads the whole line), or finish the line"
 

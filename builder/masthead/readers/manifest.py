@@ -7,11 +7,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from masthead.errors import MANIFEST_BAD_PATH, MANIFEST_MISSING_FILE, SCHEMA_VIOLATION, Reject
+from masthead.pipeline.records import RawRecord
 from masthead.readers.csv import read_csv
 from masthead.readers.decode import decode, read_bytes
 from masthead.readers.files import Listed
 from masthead.readers.jsonl import read_jsonl
-from masthead.records import RawRecord
 
 MANIFEST_NAMES = ("manifest.jsonl", "manifest.csv", "manifest.jsonl.gz", "manifest.csv.gz")
 

@@ -8,8 +8,8 @@ from functools import lru_cache
 from typing import Any
 
 from masthead.errors import BAD_FRONT_MATTER, Reject
+from masthead.pipeline.records import FRONT_MATTER, GIVEN, RawRecord
 from masthead.readers.decode import Decoded, lone_surrogate, nul_bytes
-from masthead.records import FRONT_MATTER, GIVEN, RawRecord
 
 MAX_VALUES = 10_000  # values in one front matter block, aliases counted each time they are used
 

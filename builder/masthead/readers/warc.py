@@ -6,7 +6,7 @@ the decoded page, with ``url`` from ``WARC-Target-URI`` and ``crawled_at`` from 
 record number is the record's byte offset in the file (a gzip member's, for ``.warc.gz``), the
 address a WARC index gives.
 
-What is not a page is skipped and counted by kind (:class:`masthead.records.Skipped`): warcinfo,
+What is not a page is skipped and counted by kind (:class:`masthead.pipeline.records.Skipped`): warcinfo,
 request, metadata, revisit, resource... records, and responses that are not HTML, not HTTP, or not
 HTTP 2xx ("response not OK": a redirect or an error page is not the article).
 A payload kept as sent (``Content-Encoding: gzip``, ``deflate``, ``br``) is decoded with a cap, so a
@@ -29,10 +29,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from masthead.errors import BAD_WARC, CHANGED_WHILE_READ, SPECIAL_FILE, TOO_LARGE, UNREADABLE, Reject
+from masthead.pipeline.records import GIVEN, RawRecord, Skipped
 from masthead.readers.decode import decode, nul_bytes
 from masthead.readers.files import Listed, NotRegularFile, is_settled, open_regular, prefix_sha256
 from masthead.readers.warc_frames import Frame, frames
-from masthead.records import GIVEN, RawRecord, Skipped
 
 # the largest record read: the raw record schema's bound on a page's HTML (20 million characters)
 RECORD_CAP = 20_000_000

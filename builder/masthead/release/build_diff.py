@@ -4,7 +4,7 @@ The comparison (:func:`compare_with_release`) reads every published field of bot
 text (``content_sha256`` differs exactly when the text does) and counts the new release's
 numbers for the report on the way. It needs nothing the duplicate search decides but
 ``duplicate_of``, so the build starts it on a worker as soon as the stripping stage is done
-(:func:`masthead.collect.collect`'s ``beside``) and compares ``duplicate_of`` afterwards, here
+(:func:`masthead.engine.collect.collect`'s ``beside``) and compares ``duplicate_of`` afterwards, here
 (:func:`add_duplicate_changes`), from the duplicates the search found and the previous
 release's: a few per cent of the documents. The result is the one comparing every field at once
 would give, in the same order.

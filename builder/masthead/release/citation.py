@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
-from masthead.corpusinfo import CorpusInfo, author_name, dois
 from masthead.errors import ConfigError
+from masthead.project.corpusinfo import CorpusInfo, author_name, dois
 
 
 def release_cff(info: CorpusInfo, version: str, released: dt.date) -> dict[str, Any]:

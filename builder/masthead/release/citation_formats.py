@@ -11,8 +11,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from masthead.corpusinfo import CorpusInfo, read_corpus_info
 from masthead.errors import ConfigError
+from masthead.project.corpusinfo import CorpusInfo, read_corpus_info
 from masthead.release.citation import bibtex
 from masthead.release.layout import CITATION
 from masthead.release.manifest import read_manifest_json

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from masthead.corpusinfo import CorpusInfo, author_name
+from masthead.project.corpusinfo import CorpusInfo, author_name
 from masthead.release.citation import bibtex_key
 from masthead.release.manifest import dump_json
 

@@ -14,8 +14,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from masthead.corpusinfo import CorpusInfo
 from masthead.errors import SchemaError
+from masthead.project.corpusinfo import CorpusInfo
 from masthead.release.checksums import file_sha256
 from masthead.release.citation import bibtex
 from masthead.release.layout import DATA

@@ -13,8 +13,8 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from masthead.corpusinfo import CorpusInfo, author_name
 from masthead.errors import ConfigError
+from masthead.project.corpusinfo import CorpusInfo, author_name
 
 NAMESPACE = "http://datacite.org/schema/kernel-4"
 SCHEMA_LOCATION = f"{NAMESPACE} https://schema.datacite.org/meta/kernel-4.6/metadata.xsd"

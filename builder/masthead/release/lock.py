@@ -20,8 +20,8 @@ from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from masthead.engine.processes import pid_alive
 from masthead.errors import LockedError, OutputError
-from masthead.processes import pid_alive
 
 LOCK_NAME = ".lock"
 _ATTEMPTS = 5

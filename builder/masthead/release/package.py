@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from masthead import __version__ as masthead_version
-from masthead.corpusinfo import read_corpus_info
 from masthead.errors import ConfigError, OutputError
+from masthead.project.corpusinfo import read_corpus_info
 from masthead.release import datapackage
 from masthead.release.citation_formats import available_citations
 from masthead.release.layout import CARD, CHECKSUMS, CITATION, DATA, MANIFEST, REJECTS

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from masthead import __version__
-from masthead.collect import Collected, ProgressFn
-from masthead.corpusinfo import CorpusInfo
+from masthead.engine.collect import Collected, ProgressFn
+from masthead.engine.faults import checkpoint
 from masthead.errors import OutputError
-from masthead.faults import checkpoint
+from masthead.project.corpusinfo import CorpusInfo
 from masthead.release import card as cards
 from masthead.release.atomic import commit, temp_dir_for
 from masthead.release.changelog import write_changes
@@ -23,8 +23,8 @@ from masthead.release.hf_schema import hf_schema, kept_in
 from masthead.release.layout import CARD, CITATION, DATA, HF, MANIFEST, REJECTS
 from masthead.release.manifest import dump_json
 from masthead.release.parquet import write_data
+from masthead.release.report import BuildReport
 from masthead.release.text_policy import hydrate_section, release_sources
-from masthead.report import BuildReport
 from masthead.schema import (
     arrow_schema,
     document_schema,

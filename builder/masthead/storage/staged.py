@@ -17,8 +17,8 @@ from contextlib import contextmanager
 
 from masthead.errors import InputError, MastheadError, OutputError, ReleaseExistsError
 from masthead.release.layout import CHECKSUMS, corpus_dir
+from masthead.release.report import BuildReport
 from masthead.release.versions import is_version
-from masthead.report import BuildReport
 from masthead.settings import Settings
 from masthead.storage.location import redact, scrub
 from masthead.storage.remote import RemoteFolder, StorageFailure

@@ -3,7 +3,7 @@
 The same listing gives the input fingerprint, the shards' cache keys, what the shards read
 (each file as listed: :func:`masthead.readers.files.read_listed`) and the release manifest's
 ``inputs``. Folders masthead writes (dist, state, releases) are skipped, never read; hashes go
-through the hash memo (:mod:`masthead.input_hashes`) unless the build runs with ``--no-cache``.
+through the hash memo (:mod:`masthead.readers.input_hashes`) unless the build runs with ``--no-cache``.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from masthead.input_hashes import MEMO_FILE, HashMemo
 from masthead.readers import list_inputs, scan_inputs
 from masthead.readers.files import Listed, prefix_sha256, special_kind
+from masthead.readers.input_hashes import MEMO_FILE, HashMemo
 from masthead.readers.manifest import find_manifest
 from masthead.settings import Settings
 
@@ -38,7 +38,7 @@ def _sha256(path: str, size: int, mtime_ns: int) -> str:
 
 
 def hash_memo(settings: Settings) -> HashMemo:
-    """Where a build remembers its inputs' hashes (:mod:`masthead.input_hashes`); none with ``--no-cache``."""
+    """Where a build remembers its inputs' hashes (:mod:`masthead.readers.input_hashes`); none with ``--no-cache``."""
     from masthead.engine.cache import state_dir
 
     return HashMemo(state_dir(settings) / MEMO_FILE if settings.cache else None)

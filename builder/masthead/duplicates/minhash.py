@@ -1,4 +1,4 @@
-"""MinHash signatures of texts, for the near-duplicate search (:mod:`masthead.dedup`).
+"""MinHash signatures of texts, for the near-duplicate search (:mod:`masthead.duplicates.detect`).
 
 - shingles: word 5-grams of the text, casefolded, punctuation dropped (``SHINGLE_WORDS``);
   a text of five words or fewer is one shingle. Each word is hashed by a polynomial over its

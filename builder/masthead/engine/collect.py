@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from masthead.engine.faults import checkpoint
 from masthead.errors import ConfigError, MastheadError, Reject
-from masthead.faults import checkpoint
-from masthead.inputs import Inputs, list_input_files
+from masthead.readers.inputs import Inputs, list_input_files
 from masthead.settings import Settings
 
 if TYPE_CHECKING:  # the engine (pyarrow, the pipeline) is imported when a build runs, not at start-up
@@ -164,7 +164,7 @@ def _run_shards(settings: Settings, todo: list[tuple[Shard, Path]], job: ShardJo
 
     import pyarrow.compute  # noqa: F401 - write_shard's, imported before the preload thread starts
 
-    from masthead.preload import importing_in_background, release_modules
+    from masthead.engine.preload import importing_in_background, release_modules
     from masthead.release.hf_schema import needs_datasets
 
     enabled = preload and len(calls) > 1 and getattr(engine, "workers", None) != 1
@@ -189,17 +189,17 @@ BesideWork = Callable[[Any, Callable[..., Callable[[], Any]]], Callable[[], Any]
 def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_text: bool = False,
             for_release: bool = False, beside: BesideWork | None = None, inputs: Inputs | None = None) -> Collected:
     """Every input through the pipeline and the merge. ``for_release``: a release will be written
-    (its libraries are imported while the workers run, :mod:`masthead.preload`). ``beside``: work
+    (its libraries are imported while the workers run, :mod:`masthead.engine.preload`). ``beside``: work
     on the documents run on the engine while the merge searches for duplicates (its result is
     ``Collected.beside``). ``inputs``: the build's listing (:func:`list_input_files`, taken here
     when not given); every file is read as it lists it."""
-    from masthead.context import StepContext
     from masthead.engine import cache as shard_cache
     from masthead.engine.documents import RawTexts, ShardOutput
     from masthead.engine.merge import merge
     from masthead.engine.shards import plan_shards
     from masthead.engine.speculative_strip import DECISION_FILE
     from masthead.engine.task import ShardJob, is_done
+    from masthead.pipeline.context import StepContext
     from masthead.readers.manifest import read_manifest
     from masthead.schema import arrow_schema, document_schema
 

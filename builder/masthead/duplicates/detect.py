@@ -4,7 +4,7 @@ Exact duplicates share the SHA-256 of their cleaned text. Near duplicates (the s
 story lightly edited by several outlets) are found with MinHash LSH, in numpy:
 
 - signatures: MinHash of the text's word 5-grams, ``NUM_PERM = 128`` minima
-  (:mod:`masthead.minhash`).
+  (:mod:`masthead.duplicates.minhash`).
 - LSH: ``BANDS = 16`` bands × ``ROWS = 8`` rows. Two texts of Jaccard ``s`` share at least one
   band with probability ``1 − (1 − s^8)^16``: 0.06 at s = 0.5, 0.61 at 0.7, 0.95 at 0.8,
   0.994 at 0.85, 0.9999 at 0.9 (the S-curve's midpoint is (1/16)^(1/8) ≈ 0.71). Every
@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from masthead.minhash import NUM_PERM, mix64, signature, unpack
+from masthead.duplicates.minhash import NUM_PERM, mix64, signature, unpack
 
 THRESHOLD = 0.8
 BANDS, ROWS = 16, 8

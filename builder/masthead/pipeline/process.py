@@ -12,14 +12,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from masthead.clean import clean_record
-from masthead.context import StepContext
 from masthead.errors import BAD_DATE, EMPTY, Reject
-from masthead.ids import document_id
-from masthead.language import UNDETERMINED, detect_language
 from masthead.normalize import normalize_metadata
-from masthead.records import RawRecord
-from masthead.sanitize import sanitize_fields
-from masthead.validate import validate_document, validate_raw
+from masthead.pipeline.context import StepContext
+from masthead.pipeline.ids import document_id
+from masthead.pipeline.language import UNDETERMINED, detect_language
+from masthead.pipeline.records import RawRecord
+from masthead.pipeline.sanitize import sanitize_fields
+from masthead.pipeline.validate import validate_document, validate_raw
 
 
 @dataclass(frozen=True)
