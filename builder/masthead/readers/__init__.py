@@ -2,7 +2,8 @@
 
 The registry maps a file suffix to a reader function ``(Decoded, source) -> records``;
 ``.gz`` is stripped first, so every reader also reads its gzip-compressed variant. Adding
-a format is one function and one ``register`` call.
+a format is one function and one ``register`` call. The build's one listing of its raw folder
+(``inputs``, every file hashed as listed, with the hash memo of ``input_hashes``) lives here too.
 """
 
 from __future__ import annotations

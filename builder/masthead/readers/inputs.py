@@ -39,14 +39,14 @@ def _sha256(path: str, size: int, mtime_ns: int) -> str:
 
 def hash_memo(settings: Settings) -> HashMemo:
     """Where a build remembers its inputs' hashes (:mod:`masthead.readers.input_hashes`); none with ``--no-cache``."""
-    from masthead.engine.cache import state_dir
+    from masthead.engine import state_dir
 
     return HashMemo(state_dir(settings) / MEMO_FILE if settings.cache else None)
 
 
 def own_folders(settings: Settings) -> list[Path]:
     """The folders a build writes (its dist and state folders): never inputs, wherever they are."""
-    from masthead.engine.cache import state_dir
+    from masthead.engine import state_dir
 
     return [settings.dist, state_dir(settings)]
 

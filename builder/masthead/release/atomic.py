@@ -15,7 +15,7 @@ import os
 import shutil
 from pathlib import Path
 
-from masthead.engine.faults import checkpoint
+from masthead.engine import checkpoint
 
 TEMP_PREFIX = ".tmp-"
 

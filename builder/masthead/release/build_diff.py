@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from masthead.release.diff import DocumentDiff, FieldChange, IdList
 
 if TYPE_CHECKING:
-    from masthead.engine.documents import DocumentSet
+    from masthead.engine import DocumentSet
     from masthead.insight.stats import ReleaseTally
 
 DUPLICATE_OF = "duplicate_of"

@@ -41,7 +41,7 @@ class HfSchema:
 
 def kept_in(settings: Settings) -> Path:
     """Where a project keeps what ``datasets`` derived of its schemas, between builds."""
-    from masthead.engine.cache import state_dir
+    from masthead.engine import state_dir
 
     return state_dir(settings) / "hf-schema"
 
@@ -82,7 +82,7 @@ def cache_key(doc_schema: dict[str, Any]) -> str:
         datasets_version = metadata.version("datasets")
     except metadata.PackageNotFoundError:  # pragma: no cover - a dependency of masthead
         datasets_version = None
-    from masthead.engine.cache import code_digest
+    from masthead.engine import code_digest
 
     parts = [doc_schema, datasets_version, pa.__version__, code_digest()]
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:24]

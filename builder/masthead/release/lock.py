@@ -20,7 +20,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from masthead.engine.processes import pid_alive
+from masthead.engine import pid_alive
 from masthead.errors import LockedError, OutputError
 
 LOCK_NAME = ".lock"

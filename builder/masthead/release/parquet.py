@@ -22,13 +22,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from masthead.engine.faults import checkpoint
+from masthead.engine import checkpoint
 from masthead.release.parquet_layout import ROW_GROUP_ROWS, WRITE_OPTIONS, compact, row_group_rows
 
 if TYPE_CHECKING:
 
-    from masthead.engine.collect import ProgressFn
-    from masthead.engine.documents import DocumentSet
+    from masthead.engine import DocumentSet, ProgressFn
     from masthead.insight.stats import ReleaseTally
     from masthead.release.hf import HfSplitWriter
     from masthead.release.hf_schema import HfSchema

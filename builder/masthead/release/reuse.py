@@ -29,7 +29,7 @@ from masthead import __version__
 from masthead.errors import IntegrityError
 
 if TYPE_CHECKING:
-    from masthead.engine.documents import DocumentSet
+    from masthead.engine import DocumentSet
     from masthead.release.diff import DocumentDiff
 
 SHARDS = "shards"  # the manifest's key: each split's shard files, rows and Arrow bytes
@@ -42,7 +42,7 @@ def tool_versions() -> dict[str, str]:
     ``hf/`` Arrow files)."""
     from importlib.metadata import version
 
-    from masthead.engine.cache import code_digest
+    from masthead.engine import code_digest
 
     return {"masthead_code": code_digest(), "pyarrow": pa.__version__, "datasets": version("datasets")}
 
@@ -139,7 +139,7 @@ def _candidate(previous: Path, sums: dict[str, str], entries: list[dict[str, Any
 
 
 def _ids_of(path: Path) -> pa.Array:
-    from masthead.engine.documents import read_columns
+    from masthead.engine import read_columns
 
     try:
         return read_columns(path, ["id"])["id"].combine_chunks()

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from masthead.engine.documents import DocumentSet
+    from masthead.engine import DocumentSet
     from masthead.settings import Settings
 
 PREFERRED = (10, 12, 15, 20, 25, 30, 40, 50, 60, 80)  # tenths of the preferred numbers 1, 1.2, … 8

@@ -23,9 +23,9 @@ def release_sources(settings: Settings) -> dict[str, str] | None:
     """For a metadata-only release: each verification field -> the work files' column it is read from."""
     if settings.text != "metadata":
         return None
-    from masthead.engine.columns import RELEASE_SOURCES
+    from masthead.engine import verification_columns
 
-    return dict(RELEASE_SOURCES)
+    return verification_columns()
 
 
 def text_policy(manifest: dict[str, Any]) -> str:

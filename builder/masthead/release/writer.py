@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from masthead import __version__
-from masthead.engine.collect import Collected, ProgressFn
-from masthead.engine.faults import checkpoint
+from masthead.engine import checkpoint
 from masthead.errors import OutputError
 from masthead.project.corpusinfo import CorpusInfo
 from masthead.release import card as cards
@@ -37,6 +36,7 @@ from masthead.schema import (
 from masthead.settings import Settings
 
 if TYPE_CHECKING:
+    from masthead.engine import Collected, ProgressFn
     from masthead.insight.stats import ReleaseTally
 
 TASK_CATEGORIES = ["text-classification", "text-generation"]
@@ -164,7 +164,7 @@ def _write_files(
     checkpoint("manifest.written")
     # report.html + figures/ are computed from the Parquet and manifest just written; the card then
     # gets the figures and the coverage table (rewritten here, before the checksums cover both).
-    from masthead.engine.cache import state_dir
+    from masthead.engine import state_dir
     from masthead.insight import card_section, write_report
 
     insight = write_report(folder, title=info.title, stats=tally.stats(folder),  # counted as the data was written
