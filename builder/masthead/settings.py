@@ -39,38 +39,78 @@ DEFAULT_LICENSE_NOTE = (
 )
 
 
+def about(doc: str, *, choices: tuple[str, ...] = (), shown_default: str | None = None) -> dict[str, Any]:
+    """A :class:`Settings` field's metadata: what it means, for users. ``doc`` (and ``choices``, and
+    ``shown_default`` where the default is decided elsewhere) are rendered into the settings reference
+    of the documentation (:mod:`masthead.docs_reference.settings`)."""
+    return {"doc": doc, "choices": choices, "shown_default": shown_default}
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything that decides what a build produces."""
 
-    name: str
-    raw: Path
-    dist: Path
-    project_dir: Path | None = None
-    splits: dict[str, float] = field(default_factory=lambda: {"train": 1.0})
-    duplicates: str = "mark"
-    date_order: str | None = None
-    language: str | None = None
-    shard_rows: int = 100_000
-    shard_bytes: int | None = None  # a release shard's text, in bytes (masthead.release.shard_size)
-    max_file_bytes: int = 200 * 1024 * 1024
-    include_raw_text: bool = False
-    text: str = "full"  # full | metadata: publish the texts, or only what `masthead hydrate` needs to rebuild them
-    license_name: str = "news-articles-research-use"
-    license_note: str = DEFAULT_LICENSE_NOTE
-    access: str = "open"  # open | gated: the card asks the Hub to gate downloads behind the terms (license_note)
-    strict: bool = False
-    version: str | None = None
-    bump: str | None = None  # auto|major|minor|patch: the version from the diff against the newest release
+    name: str = field(metadata=about(
+        "Corpus name: lower-case letters, digits, '.', '_' or '-'. It names the release folder (dist/NAME/VERSION) "
+        "and the data package.", shown_default="the raw folder's name"))
+    raw: Path = field(metadata=about(
+        "Folder of raw documents, relative to the project, or an fsspec URL such as s3://bucket/raw.", shown_default="raw"))
+    dist: Path = field(metadata=about(
+        "Folder that holds the releases, relative to the project, or an fsspec URL such as s3://bucket/dist.",
+        shown_default="dist"))
+    project_dir: Path | None = field(default=None, metadata=about(
+        "The corpus project: the nearest folder at or above the working directory whose pyproject.toml has a "
+        "[tool.masthead] table; its schema/ folder and CITATION.cff are used when present."))
+    splits: dict[str, float] = field(default_factory=lambda: {"train": 1.0}, metadata=about(
+        "Named splits and their shares of the documents (positive, adding up to 1), e.g. { train = 0.9, test = 0.1 }."))
+    duplicates: str = field(default="mark", metadata=about(
+        "What happens to a duplicate: mark keeps it with duplicate_of set, drop leaves it out of the release.",
+        choices=DUPLICATE_POLICIES))
+    date_order: str | None = field(default=None, metadata=about(
+        "How to read an ambiguous numeric date such as 03/04/2018 (day/month or month/day); unset: such a date is "
+        "left unread, never guessed.", choices=DATE_ORDERS))
+    language: str | None = field(default=None, metadata=about(
+        "BCP-47 language tag for documents whose record gives none; unset: detected per document (und when unsure)."))
+    shard_rows: int = field(default=100_000, metadata=about("Documents in one Parquet shard of a release, at most."))
+    # a release shard's text, in bytes (masthead.release.shard_size)
+    shard_bytes: int | None = field(default=None, metadata=about(
+        "Text a release shard holds on average, as bytes or a size such as \"500MB\" or \"2 GiB\"; unset: shards are "
+        "cut by shard_rows only."))
+    max_file_bytes: int = field(default=200 * 1024 * 1024, metadata=about(
+        "Largest input file read, in bytes; a larger file is rejected as too-large."))
+    include_raw_text: bool = field(default=False, metadata=about(
+        "Also publish each document's text as the reader found it, before cleaning (the raw config of the release)."))
+    text: str = field(default="full", metadata=about(
+        "full publishes the texts; metadata publishes no text, only what `masthead hydrate` needs to rebuild and "
+        "verify them.", choices=TEXT_POLICIES))
+    license_name: str = field(default="news-articles-research-use", metadata=about(
+        "License name written into the dataset card."))
+    license_note: str = field(default=DEFAULT_LICENSE_NOTE, metadata=about(
+        "The terms of use written into the dataset card (and shown by the Hub before a gated download)."))
+    access: str = field(default="open", metadata=about(
+        "open: anyone may download the release from the Hub; gated: the Hub asks for the terms (license_note) to be "
+        "accepted first.", choices=ACCESS_LEVELS))
+    strict: bool = field(default=False, metadata=about("Fail (exit 1) when any record is rejected."))
+    version: str | None = field(default=None, metadata=about(
+        "Version of the new release; unset: the version in CITATION.cff, else 1.0.0 for a first release (later "
+        "ones need a version or bump)."))
+    bump: str | None = field(default=None, metadata=about(
+        "The version from the changes since the newest release: auto (the smallest correct one), major, minor or patch."))
     # How to run a build; none of these change its output (not in the manifest).
-    workers: int | None = None  # local processes; None: all cores
-    engine: str = "local"  # local | ray
-    ray_address: str | None = None  # None: start a local Ray instance
-    cache: bool = True  # reuse shard results from .masthead/cache/
-    release_date: dt.date = field(default_factory=lambda: release_date_from_env())
+    workers: int | None = field(default=None, metadata=about(
+        "Local processes (or CPUs of a local Ray instance); unset: all cores."))
+    engine: str = field(default="local", metadata=about("Where shards run: local (a process pool) or ray."))
+    ray_address: str | None = field(default=None, metadata=about(
+        "The Ray cluster to join (its head's address); unset: start a local Ray instance."))
+    cache: bool = field(default=True, metadata=about("Reuse the results of unchanged shards from .masthead/cache/."))
+    release_date: dt.date = field(default_factory=lambda: release_date_from_env(), metadata=about(
+        "The release's date: from SOURCE_DATE_EPOCH when it is set (reproducible builds), else today in UTC.",
+        shown_default="SOURCE_DATE_EPOCH, else today (UTC)"))
     # raw and dist in object storage (masthead.storage): the URLs; raw and dist are then their local stand-ins
-    raw_url: str | None = None
-    dist_url: str | None = None
+    raw_url: str | None = field(default=None, metadata=about(
+        "The raw folder's URL when it is in object storage; raw is then its local stand-in."))
+    dist_url: str | None = field(default=None, metadata=about(
+        "The releases folder's URL when it is in object storage; dist is then its local stand-in."))
 
     @property
     def schema_dir(self) -> Path | None:
