@@ -289,3 +289,61 @@ def test_a_committed_remote_release_is_never_overwritten(
     assert again.exit_code != 0 and "never overwritten" in again.output
     assert f"s3://{BUCKET}/dist/test-corpus/1.0.0" in again.output and str(other) not in again.output
     assert _objects(s3, "dist/test-corpus/1.0.0") == before
+
+
+def test_a_work_url_builds_from_the_store_without_a_local_mirror_and_shares_its_shards(
+    s3: Any, make_project: Callable[..., Path], run_cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from masthead.engine import shards as shard_plan
+    from masthead.storage import remote_shards
+    from masthead.storage.location import staging_dir
+
+    monkeypatch.setattr(shard_plan, "TARGET_BYTES", 2000)  # several shards
+    project = make_project({"extra/b.jsonl": '{"id": "b", "url": "https://example.org/b", "text": "Another text."}\n',
+                            ".hidden/x.txt": "Never read.", "old/1.0.0/SHA256SUMS": "", "old/1.0.0/manifest.json": "{}"},
+                           seeds=True)
+    local = run_cli("build", "--workers", "1", "--json", cwd=project)
+    assert local.exit_code == 0, local.output
+    local_report = json.loads(local.output)
+    _upload(s3, project / "raw", "news/raw")
+    other = _remote_project(project)
+    raw_url, work_url = f"s3://{BUCKET}/news/raw", f"s3://{BUCKET}/news/work"
+    args = ("--workers", "1", "--json", "--raw", raw_url, "--work", work_url)
+
+    built = run_cli("build", *args, "--dist", f"s3://{BUCKET}/news/dist", cwd=other)
+    assert built.exit_code == 0, built.output
+    report = json.loads(built.output)
+    assert report["counts"] == local_report["counts"] and report["skipped"] == local_report["skipped"]
+    assert _objects(s3, f"news/dist/test-corpus/{report['version']}") == _files(Path(local_report["release"]))
+    # no document was ever on this machine's disk: the raw folder's stand-in is empty (no manifest here)
+    stand_in = staging_dir(other, raw_url) / "raw"
+    assert stand_in.is_dir() and list(stand_in.rglob("*")) == []
+    work = _objects(s3, "news/work")
+    entries = {name.split("/")[1] for name in work if name.startswith("cache/")}
+    local_entries = {p.name for p in (project / ".masthead" / "cache").iterdir()}
+    assert entries == local_entries and len(entries) > 3  # the same shards, by the same keys
+    assert all(f"cache/{key}/done" in work and f"cache/{key}/docs.parquet" in work for key in entries)
+
+    # another machine (no local state) builds the same inputs from the work URL's shards: no task runs
+    def no_task(*args: Any) -> int:
+        raise AssertionError("a shard ran although the work URL holds it done")
+
+    monkeypatch.setattr(remote_shards, "run_remote_shard", no_task)
+    shutil.rmtree(other / ".masthead")
+    again = run_cli("build", *args, "--dist", f"s3://{BUCKET}/news/dist2", cwd=other)
+    assert again.exit_code == 0, again.output
+    assert _objects(s3, f"news/dist2/test-corpus/{report['version']}") == _files(Path(local_report["release"]))
+
+    outputs = {f"output of run {i}": r.output.encode() for i, r in enumerate((built, again))}
+    _no_secret(outputs, "")
+    _no_secret(_objects(s3, "news/work"), "the store's")
+    _no_secret(_files(other), "the project's")
+
+
+def test_a_work_url_needs_a_raw_folder_in_the_store(make_project: Callable[..., Path],
+                                                    run_cli: Callable[..., Any]) -> None:
+    project = make_project({"a.txt": "Text."})
+    result = run_cli("build", "--work", f"s3://{BUCKET}/work", cwd=project)
+    assert result.exit_code == 2 and "--work needs --raw in object storage" in result.output
+    result = run_cli("build", "--work", str(project / "w"), cwd=project)
+    assert result.exit_code == 2 and "is not an object-storage URL" in result.output

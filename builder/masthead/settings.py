@@ -71,6 +71,7 @@ class Settings:
     # raw and dist in object storage (masthead.storage): the URLs; raw and dist are then their local stand-ins
     raw_url: str | None = None
     dist_url: str | None = None
+    work_url: str | None = None  # the shard work folder in object storage: shard tasks read and write there
 
     @property
     def schema_dir(self) -> Path | None:
