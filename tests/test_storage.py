@@ -105,6 +105,8 @@ def _remote_project(project: Path) -> Path:
     other.mkdir()
     for name in ("pyproject.toml", "CITATION.cff"):
         shutil.copyfile(project / name, other / name)
+    if (project / "schema").is_dir():
+        shutil.copytree(project / "schema", other / "schema")
     return other
 
 
@@ -295,6 +297,8 @@ def test_a_work_url_builds_from_the_store_without_a_local_mirror_and_shares_its_
     s3: Any, make_project: Callable[..., Path], run_cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from masthead.engine import shards as shard_plan
+    from masthead.engine import task
+    from masthead.schema import default_schema_dir
     from masthead.storage import remote_shards
     from masthead.storage.location import staging_dir
 
@@ -302,11 +306,20 @@ def test_a_work_url_builds_from_the_store_without_a_local_mirror_and_shares_its_
     project = make_project({"extra/b.jsonl": '{"id": "b", "url": "https://example.org/b", "text": "Another text."}\n',
                             ".hidden/x.txt": "Never read.", "old/1.0.0/SHA256SUMS": "", "old/1.0.0/manifest.json": "{}"},
                            seeds=True)
+    shutil.copytree(default_schema_dir(), project / "schema")  # a schema folder of the project's own
     local = run_cli("build", "--workers", "1", "--json", cwd=project)
     assert local.exit_code == 0, local.output
     local_report = json.loads(local.output)
     _upload(s3, project / "raw", "news/raw")
     other = _remote_project(project)
+    seen_schemas: list[Path | None] = []
+    real_run_shard = task.run_shard
+
+    def run_shard(shard: Any, job: Any, folder: Path) -> int:
+        seen_schemas.append(job.ctx.schema_dir)
+        return real_run_shard(shard, job, folder)
+
+    monkeypatch.setattr(task, "run_shard", run_shard)  # one worker: the tasks run in this process
     raw_url, work_url = f"s3://{BUCKET}/news/raw", f"s3://{BUCKET}/news/work"
     args = ("--workers", "1", "--json", "--raw", raw_url, "--work", work_url)
 
@@ -316,6 +329,8 @@ def test_a_work_url_builds_from_the_store_without_a_local_mirror_and_shares_its_
     assert report["counts"] == local_report["counts"] and report["skipped"] == local_report["skipped"]
     assert _objects(s3, f"news/dist/test-corpus/{report['version']}") == _files(Path(local_report["release"]))
     # no document was ever on this machine's disk: the raw folder's stand-in is empty (no manifest here)
+    # each task read the project's schemas from the copy that came with it, not from the driver's folder
+    assert seen_schemas and all(found is not None and not found.is_relative_to(other) for found in seen_schemas)
     stand_in = staging_dir(other, raw_url) / "raw"
     assert stand_in.is_dir() and list(stand_in.rglob("*")) == []
     work = _objects(s3, "news/work")

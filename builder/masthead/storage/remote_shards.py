@@ -51,8 +51,9 @@ def check_work(settings: Settings) -> None:
                           "inputs from the store, never from this machine's disk")
 
 
-def run_remote_shard(shard: Shard, job: ShardJob, raw_url: str, entry_url: str) -> int:
-    """The shard's inputs from ``raw_url``, its outputs to ``entry_url`` (marker last); its record count."""
+def run_remote_shard(shard: Shard, job: ShardJob, raw_url: str, entry_url: str, schemas: dict[str, bytes]) -> int:
+    """The shard's inputs from ``raw_url``, its outputs to ``entry_url`` (marker last); its record count.
+    ``schemas``: the project's own schema folder's files (none: the packaged schemas), written beside."""
     from masthead.engine.task import run_shard
     from masthead.readers.listing import display_name
 
@@ -60,6 +61,11 @@ def run_remote_shard(shard: Shard, job: ShardJob, raw_url: str, entry_url: str) 
     with tempfile.TemporaryDirectory(prefix="masthead-shard-") as temp:
         inputs, outputs = Path(temp) / "raw", Path(temp) / "out"
         inputs.mkdir()
+        if schemas:  # the driver's schema folder is not on this node: its files came with the call
+            (Path(temp) / "schema").mkdir()
+            for name, data in schemas.items():
+                (Path(temp) / "schema" / name).write_bytes(data)
+            job = replace(job, ctx=replace(job.ctx, schema_dir=Path(temp) / "schema"))
         for source in shard.sources:
             if source in shard.listed and display_name(source) == source:  # what the listing could hash
                 raw.get_file(source, inputs / source)
@@ -80,13 +86,18 @@ class RemoteWork:
         self.raw_url, self.state = settings.raw_url, state
         self.root = RemoteFolder(settings.work_url)
         self.cache = settings.cache
+        self._schemas: dict[str, bytes] | None = None  # the project's schema folder, read once
 
     def entry(self, folder: Path) -> RemoteFolder:
         """The entry in the store of the local shard folder ``folder`` (under the state folder)."""
         return self.root.child(folder.relative_to(self.state).as_posix())
 
     def call(self, shard: Shard, job: ShardJob, folder: Path) -> tuple[Any, ...]:
-        return run_remote_shard, (shard, job, self.raw_url, self.entry(folder).url)
+        """The task that runs ``shard`` into the store's entry of ``folder``, and its arguments."""
+        if self._schemas is None:
+            found = job.ctx.schema_dir
+            self._schemas = {p.name: p.read_bytes() for p in sorted(found.iterdir()) if p.is_file()} if found else {}
+        return run_remote_shard, (shard, job, self.raw_url, self.entry(folder).url, self._schemas)
 
     def not_done(self, todo: list[tuple[Shard, Path]]) -> list[tuple[Shard, Path]]:
         """Of ``todo`` (shards not done here), those not done in the store either; the others fetched."""
