@@ -349,7 +349,11 @@ def test_a_work_url_builds_from_the_store_without_a_local_mirror_and_shares_its_
     assert again.exit_code == 0, again.output
     assert _objects(s3, f"news/dist2/test-corpus/{report['version']}") == _files(Path(local_report["release"]))
 
-    outputs = {f"output of run {i}": r.output.encode() for i, r in enumerate((built, again))}
+    checked = run_cli("validate", "--json", "--workers", "1", "--raw", raw_url, "--work", work_url, cwd=other)
+    assert checked.exit_code == 0, checked.output
+    assert json.loads(checked.output)["counts"] == local_report["counts"]
+
+    outputs = {f"output of run {i}": r.output.encode() for i, r in enumerate((built, again, checked))}
     _no_secret(outputs, "")
     _no_secret(_objects(s3, "news/work"), "the store's")
     _no_secret(_files(other), "the project's")
@@ -362,3 +366,24 @@ def test_a_work_url_needs_a_raw_folder_in_the_store(make_project: Callable[..., 
     assert result.exit_code == 2 and "--work needs --raw in object storage" in result.output
     result = run_cli("build", "--work", str(project / "w"), cwd=project)
     assert result.exit_code == 2 and "is not an object-storage URL" in result.output
+
+
+def test_a_task_the_store_refuses_fails_the_build_clearly_without_secrets(
+    s3: Any, make_project: Callable[..., Path], run_cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from masthead.storage.remote import RemoteFolder
+
+    project = make_project({"a.jsonl": '{"id": "a", "url": "https://example.org/a", "text": "Text."}\n'})
+    _upload(s3, project / "raw", "raw")
+
+    def refused(self: RemoteFolder, local: Path, name: str) -> None:
+        raise self._fail(f"cannot upload {name} to", PermissionError(f"AccessDenied for {ACCESS_KEY}:{SECRET}"))
+
+    monkeypatch.setattr(RemoteFolder, "put_file", refused)  # one worker: the task runs in this process
+    result = run_cli("build", "--workers", "1", "--raw", f"s3://{BUCKET}/raw", "--work", f"s3://{BUCKET}/work",
+                     cwd=_remote_project(project))
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert f"cannot write a shard's outputs to the work folder: cannot upload docs.parquet to s3://{BUCKET}/work/cache/" \
+        in result.output
+    _no_secret({"output": result.output.encode()}, "the")
+    assert _objects(s3, "work") == {}

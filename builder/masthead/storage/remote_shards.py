@@ -26,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from masthead.errors import ConfigError, InputError
+from masthead.errors import ConfigError, InputError, OutputError
 from masthead.storage.location import is_url
 from masthead.storage.remote import RemoteFolder, StorageFailure
 
@@ -53,7 +53,9 @@ def check_work(settings: Settings) -> None:
 
 def run_remote_shard(shard: Shard, job: ShardJob, raw_url: str, entry_url: str, schemas: dict[str, bytes]) -> int:
     """The shard's inputs from ``raw_url``, its outputs to ``entry_url`` (marker last); its record count.
-    ``schemas``: the project's own schema folder's files (none: the packaged schemas), written beside."""
+    ``schemas``: the project's own schema folder's files (none: the packaged schemas), written beside.
+    A failure of the store is the build's typed error (it travels back from the node; its text is
+    redacted and holds no secret)."""
     from masthead.engine.task import run_shard
     from masthead.readers.listing import display_name
 
@@ -66,15 +68,21 @@ def run_remote_shard(shard: Shard, job: ShardJob, raw_url: str, entry_url: str, 
             for name, data in schemas.items():
                 (Path(temp) / "schema" / name).write_bytes(data)
             job = replace(job, ctx=replace(job.ctx, schema_dir=Path(temp) / "schema"))
-        for source in shard.sources:
-            if source in shard.listed and display_name(source) == source:  # what the listing could hash
-                raw.get_file(source, inputs / source)
+        try:
+            for source in shard.sources:
+                if source in shard.listed and display_name(source) == source:  # what the listing could hash
+                    raw.get_file(source, inputs / source)
+        except StorageFailure as exc:
+            raise InputError(f"cannot read a shard's input files: {exc}") from None
         records = run_shard(shard, replace(job, raw=inputs), outputs)
-        entry.remove(DONE)
-        for name in OUTPUTS:
-            entry.put_file(outputs / name, name)
-        if (outputs / DONE).is_file():
-            entry.put_file(outputs / DONE, DONE)
+        try:
+            entry.remove(DONE)
+            for name in OUTPUTS:
+                entry.put_file(outputs / name, name)
+            if (outputs / DONE).is_file():
+                entry.put_file(outputs / DONE, DONE)
+        except StorageFailure as exc:
+            raise OutputError(f"cannot write a shard's outputs to the work folder: {exc}") from None
     return records
 
 
