@@ -299,7 +299,7 @@ def test_a_work_url_builds_from_the_store_without_a_local_mirror_and_shares_its_
     from masthead.engine import shards as shard_plan
     from masthead.engine import task
     from masthead.schema import default_schema_dir
-    from masthead.storage import remote_shards
+    from masthead.storage import remote_inputs, remote_shards
     from masthead.storage.location import staging_dir
 
     monkeypatch.setattr(shard_plan, "TARGET_BYTES", 2000)  # several shards
@@ -338,12 +338,20 @@ def test_a_work_url_builds_from_the_store_without_a_local_mirror_and_shares_its_
     local_entries = {p.name for p in (project / ".masthead" / "cache").iterdir()}
     assert entries == local_entries and len(entries) > 3  # the same shards, by the same keys
     assert all(f"cache/{key}/done" in work and f"cache/{key}/docs.parquet" in work for key in entries)
+    hashes = json.loads(work["hashes.json"])
+    assert {name: row[3] for name, row in hashes.items()} == {entry["path"]: entry["sha256"] for entry in
+                                                              json.loads(_files(Path(local_report["release"]))
+                                                                         ["manifest.json"])["inputs"]}
 
     # another machine (no local state) builds the same inputs from the work URL's shards: no task runs
     def no_task(*args: Any) -> int:
         raise AssertionError("a shard ran although the work URL holds it done")
 
+    def no_hash(*args: Any) -> str:
+        raise AssertionError("a file was hashed again although the work URL holds its hash")
+
     monkeypatch.setattr(remote_shards, "run_remote_shard", no_task)
+    monkeypatch.setattr(remote_inputs, "sha256_of", no_hash)
     shutil.rmtree(other / ".masthead")
     again = run_cli("build", *args, "--dist", f"s3://{BUCKET}/news/dist2", cwd=other)
     assert again.exit_code == 0, again.output
@@ -386,4 +394,4 @@ def test_a_task_the_store_refuses_fails_the_build_clearly_without_secrets(
     assert f"cannot write a shard's outputs to the work folder: cannot upload docs.parquet to s3://{BUCKET}/work/cache/" \
         in result.output
     _no_secret({"output": result.output.encode()}, "the")
-    assert _objects(s3, "work") == {}
+    assert not [name for name in _objects(s3, "work") if name.startswith("cache/")]  # no shard entry

@@ -241,8 +241,9 @@ def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_tex
         if progress is not None:
             progress("merge", 0, None)
         fresh = [shard.index for shard, _ in todo]
-        # with a work URL, the merge's files are this machine's: its stripping runs here, not on the nodes
-        run, workers = (engine.run, getattr(engine, "workers", None) or 1) if remote is None else (run_inline, 1)
+        # with a work URL, the merge's files are on this machine only: its stripping runs here, not on Ray's nodes
+        here = remote is None or settings.engine == "local"
+        run, workers = (engine.run, getattr(engine, "workers", None) or 1) if here else (run_inline, 1)
         merged = merge(outputs, schema, settings.splits, settings.duplicates == "drop", run, workers, fresh,
                        shard_cache.state_dir(settings) / DECISION_FILE,
                        (lambda docs: beside(docs, engine.start)) if beside is not None else None)

@@ -4,8 +4,8 @@ The listing follows the walk of a local raw folder (:func:`masthead.readers.list
 key by key: hidden files and folders skipped, the manifest at the top kept apart, a release
 folder (its ``SHA256SUMS`` and ``manifest.json``) and the build's own folders (dist, work) inside
 the raw folder skipped and named. Each file is hashed as a stream from the store (never written
-to disk); the hash is kept in the local state folder beside the store's size, time and ETag of
-the file, so an unchanged file is not read again. The files are listed with no ``stat``
+to disk); the hash is kept in the work folder (``hashes.json``, shared by every driver) beside
+the store's size, time and ETag of the file, so an unchanged file is not read again. The files are listed with no ``stat``
 (:class:`masthead.readers.files.Listed` with ``taken_ns=0``): the shard task that downloads one
 hashes what it got, and a file that changed since it was listed is a ``changed-while-read``
 reject, as on a local disk. Only the manifest (when there is one) is downloaded, into the
@@ -30,14 +30,12 @@ from masthead.settings import Settings
 from masthead.storage.remote import RemoteFile, RemoteFolder, StorageFailure
 from masthead.storage.stage import UnsafeKey, _safe
 
-HASHES_FILE = "remote-hashes.json"
+HASHES_FILE = "hashes.json"
 _BLOCK = 8 * 1024 * 1024
 
 
 def list_remote_inputs(settings: Settings) -> Inputs:
     """The build's listing of ``settings.raw_url`` (see the module's text)."""
-    from masthead.engine.cache import state_dir
-
     assert settings.raw_url is not None
     try:
         remote = RemoteFolder(settings.raw_url)
@@ -52,10 +50,10 @@ def list_remote_inputs(settings: Settings) -> Inputs:
                              "optionally .gz)" + (f"; skipped the folders masthead wrote: {', '.join(skipped)}"
                                                   if skipped else ""))
         stage_manifest(remote, settings.raw, manifest)
-        memo_file = state_dir(settings) / HASHES_FILE if settings.cache else None
+        memo = RemoteFolder(settings.work_url) if settings.work_url is not None and settings.cache else None
         wanted = {*sources, *([manifest.name] if manifest else [])}
         # a name that is not printable text is listed escaped, and read by no one (a bad-file-name reject)
-        listed = _hash(remote, [f for f in files if f.name in wanted], memo_file)
+        listed = _hash(remote, [f for f in files if f.name in wanted], memo)
     except StorageFailure as exc:
         raise InputError(f"cannot read the raw folder: {exc}") from None
     names = sorted([*sources, *([manifest.name] if manifest else [])])
@@ -113,24 +111,24 @@ def stage_manifest(remote: RemoteFolder, local: Path, manifest: RemoteFile | Non
         remote.get_file(manifest.name, local / manifest.name)
 
 
-def _hash(remote: RemoteFolder, files: list[RemoteFile], memo_file: Path | None) -> dict[str, Listed]:
-    """Each file's SHA-256, read as a stream (or from the memo when the store says it is unchanged)."""
+def _hash(remote: RemoteFolder, files: list[RemoteFile], memo: RemoteFolder | None) -> dict[str, Listed]:
+    """Each file's SHA-256, read as a stream, or from the memo in the work folder (``memo``; shared by
+    every driver) when the store gives the file the same size, time and ETag as when it was hashed."""
     try:
-        memo = json.loads(memo_file.read_text(encoding="utf-8")) if memo_file and memo_file.is_file() else {}
-    except (OSError, ValueError):
-        memo = {}
+        before = json.loads(memo.read_bytes(HASHES_FILE)) if memo is not None and memo.exists(HASHES_FILE) else {}
+    except ValueError:
+        before = {}
     kept: dict[str, list[object]] = {}
     listed: dict[str, Listed] = {}
     for file in files:
         seen = [file.size, file.mtime, file.etag]
-        before = memo.get(file.name)
-        digest = before[3] if isinstance(before, list) and len(before) == 4 and before[:3] == seen and file.etag \
+        known = before.get(file.name) if isinstance(before, dict) else None
+        digest = known[3] if isinstance(known, list) and len(known) == 4 and known[:3] == seen and file.etag \
             else sha256_of(remote, file.name)
         kept[file.name] = [*seen, digest]
         listed[display_name(file.name)] = Listed(file.size, digest)
-    if memo_file is not None:
-        memo_file.parent.mkdir(parents=True, exist_ok=True)
-        memo_file.write_text(json.dumps(kept, sort_keys=True), encoding="utf-8")
+    if memo is not None and kept != before:
+        memo.write_bytes(HASHES_FILE, json.dumps(kept, sort_keys=True).encode("utf-8"))
     return listed
 
 
