@@ -15,7 +15,8 @@ import hashlib
 import shutil
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -215,7 +216,6 @@ def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_tex
     from masthead.engine.merge import merge
     from masthead.engine.shards import plan_shards
     from masthead.engine.speculative_strip import DECISION_FILE
-    from masthead.engine.strip_stage import run_inline
     from masthead.engine.task import ShardJob, is_done
     from masthead.readers.manifest import read_manifest
     from masthead.schema import arrow_schema, document_schema
@@ -241,12 +241,13 @@ def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_tex
         if progress is not None:
             progress("merge", 0, None)
         fresh = [shard.index for shard, _ in todo]
-        # with a work URL, the merge's files are on this machine only: its stripping runs here, not on Ray's nodes
-        here = remote is None or settings.engine == "local"
-        run, workers = (engine.run, getattr(engine, "workers", None) or 1) if here else (run_inline, 1)
-        merged = merge(outputs, schema, settings.splits, settings.duplicates == "drop", run, workers, fresh,
-                       shard_cache.state_dir(settings) / DECISION_FILE,
-                       (lambda docs: beside(docs, engine.start)) if beside is not None else None)
+        # with a work URL, the merge's files are on this machine only: its stripping runs on a local pool
+        # here, not on Ray's nodes
+        with (open_engine(replace(settings, engine="local", workers=None)) if remote is not None
+              and settings.engine != "local" else nullcontext(engine)) as here:
+            merged = merge(outputs, schema, settings.splits, settings.duplicates == "drop", here.run,
+                           getattr(here, "workers", None) or 1, fresh, shard_cache.state_dir(settings) / DECISION_FILE,
+                           (lambda docs: beside(docs, engine.start)) if beside is not None else None)
     if settings.cache:
         shard_cache.prune(shard_cache.state_dir(settings) / "cache", {f.name for f in folders})
         if remote is not None:
