@@ -29,6 +29,7 @@ DATE_ORDERS = ("MDY", "DMY", "YMD")
 KNOWN_KEYS = {
     "name", "raw", "dist", "splits", "duplicates", "date_order", "language",
     "shard_rows", "shard_bytes", "max_file_bytes", "include_raw_text", "license_name", "license_note", "access", "text",
+    "work",
 }
 # open: anyone may download the release from the Hub; gated: the Hub asks for the terms to be accepted first
 ACCESS_LEVELS = ("open", "gated")
@@ -188,6 +189,7 @@ def load_settings(
         dist=dist_dir,
         raw_url=raw_url,
         dist_url=dist_url,
+        work_url=str(table["work"]) if "work" in table else None,  # the shards' work folder as a URL (storage)
         project_dir=project,
         splits=_splits(table.get("splits", {"train": 1.0})),
         duplicates=str(table.get("duplicates", "mark")),
