@@ -400,3 +400,21 @@ def test_a_task_the_store_refuses_fails_the_build_clearly_without_secrets(
         in result.output
     _no_secret({"output": result.output.encode()}, "the")
     assert not [name for name in _objects(s3, "work") if name.startswith("cache/")]  # no shard entry
+
+
+def test_the_listing_in_the_store_skips_what_the_local_walk_skips(tmp_path: Path) -> None:
+    from masthead.readers.listing import scan_inputs
+    from masthead.storage.remote import RemoteFile
+    from masthead.storage.remote_inputs import _walk
+
+    names = ["a.txt", "manifest.csv", "sub/manifest.csv", "sub/b.jsonl", ".hidden.txt", ".cache/c.txt",
+             "sub/.d/e.txt", ".rel/SHA256SUMS", ".rel/manifest.json", "old/2.0.0/SHA256SUMS", "old/2.0.0/manifest.json",
+             "old/2.0.0/x.txt", "old/keep.txt", "out/f.txt", "half/SHA256SUMS", "half/g.txt"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    local = scan_inputs(tmp_path, [tmp_path / "out"])
+    sources, manifest, skipped = _walk([RemoteFile(n, 1, "", "") for n in sorted(names)], {"out"})
+    assert (sources, skipped) == (local.files, local.skipped)
+    assert sources == ["a.txt", "half/SHA256SUMS", "half/g.txt", "old/keep.txt", "sub/b.jsonl", "sub/manifest.csv"]
+    assert skipped == [".rel", "old/2.0.0", "out"] and manifest is not None and manifest.name == "manifest.csv"

@@ -83,12 +83,16 @@ def _walk(files: list[RemoteFile], own: set[str]) -> tuple[list[str], RemoteFile
     skipped: set[str] = set()
     for file in files:
         parts = PurePosixPath(file.name).parts
-        if any(part.startswith(".") for part in parts):
-            continue
-        folders = ["/".join(parts[:i]) for i in range(1, len(parts))]
-        mine = next((folder for folder in folders if folder in ours), None)
-        if mine is not None:
-            skipped.add(display_name(mine))
+        # as the walk goes down: a folder of masthead's is named and not entered, a hidden one not entered
+        entered = True
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            if folder in ours:
+                skipped.add(display_name(folder))
+            if folder in ours or parts[depth - 1].startswith("."):
+                entered = False
+                break
+        if not entered or parts[-1].startswith("."):
             continue
         if file.name in MANIFEST_NAMES:
             continue
