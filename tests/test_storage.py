@@ -262,11 +262,11 @@ def test_folders_in_settings_may_be_urls(tmp_path: Path) -> None:
     assert settings.raw.is_relative_to(project / ".masthead" / "remote")
     assert settings.dist_url is None and settings.dist == tmp_path / "out"
     assert load_settings(project, dist="s3://bucket/dist").dist_url == "s3://bucket/dist"
-    assert settings.work_url is None
+    assert settings.work is None
     (project / "pyproject.toml").write_text('[tool.masthead]\nname = "c"\nraw = "s3://bucket/news/raw"\n'
                                             'work = "s3://bucket/news/work"\n', encoding="utf-8")
-    assert load_settings(project).work_url == "s3://bucket/news/work"
-    assert load_settings(project, work_url="gs://other/work").work_url == "gs://other/work"  # --work wins
+    assert load_settings(project).work == "s3://bucket/news/work"
+    assert load_settings(project, work="gs://other/work").work == "gs://other/work"  # --work wins
 
 
 def test_a_protocol_whose_package_is_missing_is_a_clear_error(

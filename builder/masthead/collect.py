@@ -103,7 +103,7 @@ def _folders(settings: Settings, shards: list[Shard], job: ShardJob, hashes: dic
 
 def remote_work(settings: Settings) -> RemoteWork | None:
     """With a work URL, the shards' tasks read and write the store (:mod:`masthead.storage.remote_shards`)."""
-    if settings.work_url is None:
+    if settings.work is None:
         return None
     from masthead.engine.cache import state_dir
     from masthead.storage.remote_shards import RemoteWork

@@ -53,7 +53,7 @@ def own_folders(settings: Settings) -> list[Path]:
 
 def list_input_files(settings: Settings) -> Inputs:
     """The raw folder listed once for a build: its input files hashed (through the hash memo)."""
-    if settings.work_url is not None:  # listed in the store, never mirrored (masthead.storage.remote_inputs)
+    if settings.work is not None:  # listed in the store, never mirrored (masthead.storage.remote_inputs)
         from masthead.storage.remote_inputs import list_remote_inputs
 
         return list_remote_inputs(settings)

@@ -72,7 +72,7 @@ class Settings:
     # raw and dist in object storage (masthead.storage): the URLs; raw and dist are then their local stand-ins
     raw_url: str | None = None
     dist_url: str | None = None
-    work_url: str | None = None  # the shard work folder in object storage: shard tasks read and write there
+    work: str | None = None  # the shards' work folder in object storage (a URL): shard tasks read and write there
 
     @property
     def schema_dir(self) -> Path | None:
@@ -189,7 +189,7 @@ def load_settings(
         dist=dist_dir,
         raw_url=raw_url,
         dist_url=dist_url,
-        work_url=str(table["work"]) if "work" in table else None,  # the shards' work folder as a URL (storage)
+        work=str(table["work"]) if "work" in table else None,  # the shards' work folder as a URL (storage)
         project_dir=project,
         splits=_splits(table.get("splits", {"train": 1.0})),
         duplicates=str(table.get("duplicates", "mark")),

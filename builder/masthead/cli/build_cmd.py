@@ -66,7 +66,7 @@ def build_command(
 ) -> None:
     """Build a release of the corpus from its raw documents."""
     settings = load_settings(raw=raw, dist=dist, version=version, bump=bump, strict=strict, workers=workers,
-                             engine=engine, ray_address=ray_address, cache=not no_cache, text=text, work_url=work)
+                             engine=engine, ray_address=ray_address, cache=not no_cache, text=text, work=work)
     from masthead.build import build  # imported here: `masthead --help` starts without pyarrow
     from masthead.memory import use_returning_allocator
 
@@ -92,7 +92,7 @@ def validate_command(
 ) -> None:
     """Check every raw document as a build would, writing nothing."""
     settings = load_settings(raw=raw, strict=strict, workers=workers, engine=engine, ray_address=ray_address,
-                             cache=not no_cache, work_url=work)
+                             cache=not no_cache, work=work)
     from masthead.arrow_probe import skip_pandas_probe
     from masthead.build import validate_corpus
 

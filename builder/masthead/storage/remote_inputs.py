@@ -50,7 +50,7 @@ def list_remote_inputs(settings: Settings) -> Inputs:
                              "optionally .gz)" + (f"; skipped the folders masthead wrote: {', '.join(skipped)}"
                                                   if skipped else ""))
         stage_manifest(remote, settings.raw, manifest)
-        memo = RemoteFolder(settings.work_url) if settings.work_url is not None and settings.cache else None
+        memo = RemoteFolder(settings.work) if settings.work is not None and settings.cache else None
         wanted = {*sources, *([manifest.name] if manifest else [])}
         # a name that is not printable text is listed escaped, and read by no one (a bad-file-name reject)
         listed = _hash(remote, [f for f in files if f.name in wanted], memo)
@@ -67,7 +67,7 @@ def _own_prefixes(settings: Settings) -> set[str]:
     assert settings.raw_url is not None
     raw = settings.raw_url.rstrip("/") + "/"
     inside = set()
-    for url in (settings.dist_url, settings.work_url):
+    for url in (settings.dist_url, settings.work):
         if url is not None and url.rstrip("/").startswith(raw):
             inside.add(url.rstrip("/")[len(raw):])
     return inside

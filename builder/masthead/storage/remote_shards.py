@@ -41,10 +41,10 @@ DONE = "done"
 
 def check_work(settings: Settings) -> None:
     """A work URL needs a raw folder in the store: the tasks read their inputs there."""
-    if settings.work_url is None:
+    if settings.work is None:
         return
-    if not is_url(settings.work_url):
-        raise ConfigError(f"--work {settings.work_url!r} is not an object-storage URL (s3://bucket/work, gs://…); "
+    if not is_url(settings.work):
+        raise ConfigError(f"--work {settings.work!r} is not an object-storage URL (s3://bucket/work, gs://…); "
                           "without --work the shards' work folder is the local .masthead/")
     if settings.raw_url is None:
         raise ConfigError("--work needs --raw in object storage too (s3://bucket/raw): the shard tasks read their "
@@ -90,9 +90,9 @@ class RemoteWork:
     """The driver's side: which shards the store holds done, and their entries fetched here."""
 
     def __init__(self, settings: Settings, state: Path) -> None:
-        assert settings.work_url is not None and settings.raw_url is not None
+        assert settings.work is not None and settings.raw_url is not None
         self.raw_url, self.state = settings.raw_url, state
-        self.root = RemoteFolder(settings.work_url)
+        self.root = RemoteFolder(settings.work)
         self.cache = settings.cache
         self._schemas: dict[str, bytes] | None = None  # the project's schema folder, read once
 

@@ -30,7 +30,7 @@ def stage_inputs(settings: Settings) -> None:
     """Mirror the remote raw folder (when there is one) into ``settings.raw``; with a work URL, nothing
     (the build lists the folder in the store, :mod:`masthead.storage.remote_inputs`)."""
     check_work(settings)
-    if settings.raw_url is None or settings.work_url is not None:
+    if settings.raw_url is None or settings.work is not None:
         return
     try:
         remote = RemoteFolder(settings.raw_url)
