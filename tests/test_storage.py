@@ -105,6 +105,8 @@ def _remote_project(project: Path) -> Path:
     other.mkdir()
     for name in ("pyproject.toml", "CITATION.cff"):
         shutil.copyfile(project / name, other / name)
+    if (project / "schema").is_dir():
+        shutil.copytree(project / "schema", other / "schema")
     return other
 
 
@@ -260,6 +262,11 @@ def test_folders_in_settings_may_be_urls(tmp_path: Path) -> None:
     assert settings.raw.is_relative_to(project / ".masthead" / "remote")
     assert settings.dist_url is None and settings.dist == tmp_path / "out"
     assert load_settings(project, dist="s3://bucket/dist").dist_url == "s3://bucket/dist"
+    assert settings.work is None
+    (project / "pyproject.toml").write_text('[tool.masthead]\nname = "c"\nraw = "s3://bucket/news/raw"\n'
+                                            'work = "s3://bucket/news/work"\n', encoding="utf-8")
+    assert load_settings(project).work == "s3://bucket/news/work"
+    assert load_settings(project, work="gs://other/work").work == "gs://other/work"  # --work wins
 
 
 def test_a_protocol_whose_package_is_missing_is_a_clear_error(
@@ -289,3 +296,125 @@ def test_a_committed_remote_release_is_never_overwritten(
     assert again.exit_code != 0 and "never overwritten" in again.output
     assert f"s3://{BUCKET}/dist/test-corpus/1.0.0" in again.output and str(other) not in again.output
     assert _objects(s3, "dist/test-corpus/1.0.0") == before
+
+
+def test_a_work_url_builds_from_the_store_without_a_local_mirror_and_shares_its_shards(
+    s3: Any, make_project: Callable[..., Path], run_cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from masthead.engine import shards as shard_plan
+    from masthead.engine import task
+    from masthead.schema import default_schema_dir
+    from masthead.storage import remote_inputs, remote_shards
+    from masthead.storage.location import staging_dir
+
+    monkeypatch.setattr(shard_plan, "TARGET_BYTES", 2000)  # several shards
+    project = make_project({"extra/b.jsonl": '{"id": "b", "url": "https://example.org/b", "text": "Another text."}\n',
+                            ".hidden/x.txt": "Never read.", "old/1.0.0/SHA256SUMS": "", "old/1.0.0/manifest.json": "{}"},
+                           seeds=True)
+    shutil.copytree(default_schema_dir(), project / "schema")  # a schema folder of the project's own
+    local = run_cli("build", "--workers", "1", "--json", cwd=project)
+    assert local.exit_code == 0, local.output
+    local_report = json.loads(local.output)
+    _upload(s3, project / "raw", "news/raw")
+    other = _remote_project(project)
+    seen_schemas: list[Path | None] = []
+    real_run_shard = task.run_shard
+
+    def run_shard(shard: Any, job: Any, folder: Path) -> int:
+        seen_schemas.append(job.ctx.schema_dir)
+        return real_run_shard(shard, job, folder)
+
+    monkeypatch.setattr(task, "run_shard", run_shard)  # one worker: the tasks run in this process
+    raw_url, work_url = f"s3://{BUCKET}/news/raw", f"s3://{BUCKET}/news/work"
+    args = ("--workers", "1", "--json", "--raw", raw_url, "--work", work_url)
+
+    built = run_cli("build", *args, "--dist", f"s3://{BUCKET}/news/dist", cwd=other)
+    assert built.exit_code == 0, built.output
+    report = json.loads(built.output)
+    assert report["counts"] == local_report["counts"] and report["skipped"] == local_report["skipped"]
+    assert _objects(s3, f"news/dist/test-corpus/{report['version']}") == _files(Path(local_report["release"]))
+    # no document was ever on this machine's disk: the raw folder's stand-in is empty (no manifest here)
+    # each task read the project's schemas from the copy that came with it, not from the driver's folder
+    assert seen_schemas and all(found is not None and not found.is_relative_to(other) for found in seen_schemas)
+    stand_in = staging_dir(other, raw_url) / "raw"
+    assert stand_in.is_dir() and list(stand_in.rglob("*")) == []
+    work = _objects(s3, "news/work")
+    entries = {name.split("/")[1] for name in work if name.startswith("cache/")}
+    local_entries = {p.name for p in (project / ".masthead" / "cache").iterdir()}
+    assert entries == local_entries and len(entries) > 3  # the same shards, by the same keys
+    assert all(f"cache/{key}/done" in work and f"cache/{key}/docs.parquet" in work for key in entries)
+    hashes = json.loads(work["hashes.json"])
+    assert {name: row[3] for name, row in hashes.items()} == {entry["path"]: entry["sha256"] for entry in
+                                                              json.loads(_files(Path(local_report["release"]))
+                                                                         ["manifest.json"])["inputs"]}
+
+    # another machine (no local state) builds the same inputs from the work URL's shards: no task runs
+    def no_task(*args: Any) -> int:
+        raise AssertionError("a shard ran although the work URL holds it done")
+
+    def no_hash(*args: Any) -> str:
+        raise AssertionError("a file was hashed again although the work URL holds its hash")
+
+    monkeypatch.setattr(remote_shards, "run_remote_shard", no_task)
+    monkeypatch.setattr(remote_inputs, "sha256_of", no_hash)
+    shutil.rmtree(other / ".masthead")
+    again = run_cli("build", *args, "--dist", f"s3://{BUCKET}/news/dist2", cwd=other)
+    assert again.exit_code == 0, again.output
+    assert _objects(s3, f"news/dist2/test-corpus/{report['version']}") == _files(Path(local_report["release"]))
+
+    checked = run_cli("validate", "--json", "--workers", "1", "--raw", raw_url, "--work", work_url, cwd=other)
+    assert checked.exit_code == 0, checked.output
+    assert json.loads(checked.output)["counts"] == local_report["counts"]
+
+    outputs = {f"output of run {i}": r.output.encode() for i, r in enumerate((built, again, checked))}
+    _no_secret(outputs, "")
+    _no_secret(_objects(s3, "news/work"), "the store's")
+    _no_secret(_files(other), "the project's")
+
+
+def test_a_work_url_needs_a_raw_folder_in_the_store(make_project: Callable[..., Path],
+                                                    run_cli: Callable[..., Any]) -> None:
+    project = make_project({"a.txt": "Text."})
+    result = run_cli("build", "--work", f"s3://{BUCKET}/work", cwd=project)
+    assert result.exit_code == 2 and "--work needs --raw in object storage" in result.output
+    result = run_cli("build", "--work", str(project / "w"), cwd=project)
+    assert result.exit_code == 2 and "is not an object-storage URL" in result.output
+
+
+def test_a_task_the_store_refuses_fails_the_build_clearly_without_secrets(
+    s3: Any, make_project: Callable[..., Path], run_cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from masthead.storage.remote import RemoteFolder
+
+    project = make_project({"a.jsonl": '{"id": "a", "url": "https://example.org/a", "text": "Text."}\n'})
+    _upload(s3, project / "raw", "raw")
+
+    def refused(self: RemoteFolder, local: Path, name: str) -> None:
+        raise self._fail(f"cannot upload {name} to", PermissionError(f"AccessDenied for {ACCESS_KEY}:{SECRET}"))
+
+    monkeypatch.setattr(RemoteFolder, "put_file", refused)  # one worker: the task runs in this process
+    result = run_cli("build", "--workers", "1", "--raw", f"s3://{BUCKET}/raw", "--work", f"s3://{BUCKET}/work",
+                     cwd=_remote_project(project))
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert f"cannot write a shard's outputs to the work folder: cannot upload docs.parquet to s3://{BUCKET}/work/cache/" \
+        in result.output
+    _no_secret({"output": result.output.encode()}, "the")
+    assert not [name for name in _objects(s3, "work") if name.startswith("cache/")]  # no shard entry
+
+
+def test_the_listing_in_the_store_skips_what_the_local_walk_skips(tmp_path: Path) -> None:
+    from masthead.readers.listing import scan_inputs
+    from masthead.storage.remote import RemoteFile
+    from masthead.storage.remote_inputs import _walk
+
+    names = ["a.txt", "manifest.csv", "sub/manifest.csv", "sub/b.jsonl", ".hidden.txt", ".cache/c.txt",
+             "sub/.d/e.txt", ".rel/SHA256SUMS", ".rel/manifest.json", "old/2.0.0/SHA256SUMS", "old/2.0.0/manifest.json",
+             "old/2.0.0/x.txt", "old/keep.txt", "out/f.txt", "half/SHA256SUMS", "half/g.txt"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    local = scan_inputs(tmp_path, [tmp_path / "out"])
+    sources, manifest, skipped = _walk([RemoteFile(n, 1, "", "") for n in sorted(names)], {"out"})
+    assert (sources, skipped) == (local.files, local.skipped)
+    assert sources == ["a.txt", "half/SHA256SUMS", "half/g.txt", "old/keep.txt", "sub/b.jsonl", "sub/manifest.csv"]
+    assert skipped == [".rel", "old/2.0.0", "out"] and manifest is not None and manifest.name == "manifest.csv"

@@ -66,7 +66,7 @@ def skipped_note(skipped: list[str]) -> str:
 
 def validate_corpus(settings: Settings, progress: ProgressFn | None = None) -> BuildReport:
     """Check the raw folder exactly as a build would, writing nothing (a remote raw folder is mirrored)."""
-    if settings.raw_url is not None:
+    if settings.raw_url is not None or settings.work is not None:
         from masthead.storage.staged import remote_names, stage_inputs
 
         with remote_names(settings):
@@ -136,7 +136,7 @@ def choose_version(
 def build(settings: Settings, progress: ProgressFn | None = None) -> BuildReport:
     """Build under the corpus lock; leftovers of killed builds are removed first. A raw or dist
     folder in object storage is staged in and the release pushed out (:mod:`masthead.storage.staged`)."""
-    if settings.raw_url is not None or settings.dist_url is not None:
+    if settings.raw_url is not None or settings.dist_url is not None or settings.work is not None:
         from masthead.storage.staged import build_with_storage
 
         return build_with_storage(settings, lambda staged: _build_here(staged, progress))

@@ -29,6 +29,7 @@ DATE_ORDERS = ("MDY", "DMY", "YMD")
 KNOWN_KEYS = {
     "name", "raw", "dist", "splits", "duplicates", "date_order", "language",
     "shard_rows", "shard_bytes", "max_file_bytes", "include_raw_text", "license_name", "license_note", "access", "text",
+    "work",
 }
 # open: anyone may download the release from the Hub; gated: the Hub asks for the terms to be accepted first
 ACCESS_LEVELS = ("open", "gated")
@@ -111,6 +112,10 @@ class Settings:
         "The raw folder's URL when it is in object storage; raw is then its local stand-in."))
     dist_url: str | None = field(default=None, metadata=about(
         "The releases folder's URL when it is in object storage; dist is then its local stand-in."))
+    work: str | None = field(default=None, metadata=about(
+        "The shards' work folder in object storage, e.g. s3://bucket/work (raw must be in object storage too): "
+        "shard tasks read their inputs from the raw URL and write their outputs there, so no node needs a shared "
+        "disk.", shown_default="the local .masthead/"))
 
     @property
     def schema_dir(self) -> Path | None:
@@ -227,6 +232,7 @@ def load_settings(
         dist=dist_dir,
         raw_url=raw_url,
         dist_url=dist_url,
+        work=str(table["work"]) if "work" in table else None,  # the shards' work folder as a URL (storage)
         project_dir=project,
         splits=_splits(table.get("splits", {"train": 1.0})),
         duplicates=str(table.get("duplicates", "mark")),

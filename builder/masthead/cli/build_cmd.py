@@ -19,6 +19,10 @@ RawOption = Annotated[Optional[str], typer.Option(
     "--raw", help="Folder of raw documents, or a URL such as s3://bucket/raw (default: [tool.masthead] raw).")]
 DistOption = Annotated[Optional[str], typer.Option(
     "--dist", help="Folder that holds releases, or a URL such as s3://bucket/dist (default: [tool.masthead] dist).")]
+WorkOption = Annotated[Optional[str], typer.Option(
+    "--work", help="Work folder for the shards in object storage, e.g. s3://bucket/work: shard tasks read their "
+    "inputs from --raw (a URL too) and write their outputs there, so no node needs a shared disk "
+    "(default: the local .masthead/; see docs/how-to/object-storage.md).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the report as JSON.")]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Fail (exit 1) if any record is rejected.")]
 WorkersOption = Annotated[Optional[int], typer.Option(
@@ -58,10 +62,11 @@ def build_command(
     ray_address: RayAddressOption = None,
     no_cache: NoCacheOption = False,
     text: TextOption = None,
+    work: WorkOption = None,
 ) -> None:
     """Build a release of the corpus from its raw documents."""
     settings = load_settings(raw=raw, dist=dist, version=version, bump=bump, strict=strict, workers=workers,
-                             engine=engine, ray_address=ray_address, cache=not no_cache, text=text)
+                             engine=engine, ray_address=ray_address, cache=not no_cache, text=text, work=work)
     from masthead.build import build  # imported here: `masthead --help` starts without pyarrow
     from masthead.engine.memory import use_returning_allocator
 
@@ -83,10 +88,11 @@ def validate_command(
     engine: EngineOption = "local",
     ray_address: RayAddressOption = None,
     no_cache: NoCacheOption = False,
+    work: WorkOption = None,
 ) -> None:
     """Check every raw document as a build would, writing nothing."""
     settings = load_settings(raw=raw, strict=strict, workers=workers, engine=engine, ray_address=ray_address,
-                             cache=not no_cache)
+                             cache=not no_cache, work=work)
     from masthead.build import validate_corpus
     from masthead.engine.arrow_probe import skip_pandas_probe
 

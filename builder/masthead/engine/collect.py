@@ -15,7 +15,8 @@ import hashlib
 import shutil
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:  # the engine (pyarrow, the pipeline) is imported when a build
     from masthead.engine.documents import DocumentSet
     from masthead.engine.shards import Shard
     from masthead.engine.task import ShardJob
+    from masthead.storage.remote_shards import RemoteWork
 
 ProgressFn = Callable[[str, int, "int | None"], None]
 ENGINES = ("local", "ray")
@@ -99,6 +101,16 @@ def _folders(settings: Settings, shards: list[Shard], job: ShardJob, hashes: dic
     return [work / run / shard.name for shard in shards]
 
 
+def remote_work(settings: Settings) -> RemoteWork | None:
+    """With a work URL, the shards' tasks read and write the store (:mod:`masthead.storage.remote_shards`)."""
+    if settings.work is None:
+        return None
+    from masthead.engine.cache import state_dir
+    from masthead.storage.remote_shards import RemoteWork
+
+    return RemoteWork(settings, state_dir(settings))
+
+
 def prepare_engine(settings: Settings) -> None:
     """Start what the engine's workers are started from, ahead of the work: the local pool's
     forkserver, when the build will run on more than one worker (:func:`engine.local.start_forkserver`)."""
@@ -124,7 +136,7 @@ def open_engine(settings: Settings) -> Any:
 
 
 def _run_shards(settings: Settings, todo: list[tuple[Shard, Path]], job: ShardJob, total_bytes: int,
-                progress: ProgressFn | None, engine: Any, preload: bool = False) -> None:
+                progress: ProgressFn | None, engine: Any, preload: bool = False, remote: RemoteWork | None = None) -> None:
     from masthead.engine import task
     from masthead.engine.parts import PartsOf
 
@@ -135,6 +147,8 @@ def _run_shards(settings: Settings, todo: list[tuple[Shard, Path]], job: ShardJo
     state = {"records": 0, "bytes": 0}
 
     def done(shard: Shard, records: int) -> None:
+        if remote is not None:  # the task wrote the shard's outputs to the work URL
+            remote.fetch(folders[shard.index][1])
         state["records"] += records
         state["bytes"] += sum(_size(settings.raw / s) for s in shard.sources) // (shard.part[1] if shard.part else 1)
         if progress is not None:  # the total is an estimate from the bytes read so far
@@ -143,12 +157,15 @@ def _run_shards(settings: Settings, todo: list[tuple[Shard, Path]], job: ShardJo
 
     # fewer shards than workers (a rebuild after a few files changed): a shard's files are cut into
     # runs processed on several workers, and the shard is written here from their pieces
-    spare = max(1, (getattr(engine, "workers", None) or 1) // len(todo))
+    spare = max(1, (getattr(engine, "workers", None) or 1) // len(todo)) if remote is None else 1
     calls: list[tuple[Any, Any, tuple[Any, ...]]] = []
     folders: dict[Any, tuple[Shard, Path]] = {shard.index: (shard, folder) for shard, folder in todo}
     pieces = PartsOf(lambda index, parts: done(folders[index][0], task.write_shard(job, folders[index][1], parts)))
     for shard, folder in todo:
         groups = task.source_groups(shard, settings.raw, spare)
+        if remote is not None:
+            calls.append((shard, *remote.call(shard, job, folder)))
+            continue
         if len(groups) == 1:
             calls.append((shard, task.run_shard, (shard, job, folder)))
             continue
@@ -212,20 +229,29 @@ def collect(settings: Settings, progress: ProgressFn | None = None, keep_raw_tex
     shards = plan_shards(settings.raw, sources, manifest.rows, listed=listed)
     folders = _folders(settings, shards, job, {source: seen.sha256 for source, seen in listed.items()})
     todo = [(shard, folder) for shard, folder in zip(shards, folders, strict=True) if not is_done(folder)]
+    remote = remote_work(settings)
+    if remote is not None:
+        todo = remote.not_done(todo)  # a shard done in the work URL is fetched, not run
     outputs = [ShardOutput(shard, folder) for shard, folder in zip(shards, folders, strict=True)]
     schema = arrow_schema(document_schema(settings.schema_dir))
     with open_engine(settings) as engine:  # one pool (or Ray session) for the shards and the stripping
-        _run_shards(settings, todo, job, sum(_size(settings.raw / s) for s in sources), progress, engine, for_release)
+        _run_shards(settings, todo, job, sum(_size(settings.raw / s) for s in sources), progress, engine, for_release,
+                    remote)
         nodes = shard_nodes(todo, getattr(engine, "ran_on", []))
         if progress is not None:
             progress("merge", 0, None)
         fresh = [shard.index for shard, _ in todo]
-        merged = merge(outputs, schema, settings.splits, settings.duplicates == "drop", engine.run,
-                       getattr(engine, "workers", None) or 1, fresh,
-                       shard_cache.state_dir(settings) / DECISION_FILE,
-                       (lambda docs: beside(docs, engine.start)) if beside is not None else None)
+        # with a work URL, the merge's files are on this machine only: its stripping runs on a local pool
+        # here, not on Ray's nodes
+        with (open_engine(replace(settings, engine="local", workers=None)) if remote is not None
+              and settings.engine != "local" else nullcontext(engine)) as here:
+            merged = merge(outputs, schema, settings.splits, settings.duplicates == "drop", here.run,
+                           getattr(here, "workers", None) or 1, fresh, shard_cache.state_dir(settings) / DECISION_FILE,
+                           (lambda docs: beside(docs, engine.start)) if beside is not None else None)
     if settings.cache:
         shard_cache.prune(shard_cache.state_dir(settings) / "cache", {f.name for f in folders})
+        if remote is not None:
+            remote.prune({f.name for f in folders})
     manifest.used.update(merged.manifest_used)
     extra = [*manifest.rejects, *manifest.unused()]
     counts = Counts(

@@ -4,7 +4,10 @@ Ray Core tasks over shards, not Ray Data: each task runs the same function a loc
 would (:func:`masthead.engine.task.run_shard`, then the stripping stage) and writes its
 shard's outputs to the work folder, so the merge and the
 release are the same code and the same bytes. The work folder must be reachable by every
-node (a local path on one machine, a shared file system on a cluster).
+node: a local path on one machine, a shared file system on a cluster, or a URL in object
+storage (``--work s3://…``: each task then reads its inputs from the bucket and writes its
+outputs there, :mod:`masthead.storage.remote_shards`). A task that fails with the build's own
+error (a refused upload, say) fails the build with that error, as it would locally.
 
 Tasks are spread over the cluster's nodes, and each reports the node it ran on
 (``RayPool.ran_on``): the build report lists which node ran each shard. A cluster address
@@ -18,7 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from masthead.engine.strip_stage import Call, Done
-from masthead.errors import ConfigError
+from masthead.errors import ConfigError, MastheadError
 
 CONNECT_TIMEOUT = 10.0  # seconds to wait for the cluster's head to accept a connection
 NO_CHECK = ("auto", "local")  # addresses Ray resolves itself (a cluster started on this machine)
@@ -160,6 +163,13 @@ class RayPool:
             pending.append(ref)
         while pending:
             ready, pending = ray.wait(pending, num_returns=1)
-            node, result = ray.get(ready[0])
+            try:
+                node, result = ray.get(ready[0])
+            except ray.exceptions.RayTaskError as exc:  # the build's own error, as it was raised on the node
+                if isinstance(exc.cause, MastheadError):
+                    for ref in pending:
+                        ray.cancel(ref)
+                    raise exc.cause from None
+                raise
             self.ran_on.append((keys[ready[0]], node))
             done(keys[ready[0]], result)

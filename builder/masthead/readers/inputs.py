@@ -53,6 +53,10 @@ def own_folders(settings: Settings) -> list[Path]:
 
 def list_input_files(settings: Settings) -> Inputs:
     """The raw folder listed once for a build: its input files hashed (through the hash memo)."""
+    if settings.work is not None:  # listed in the store, never mirrored (masthead.storage.remote_inputs)
+        from masthead.storage.remote_inputs import list_remote_inputs
+
+        return list_remote_inputs(settings)
     listing = scan_inputs(settings.raw, own_folders(settings))
     files, listed = _hash_inputs(settings.raw, hash_memo(settings), listing.files)
     return Inputs(files, listing.files, listing.skipped, listed)

@@ -101,6 +101,13 @@ class RemoteFolder:
         except Exception as exc:
             raise self._fail(f"cannot upload {name} to", exc) from None
 
+    def write_bytes(self, name: str, data: bytes) -> None:
+        """Store ``data`` as ``name`` (one PUT)."""
+        try:
+            self.fs.pipe_file(self.key(name), data)
+        except Exception as exc:
+            raise self._fail(f"cannot upload {name} to", exc) from None
+
     def remove(self, name: str) -> None:
         """Remove ``name`` and everything under it; nothing there is no error."""
         try:

@@ -22,12 +22,15 @@ from masthead.release.versions import is_version
 from masthead.settings import Settings
 from masthead.storage.location import redact, scrub
 from masthead.storage.remote import RemoteFolder, StorageFailure
+from masthead.storage.remote_shards import check_work
 from masthead.storage.stage import LISTING_FILE, mirror_inputs, pull_newest_release, push_release
 
 
 def stage_inputs(settings: Settings) -> None:
-    """Mirror the remote raw folder (when there is one) into ``settings.raw``."""
-    if settings.raw_url is None:
+    """Mirror the remote raw folder (when there is one) into ``settings.raw``; with a work URL, nothing
+    (the build lists the folder in the store, :mod:`masthead.storage.remote_inputs`)."""
+    check_work(settings)
+    if settings.raw_url is None or settings.work is not None:
         return
     try:
         remote = RemoteFolder(settings.raw_url)
