@@ -2,13 +2,14 @@
 
 Convention (docs/index.md says it for writers too): a ```console block is a terminal session.
 A line starting with ``$ `` is a command (a line ending in ``\\`` continues it, so do lines
-starting with the ``> `` prompt; a here-document runs to its end marker); the lines after it, up to the next command, are what it printed. Each
-shown output line must appear in what the command printed (whitespace collapsed; ``...`` stands
-for any text), in the order shown. Commands run in order, page by page, each page in a fresh
-temporary folder, with ``masthead`` and ``python`` the package under test. A block that needs
-the network, a cluster or credentials is preceded by ``<!-- offline: no -->`` and is skipped; a
-block whose commands are meant to fail says so with ``<!-- exit: N -->``. Other fences (``bash``,
-``toml``, ``python``) are for reading, not run.
+starting with the ``> `` prompt; a here-document runs to its end marker); the lines after it, up
+to the next command, are what it printed. Each shown output line must appear in what the
+command printed (whitespace collapsed; ``...`` stands for any text), in the order shown.
+Commands run in order, page by page, each page in a fresh temporary folder, with ``masthead``
+and ``python`` the package under test. A block that needs the network, a cluster or credentials
+is preceded by ``<!-- offline: no -->`` and is skipped; a block whose commands are meant to fail
+says so with ``<!-- exit: N -->``. Other fences (``bash``, ``toml``, ``python``) are for
+reading, not run.
 """
 
 from __future__ import annotations
@@ -174,12 +175,16 @@ def run_page(page: Path, tmp_path: Path) -> int:
 def test_the_convention_reads_commands_output_and_marks(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
     page.write_text(
-        "Text.\n\n```console\n$ echo one \\\n  two\none two\n$ python -c \"\n> print(1)\n> \"\n1\n$ cat > f <<'EOF'\n$ not a command\nEOF\n```\n\n"
+        "Text.\n\n```console\n$ echo one \\\n  two\none two\n$ python -c \"\n> print(1)\n> \"\n1\n"
+        "$ cat > f <<'EOF'\n$ not a command\nEOF\n```\n\n"
         "<!-- offline: no (needs the Hub) -->\n\n```console\n$ masthead publish 1.0.0 --repo-id a/b\n```\n\n"
-        "<!-- exit: 2 -->\n```console\n$ false\n```\n\n```bash\nrm -rf /\n```\n", encoding="utf-8")
+        "<!-- exit: 2 -->\n```console\n$ false\n```\n\n```bash\necho read, not run\n```\n", encoding="utf-8")
     blocks = console_blocks(page)
     assert [[c.text for c in b.commands] for b in blocks] == [
-        ["echo one \\\n  two", 'python -c "\nprint(1)\n"', "cat > f <<'EOF'\n$ not a command\nEOF"], ["masthead publish 1.0.0 --repo-id a/b"], ["false"]]
+        ["echo one \\\n  two", 'python -c "\nprint(1)\n"', "cat > f <<'EOF'\n$ not a command\nEOF"],
+        ["masthead publish 1.0.0 --repo-id a/b"],
+        ["false"],
+    ]
     assert [b.offline for b in blocks] == [True, False, True]
     assert blocks[0].commands[0].output == ["one two"] and blocks[2].commands[0].exit_code == 2
     assert missing_output(["built ... 3 documents", "release: ..."], "built x 1.0.0: 3 documents\nrelease: /tmp") == []
