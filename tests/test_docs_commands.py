@@ -28,7 +28,7 @@ from conftest import REPO
 
 DOCS = REPO / "docs"
 PAGES = sorted([*(DOCS / "tutorial").glob("*.md"), *(DOCS / "how-to").glob("*.md")])
-MIN_COMMANDS = 40  # so that a change of convention cannot leave the test running nothing
+MIN_COMMANDS = 70  # so that a change of convention cannot leave the test running nothing
 COMMAND_TIMEOUT = 120
 
 _FENCE = re.compile(r"^(\s*)```(\S*)\s*$")
@@ -144,7 +144,7 @@ def run_page(page: Path, tmp_path: Path) -> int:
     work = tmp_path / "work"
     work.mkdir()
     state = tmp_path / "state.sh"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "HF_TOKEN"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "HF_TOKEN", "LC_ALL"))}
     env.update({
         "PATH": f"{_shims(tmp_path)}{os.pathsep}{env.get('PATH', '')}",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO / "builder"), env.get("PYTHONPATH")])),
@@ -152,6 +152,7 @@ def run_page(page: Path, tmp_path: Path) -> int:
         "HF_HUB_OFFLINE": "1",
         "HF_DATASETS_OFFLINE": "1",
         "COLUMNS": "100",
+        "LC_COLLATE": "C",  # `ls` lists in the order the pages show, whatever the machine's locale
     })
     state.write_text(f"cd {shlex.quote(str(work))}\n", encoding="utf-8")
     ran = 0
