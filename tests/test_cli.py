@@ -23,12 +23,16 @@ def test_version(run_cli: Callable[..., object]) -> None:
     assert result.stdout.strip() == f"masthead {masthead.__version__}"  # type: ignore[attr-defined]
 
 
-def test_every_command_is_documented_in_the_readme() -> None:
+def test_every_command_is_documented_in_the_readme_and_the_guides() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
+    guides = "".join(page.read_text(encoding="utf-8") for folder in ("tutorial", "how-to")
+                     for page in sorted((REPO / "docs" / folder).glob("*.md")))
     commands = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
     assert {"build", "validate", "init"} <= set(commands)
     undocumented = [c for c in commands if f"masthead {c}" not in readme]
     assert not undocumented, f"commands missing from README.md: {undocumented}"
+    unguided = [c for c in commands if f"masthead {c}" not in guides]
+    assert not unguided, f"commands missing from docs/tutorial and docs/how-to: {unguided}"
 
 
 def test_outside_a_project_build_says_how_to_start(run_cli: Callable[..., object], tmp_path: Path) -> None:
