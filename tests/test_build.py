@@ -151,3 +151,27 @@ def test_strict_fails_when_the_up_to_date_release_has_rejects(
     clean = make_project({"docs.jsonl": '{"id": "good", "text": "A fine article."}\n'}, name="clean")
     assert run_cli("build", cwd=clean).exit_code == 0  # type: ignore[attr-defined]
     assert run_cli("build", "--strict", cwd=clean).exit_code == 0  # type: ignore[attr-defined]
+
+
+def test_a_change_to_the_projects_outlet_registry_alone_is_not_up_to_date(
+    make_project: Callable[..., Path], run_cli: Callable[..., object]
+) -> None:
+    record = {"id": "hg-1", "outlet": "The Gazette (Harbour Town)", "text": "The harbour master retired after thirty years.",
+              "date": "2024-04-03"}
+    project = make_project({"docs.jsonl": json.dumps(record) + "\n"})
+    registry_file = project / "schema" / "outlets.json"
+    registry_file.parent.mkdir()
+    registry_file.write_bytes((Path(masthead.__file__).parent / "schemas" / "outlets.json").read_bytes())
+    assert run_cli("build", cwd=project).exit_code == 0  # type: ignore[attr-defined]
+    again = run_cli("build", "--bump", "auto", cwd=project)
+    assert "up to date" in again.stderr + again.stdout  # type: ignore[attr-defined]
+
+    registry = json.loads(registry_file.read_text(encoding="utf-8"))
+    registry["outlets"].append({"name": "Harbour Gazette", "aliases": ["The Gazette (Harbour Town)"],
+                                "domains": ["harbourgazette.example"], "country": "GB", "language": "en",
+                                "kind": "newspaper"})
+    registry_file.write_text(json.dumps(registry, ensure_ascii=False, indent=2), encoding="utf-8")
+    result = run_cli("build", "--bump", "auto", cwd=project)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    rows = pq.read_table(project / "dist" / "test-corpus" / "1.0.1" / "data" / "train-00000-of-00001.parquet").to_pylist()
+    assert [(row["outlet"], row["outlet_registered"]) for row in rows] == [("Harbour Gazette", True)]

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from masthead import __version__
+from masthead.engine.cache import schema_digests
 from masthead.engine.collect import (
     BesideWork,
     Collected,
@@ -29,7 +30,7 @@ from masthead.release.lock import corpus_lock
 from masthead.release.manifest import read_manifest_json
 from masthead.release.report import BuildReport
 from masthead.release.versions import Version
-from masthead.schema import document_schema, raw_record_schema, schema_id
+from masthead.schema import document_schema
 from masthead.settings import Settings
 
 if TYPE_CHECKING:  # the diff and the writers (pyarrow.compute, datasets, matplotlib) load only when a build runs
@@ -91,13 +92,13 @@ def _validate_here(settings: Settings, progress: ProgressFn | None = None) -> Bu
 
 def input_fingerprint(settings: Settings, inputs: Inputs | None = None) -> str:
     """What decides a release's content: inputs (``inputs``, the build's listing, else listed
-    now), settings, schemas, corpus metadata, masthead."""
+    now), settings, schemas and outlet registries, corpus metadata, masthead."""
     info_file = settings.citation_path
     return fingerprint({
         "masthead": __version__,
         "inputs": (inputs or list_input_files(settings)).files,
         "settings": settings.as_manifest(),
-        "schemas": [schema_id(document_schema(settings.schema_dir)), schema_id(raw_record_schema(settings.schema_dir))],
+        "schemas": schema_digests(settings),  # the JSON Schemas and the outlet registry, masthead's and the project's
         "citation": info_file.read_text(encoding="utf-8") if info_file else None,
     })
 

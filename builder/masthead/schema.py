@@ -48,8 +48,19 @@ def schema_file(name: str, schema_dir: Path | None = None) -> Path:
     return path
 
 
+def file_stamp(path: str) -> tuple[int, ...]:
+    """What tells a file's versions apart without reading it (inode, size, modification time): a
+    cache keyed by path and stamp reads a schema or registry again once it was edited, even in a
+    long-running process."""
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return ()
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
 @lru_cache(maxsize=32)
-def _load(path: str) -> dict[str, Any]:
+def _load(path: str, stamp: tuple[int, ...] = ()) -> dict[str, Any]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -60,7 +71,8 @@ def _load(path: str) -> dict[str, Any]:
 
 
 def load_schema(name: str, schema_dir: Path | None = None) -> dict[str, Any]:
-    return _load(str(schema_file(name, schema_dir)))
+    path = str(schema_file(name, schema_dir))
+    return _load(path, file_stamp(path))
 
 
 def document_schema(schema_dir: Path | None = None) -> dict[str, Any]:

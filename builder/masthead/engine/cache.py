@@ -57,6 +57,12 @@ def _folder_digest(folder: Path | None) -> str | None:
     return digest.hexdigest()
 
 
+def schema_digests(settings: Settings) -> list[str | None]:
+    """Digests of masthead's schema folder and the project's (schemas and the outlet registry):
+    a change to any of them changes what a build makes."""
+    return [_folder_digest(default_schema_dir()), _folder_digest(settings.schema_dir)]
+
+
 def build_key_parts(settings: Settings, job: ShardJob) -> dict[str, Any]:
     """What every shard key of a build shares."""
     return {
@@ -64,7 +70,7 @@ def build_key_parts(settings: Settings, job: ShardJob) -> dict[str, Any]:
         "code": code_digest(),
         "document_settings": settings.document_settings(),
         "build_date": job.ctx.build_date.isoformat(),
-        "schemas": [_folder_digest(default_schema_dir()), _folder_digest(settings.schema_dir)],
+        "schemas": schema_digests(settings),
         "limit": job.limit,
         "keep_raw_text": job.keep_raw_text,
         "manifest_source": job.manifest_source,

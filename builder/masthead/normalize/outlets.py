@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from masthead.errors import SchemaError
-from masthead.schema import schema_file
+from masthead.schema import file_stamp, schema_file
 
 REGISTRY = "outlets.json"
 REGISTRY_SCHEMA = "outlets.schema.json"
@@ -162,7 +162,7 @@ def domain_label(host: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _registry_at(path: str) -> Registry:
+def _registry_at(path: str, stamp: tuple[int, ...] = ()) -> Registry:
     import fastjsonschema
 
     data = _read(path)
@@ -203,4 +203,5 @@ def load_registry(schema_dir: Path | None = None) -> Registry:
     """The registry of the project's ``schema/`` folder when it has one, else the packaged one."""
     if schema_dir is None:  # the package's files do not move while it runs: resolved once
         return _registry_at(_packaged_path())
-    return _registry_at(str(schema_file(REGISTRY, schema_dir)))
+    path = str(schema_file(REGISTRY, schema_dir))
+    return _registry_at(path, file_stamp(path))  # a project's registry edited between builds is read again
