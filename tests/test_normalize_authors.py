@@ -52,6 +52,19 @@ def parse(value: str | list[str]):  # type: ignore[no-untyped-def]
         ("MARTIN LUTHER KING JR.", ["Martin Luther King Jr."], []),
         ("danah boyd", ["Danah Boyd"], []),
         ("Eddie", [], []),  # a single word is a username, not a byline
+        # a guest post's byline, and a blog's post line with the date before the author
+        ("Ein Gastbeitrag von Lisa Schmidt", ["Lisa Schmidt"], []),
+        ("Ein Beitrag von Lisa Schmidt", ["Lisa Schmidt"], []),
+        ("Gastautorin: Lisa Schmidt", ["Lisa Schmidt"], []),
+        ("A guest post by Jane Roe", ["Jane Roe"], []),
+        ("Veröffentlicht am 14. März 2023 von Jana Beispiel", ["Jana Beispiel"], []),
+        ("14.03.2023 von Jana Beispiel", ["Jana Beispiel"], []),
+        ("Posted on March 14, 2023 by Jane Roe", ["Jane Roe"], []),
+        ("Posted on 14/03/2023 by Jane Roe", ["Jane Roe"], []),
+        ("Publicado el 14 de marzo de 2023 por Ana Torres", ["Ana Torres"], []),
+        ("Publié le 14 mars 2023 par Jean Dupont", ["Jean Dupont"], []),
+        ("Copyright 2023 by Penguin Books", [], []),  # a year before "by" is a post line only at the start
+        ("Bis 2023 von Angela Merkel geführt", [], []),
         ("!!! ... ---", [], []),
         ("", [], []),
         (["STEVE PEOPLES", "THOMAS BEAUMONT", "sophie-foster"], ["Steve Peoples", "Thomas Beaumont"], []),
