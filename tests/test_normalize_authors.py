@@ -39,6 +39,8 @@ def parse(value: str | list[str]):  # type: ignore[no-untyped-def]
         ("Por Juan Pérez y María López", ["Juan Pérez", "María López"], []),
         ("By Jane Doe jane.doe@example.com @janedoe", ["Jane Doe"], []),
         ("Jane Doe https://example.com/jane", ["Jane Doe"], []),
+        ("Jane Doe (https://example.com/jane)", ["Jane Doe"], []),  # the link goes, and its brackets with it
+        ("Deutsche Welle (www.dw.com)", [], ["Deutsche Welle"]),
         ("By Jane Doe (AP)", ["Jane Doe"], ["AP"]),
         ("John Smith and AFP", ["John Smith"], ["AFP"]),
         ("By The Associated Press", [], ["The Associated Press"]),
