@@ -104,3 +104,16 @@ def test_adversarial_byline_is_fast() -> None:
     for value in bad:
         parse(value)
     assert time.perf_counter() - start < 1.0
+
+
+BODY_JA = "大統領は３日夜、緊急談話を出し、野党が国政をまひさせているとして非常戒厳を宣言した。" * 4
+
+
+def test_a_cjk_name_line_is_a_byline_unless_it_breaks_a_sentence() -> None:
+    """A bare name line before a paragraph is a byline; in CJK text a line ending in a letter before it
+    ("韓国の") means the extractor broke the sentence at a link around the name (the article's subject)."""
+    from masthead.normalize.author_sources import _text_bylines
+
+    assert list(_text_bylines(f"松岡大地\n{BODY_JA}")) == ["松岡大地"]
+    assert list(_text_bylines(f"韓国で非常戒厳。\n松岡大地\n{BODY_JA}")) == ["松岡大地"]
+    assert list(_text_bylines(f"【ソウル＝小池和樹】韓国の\n尹錫悦\n{BODY_JA}")) == []

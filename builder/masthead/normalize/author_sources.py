@@ -14,6 +14,7 @@ a piece with one of them is the site crediting itself, never a person.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -46,6 +47,11 @@ def site_keys(src: Sources, outlet: str | None, url: str | None) -> frozenset[st
     return frozenset(key for key in map(compact_key, names) if key)
 
 
+def _cjk_letter(char: str) -> bool:
+    """A letter of a script written without spaces (kana, CJK ideographs, hangul), not its punctuation (。」)."""
+    return char > "\u2e7f" and unicodedata.category(char).startswith("L")
+
+
 def _text_bylines(text: str) -> Iterator[str]:
     """Lines near the top of the text that are a byline: "Von Anna Muster", "Di Mario Rossi"; or a line of
     nothing but names followed by a paragraph (a kicker naming a person is followed by a headline)."""
@@ -61,6 +67,8 @@ def _text_bylines(text: str) -> Iterator[str]:
             continue
         if line.isupper() or line.islower():  # a kicker in capitals ("JETSETTER TO CONVICT"), not names as written
             continue
+        if index and _cjk_letter(line[-1]) and _cjk_letter(lines[index - 1][-1]):
+            continue  # CJK text broken at a link or ruby around a name ("韓国の" / "尹錫悦" / "大統領は…"), not a byline
         pieces = parse_byline(line)
         if pieces.authors and not pieces.dropped and not pieces.agencies and all(
                 looks_like_name(a) and not is_account(a) for a in pieces.authors):
