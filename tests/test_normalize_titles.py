@@ -86,6 +86,10 @@ def test_not_live_labels(title: str) -> None:
          "'Worst winds in decades' batter coastal towns as thousands lose power"),
         (meta(("og:title", "LIVE: Council budget vote"), ("twitter:title", "Council votes on a £40m budget")),
          "Council votes on a £40m budget"),
+        # A blog theme's logo is the first <h1>, and the page states no headline in its metadata: the <title> it is.
+        (meta(("title", "Raised beds in autumn | Harbour Gazette"), h1="Harbour Gazette"), "Raised beds in autumn"),
+        # The page names its site with its headline (a JSON-LD WebSite called by the headline): the other statement.
+        (meta(("ld", "Gazette"), ("og:title", "Ferry fares rise")), "Ferry fares rise"),
         # One headline, a kicker in front of one statement of it: the visible headline says whether it belongs.
         (meta(("ld", "«Harbour murder»: Skipper jailed for life"), ("og:title", "Skipper jailed for life"),
               h1="Skipper jailed for life"),
@@ -128,6 +132,8 @@ def test_preferred_title_overrules_the_usual_order(page: PageMeta, expected: str
         # Not a kicker: the part before the colon is too long to be a label.
         meta(("ld", "The council said on Monday after a long meeting that it would: delay the vote"),
              ("og:title", "delay the vote"), h1="delay the vote"),
+        # Nothing but the site's name: nothing better to offer.
+        meta(("title", "Harbour Gazette"), h1="Harbour Gazette"),
         # Live everywhere: nothing better to offer.
         meta(("ld", "Election LIVE: results"), ("og:title", "Election LIVE: results as they come in")),
         # The first candidate has no live label, even if a later one does.

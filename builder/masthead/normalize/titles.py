@@ -136,6 +136,8 @@ def preferred_title(page: PageMeta, is_site: Callable[[str], bool]) -> str | Non
       fixed 7 pages and broke 9, outlets splitting either way. Also measured and rejected (outlet folds, against
       the order above): the headline most statements agree on (-10 pages, losing in 4 of 5 folds), and a
       statement that is the first candidate cut short (+2 pages on the outlets it was written from, -3 on others);
+    - a title that is only the site's name (a blog theme's ``<h1>`` logo on a page stating no headline in its
+      metadata) gives way to the first candidate that is not;
     - a title carrying a live-blog label gives way to the first metadata title without one;
     - when the JSON-LD headline and the Open Graph (or Twitter) title are one headline, one of them with a
       kicker in front ("Kicker: Headline", "Kicker / Headline"), the one the visible headline (microdata,
@@ -157,6 +159,8 @@ def preferred_title(page: PageMeta, is_site: Callable[[str], bool]) -> str | Non
     h1 = clean_title(page.h1, is_site, statements) if page.h1 else ""
     usual = [first.get(key) for key in ("ld", "og:title", "headline")] + [h1] + list(first.values())
     default = next((t for t in usual if t), None)
+    if default is not None and is_site(default):  # the site's name ("<h1 id="site-title">" of a blog theme)
+        return next((t for t in usual if t and not is_site(t)), None)
     if default is not None and is_live_label(default):
         return next((t for source, t in first.items() if source != "microdata" and not is_live_label(t)), None)
     shown = visible or h1
