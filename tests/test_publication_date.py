@@ -95,6 +95,7 @@ def test_page_candidates_are_labelled() -> None:
         '<time pubdate datetime="2024-01-02T08:00">2 Jan</time>'
         '<span itemprop="datePublished" content="2024-01-02T08:00:00+01:00"></span>'
         '<time class="entry-date published updated" datetime="2024-01-02T09:00">2 Jan</time>'
+        '<abbr class="published" itemprop="datePublished" title="2024-01-02T09:30:00-08:00">January 02, 2024</abbr>'
     )
     found = {(c.source, c.kind, c.value) for c in page_meta(page).date_candidates}
     assert found == {
@@ -104,6 +105,7 @@ def test_page_candidates_are_labelled() -> None:
         ("time:pubdate", "published", "2024-01-02T08:00"),
         ("microdata:datepublished", "published", "2024-01-02T08:00:00+01:00"),
         ("time:published", "published", "2024-01-02T09:00"),
+        ("microdata:datepublished", "published", "2024-01-02T09:30:00-08:00"),
     }
 
 

@@ -107,7 +107,8 @@ def _nearest_the_headline(page: str, times: list[re.Match[str]]) -> list[re.Matc
 
 
 def element_candidates(page: str) -> list[DateCandidate]:
-    """``<time>`` elements and microdata dates on other elements (``<span itemprop="datePublished" content=…>``)."""
+    """``<time>`` elements and microdata dates on other elements (``<span itemprop="datePublished" content=…>``,
+    hAtom's ``<abbr itemprop="datePublished" title=…>`` as Blogger writes it)."""
     out: list[DateCandidate] = []
     for match in _nearest_the_headline(page, list(islice(_TIME.finditer(page), MAX_TIMES))):
         attrs = _attrs(match[1])
@@ -133,7 +134,7 @@ def element_candidates(page: str) -> list[DateCandidate]:
             continue
         attrs = _attrs(page[tag.end():end])
         itemprop = attrs.get("itemprop", "").lower()
-        value = attrs.get("content") or attrs.get("datetime")
+        value = attrs.get("content") or attrs.get("datetime") or (attrs.get("title") if tag[1].lower() == "abbr" else None)
         if itemprop in _LD_KINDS and value and value.strip():
             out.append(DateCandidate(f"microdata:{itemprop}", _LD_KINDS[itemprop], _clean(value)))
     return out
