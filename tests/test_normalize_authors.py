@@ -39,6 +39,8 @@ def parse(value: str | list[str]):  # type: ignore[no-untyped-def]
         ("Por Juan Pérez y María López", ["Juan Pérez", "María López"], []),
         ("By Jane Doe jane.doe@example.com @janedoe", ["Jane Doe"], []),
         ("Jane Doe https://example.com/jane", ["Jane Doe"], []),
+        ("Jane Doe (https://example.com/jane)", ["Jane Doe"], []),  # the link goes, and its brackets with it
+        ("Deutsche Welle (www.dw.com)", [], ["Deutsche Welle"]),
         ("By Jane Doe (AP)", ["Jane Doe"], ["AP"]),
         ("John Smith and AFP", ["John Smith"], ["AFP"]),
         ("By The Associated Press", [], ["The Associated Press"]),
@@ -52,6 +54,19 @@ def parse(value: str | list[str]):  # type: ignore[no-untyped-def]
         ("MARTIN LUTHER KING JR.", ["Martin Luther King Jr."], []),
         ("danah boyd", ["Danah Boyd"], []),
         ("Eddie", [], []),  # a single word is a username, not a byline
+        # a guest post's byline, and a blog's post line with the date before the author
+        ("Ein Gastbeitrag von Lisa Schmidt", ["Lisa Schmidt"], []),
+        ("Ein Beitrag von Lisa Schmidt", ["Lisa Schmidt"], []),
+        ("Gastautorin: Lisa Schmidt", ["Lisa Schmidt"], []),
+        ("A guest post by Jane Roe", ["Jane Roe"], []),
+        ("Veröffentlicht am 14. März 2023 von Jana Beispiel", ["Jana Beispiel"], []),
+        ("14.03.2023 von Jana Beispiel", ["Jana Beispiel"], []),
+        ("Posted on March 14, 2023 by Jane Roe", ["Jane Roe"], []),
+        ("Posted on 14/03/2023 by Jane Roe", ["Jane Roe"], []),
+        ("Publicado el 14 de marzo de 2023 por Ana Torres", ["Ana Torres"], []),
+        ("Publié le 14 mars 2023 par Jean Dupont", ["Jean Dupont"], []),
+        ("Copyright 2023 by Penguin Books", [], []),  # a year before "by" is a post line only at the start
+        ("Bis 2023 von Angela Merkel geführt", [], []),
         ("!!! ... ---", [], []),
         ("", [], []),
         (["STEVE PEOPLES", "THOMAS BEAUMONT", "sophie-foster"], ["Steve Peoples", "Thomas Beaumont"], []),
@@ -89,3 +104,16 @@ def test_adversarial_byline_is_fast() -> None:
     for value in bad:
         parse(value)
     assert time.perf_counter() - start < 1.0
+
+
+BODY_JA = "大統領は３日夜、緊急談話を出し、野党が国政をまひさせているとして非常戒厳を宣言した。" * 4
+
+
+def test_a_cjk_name_line_is_a_byline_unless_it_breaks_a_sentence() -> None:
+    """A bare name line before a paragraph is a byline; in CJK text a line ending in a letter before it
+    ("韓国の") means the extractor broke the sentence at a link around the name (the article's subject)."""
+    from masthead.normalize.author_sources import _text_bylines
+
+    assert list(_text_bylines(f"松岡大地\n{BODY_JA}")) == ["松岡大地"]
+    assert list(_text_bylines(f"韓国で非常戒厳。\n松岡大地\n{BODY_JA}")) == ["松岡大地"]
+    assert list(_text_bylines(f"【ソウル＝小池和樹】韓国の\n尹錫悦\n{BODY_JA}")) == []

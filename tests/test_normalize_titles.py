@@ -86,6 +86,21 @@ def test_not_live_labels(title: str) -> None:
          "'Worst winds in decades' batter coastal towns as thousands lose power"),
         (meta(("og:title", "LIVE: Council budget vote"), ("twitter:title", "Council votes on a £40m budget")),
          "Council votes on a £40m budget"),
+        # A blog theme's logo is the first <h1>, and the page states no headline in its metadata: the <title> it is.
+        (meta(("title", "Raised beds in autumn | Harbour Gazette"), h1="Harbour Gazette"), "Raised beds in autumn"),
+        # The page names its site with its headline (a JSON-LD WebSite called by the headline): the other statement.
+        (meta(("ld", "Gazette"), ("og:title", "Ferry fares rise")), "Ferry fares rise"),
+        # One headline, a kicker in front of one statement of it: the visible headline says whether it belongs.
+        (meta(("ld", "«Harbour murder»: Skipper jailed for life"), ("og:title", "Skipper jailed for life"),
+              h1="Skipper jailed for life"),
+         "Skipper jailed for life"),
+        (meta(("ld", "Strike looms: Port workers vote to walk out"), ("twitter:title", "Port workers vote to walk out"),
+              ("microdata", "Port workers vote to walk out"), h1="Harbour Gazette"),
+         "Port workers vote to walk out"),
+        # The <h1> runs kicker and headline together without the separator.
+        (meta(("ld", "Port workers vote to walk out"), ("og:title", "National strike / Port workers vote to walk out"),
+              h1="National strike Port workers vote to walk out"),
+         "National strike / Port workers vote to walk out"),
     ],
 )
 def test_preferred_title_overrules_the_usual_order(page: PageMeta, expected: str) -> None:
@@ -107,6 +122,18 @@ def test_preferred_title_overrules_the_usual_order(page: PageMeta, expected: str
         meta(("og:title", "Ferry fares going up"), ("microdata", "Ferry fares to rise by 8% from April")),
         # An unlabelled <h1> agreeing with og:title is not enough (first <h1>s are often logos or promos).
         meta(("ld", "Ferry fares to rise in spring"), ("og:title", "Ferry fares going up"), h1="Ferry fares going up"),
+        # A kicker on og:title only, and the visible headline has none: JSON-LD stands.
+        meta(("ld", "Port workers vote to walk out"), ("og:title", "National strike / Port workers vote to walk out"),
+             h1="Port workers vote to walk out"),
+        # The visible headline agrees with neither statement, or there is none.
+        meta(("ld", "Port workers vote to walk out"), ("og:title", "Strike looms: Port workers vote to walk out"),
+             h1="Harbour Gazette"),
+        meta(("ld", "Port workers vote to walk out"), ("og:title", "Strike looms: Port workers vote to walk out")),
+        # Not a kicker: the part before the colon is too long to be a label.
+        meta(("ld", "The council said on Monday after a long meeting that it would: delay the vote"),
+             ("og:title", "delay the vote"), h1="delay the vote"),
+        # Nothing but the site's name: nothing better to offer.
+        meta(("title", "Harbour Gazette"), h1="Harbour Gazette"),
         # Live everywhere: nothing better to offer.
         meta(("ld", "Election LIVE: results"), ("og:title", "Election LIVE: results as they come in")),
         # The first candidate has no live label, even if a later one does.

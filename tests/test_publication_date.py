@@ -81,6 +81,7 @@ def test_rank_groups_meta_keys_and_itemprops() -> None:
     assert rank_of("ld:datePublished") < rank_of("meta:article:published_time") < rank_of("htmldate")
     assert rank_of("meta:og:article:published_time") == rank_of("meta:sailthru.date")
     assert rank_of("time:datepublished") == rank_of("microdata:datepublished") < rank_of("htmldate")
+    assert rank_of("time:published") == rank_of("time:pubdate") < rank_of("htmldate") < rank_of("time")
     assert rank_of("htmldate") < rank_of("meta:date") < rank_of("url") < rank_of("text")
 
 
@@ -93,6 +94,8 @@ def test_page_candidates_are_labelled() -> None:
         '<time class="updated" datetime="2024-01-03">3 Jan</time><time datetime="2024-01-02">2 Jan</time>'
         '<time pubdate datetime="2024-01-02T08:00">2 Jan</time>'
         '<span itemprop="datePublished" content="2024-01-02T08:00:00+01:00"></span>'
+        '<time class="entry-date published updated" datetime="2024-01-02T09:00">2 Jan</time>'
+        '<abbr class="published" itemprop="datePublished" title="2024-01-02T09:30:00-08:00">January 02, 2024</abbr>'
     )
     found = {(c.source, c.kind, c.value) for c in page_meta(page).date_candidates}
     assert found == {
@@ -101,7 +104,18 @@ def test_page_candidates_are_labelled() -> None:
         ("time:updated", "modified", "2024-01-03"), ("time", "visible", "2024-01-02"),
         ("time:pubdate", "published", "2024-01-02T08:00"),
         ("microdata:datepublished", "published", "2024-01-02T08:00:00+01:00"),
+        ("time:published", "published", "2024-01-02T09:00"),
+        ("microdata:datepublished", "published", "2024-01-02T09:30:00-08:00"),
     }
+
+
+def test_time_elements_nearest_the_headline_come_first() -> None:
+    """A sidebar's date before the article, the dateline just under its headline, another post's date after."""
+    page = ('<aside><time class="published" datetime="2021-09-04">4 Sep 2021</time></aside>' + "<p>menu</p>" * 200
+            + '<h1 class="entry-title">Garden in March</h1><time class="published" datetime="2023-03-14">14 Mar</time>'
+            + '<p>text</p>' * 50 + '<time datetime="2024-04-02">2 Apr 2024</time>')
+    assert [c.value for c in element_candidates(page)] == ["2023-03-14", "2024-04-02", "2021-09-04"]
+    assert [c.value for c in element_candidates(page.replace("<h1", "<h2"))] == ["2021-09-04", "2023-03-14", "2024-04-02"]
 
 
 def test_candidate_scan_is_bounded() -> None:

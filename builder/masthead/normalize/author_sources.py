@@ -8,12 +8,14 @@ and a byline line at the top of the text ("Von Anna Muster", or a line that is n
 
 The first source that names a person wins. A source naming only agencies or desks is kept in
 case none does; one that credits a wire service or desk beats one that only credits the site
-itself ("Stuttgarter Zeitung" beside "dpa"). The site is known by its keys (:func:`site_keys`):
+itself ("Stuttgarter Zeitung" beside "dpa"), and a later stated one that credits the same and more
+beats it too ("dpa, MM-Redaktion" in the author tags after "MM-Redaktion" in JSON-LD). The site is known by its keys (:func:`site_keys`):
 a piece with one of them is the site crediting itself, never a person.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -46,6 +48,11 @@ def site_keys(src: Sources, outlet: str | None, url: str | None) -> frozenset[st
     return frozenset(key for key in map(compact_key, names) if key)
 
 
+def _cjk_letter(char: str) -> bool:
+    """A letter of a script written without spaces (kana, CJK ideographs, hangul), not its punctuation (。」)."""
+    return char > "\u2e7f" and unicodedata.category(char).startswith("L")
+
+
 def _text_bylines(text: str) -> Iterator[str]:
     """Lines near the top of the text that are a byline: "Von Anna Muster", "Di Mario Rossi"; or a line of
     nothing but names followed by a paragraph (a kicker naming a person is followed by a headline)."""
@@ -61,6 +68,8 @@ def _text_bylines(text: str) -> Iterator[str]:
             continue
         if line.isupper() or line.islower():  # a kicker in capitals ("JETSETTER TO CONVICT"), not names as written
             continue
+        if index and _cjk_letter(line[-1]) and _cjk_letter(lines[index - 1][-1]):
+            continue  # CJK text broken at a link or ruby around a name ("韓国の" / "尹錫悦" / "大統領は…"), not a byline
         pieces = parse_byline(line)
         if pieces.authors and not pieces.dropped and not pieces.agencies and all(
                 looks_like_name(a) and not is_account(a) for a in pieces.authors):
@@ -108,6 +117,12 @@ def _credits_site_only(byline: Byline, keys: frozenset[str]) -> bool:
     return all(compact_key(a) in keys for a in byline.agencies)
 
 
+def _credits_more(byline: Byline, held: Byline) -> bool:
+    """``byline`` credits every agency or desk ``held`` does, and more ("dpa, MM-Redaktion" after "MM-Redaktion")."""
+    ours = {name_key(a) for a in byline.agencies}
+    return ours > {name_key(a) for a in held.agencies}
+
+
 def _with_agencies_beside(byline: Byline, rest: Iterator[tuple[object, str, bool]], registry: Registry,
                           keys: frozenset[str]) -> Byline:
     """``byline`` with the agencies and desks that a later stated source credits beside the same people
@@ -149,7 +164,8 @@ def choose_byline(src: Sources, keys: frozenset[str]) -> tuple[Byline, str | Non
         if byline.authors:
             return _with_agencies_beside(byline, candidates, registry, keys) if stated else byline, origin
         if byline.agencies and (agencies is None or (stated and _credits_site_only(agencies[0], keys)
-                                                     and not _credits_site_only(byline, keys))):
+                                                     and not _credits_site_only(byline, keys))
+                                or (stated and _credits_more(byline, agencies[0]))):
             agencies = (byline, origin)
     if agencies is None:
         return Byline(), None

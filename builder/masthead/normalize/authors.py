@@ -32,7 +32,7 @@ MAX_BYLINE = 1000
 MAX_NAME = 100
 
 _EMAIL = re.compile(r"\S{1,64}@\S{1,255}\.[a-z]{2,24}\b", re.IGNORECASE)
-_URL = re.compile(r"\bhttps?://\S{0,2000}|\bwww\.\S{1,2000}", re.IGNORECASE)
+_URL = re.compile(r"\bhttps?://[^\s()\[\]]{0,2000}|\bwww\.[^\s()\[\]]{1,2000}", re.IGNORECASE)  # not a bracket around it
 _HANDLE = re.compile(r"(?<!\w)@\w{1,50}")
 # "Euronews with Agencies", "AFP und Agenturen": wires credited without a name beside a named credit; the
 # named credit is what the byline says (the unnamed wires name no one).

@@ -34,8 +34,9 @@ _SKIPPED_TAGS = frozenset(["meta", "link", "script", "style", "img", "input", "s
 _VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"])
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]{0,15})\b[^<>]{0,2000}?(/?)>|<!--.{0,5000}?-->", re.DOTALL)
 _SPACE = re.compile(r"\s+")
-# Text nodes that are not bylines: a picture's credit ("Foto: …"), or prose (a sentence ends inside).
-_NOT_A_BYLINE_NODE = re.compile(r"^(?:fotos?|photos?|bild(?:er)?|image|credits?|crédito|kuva|zdjęcie)\s{0,3}:|\w[.!?]\s+\w",
+# Text nodes that are not bylines: a picture's credit ("Foto: …"), or prose (a sentence ends inside; not the
+# ordinal day of a date, "am 2. Mai 2024 von …").
+_NOT_A_BYLINE_NODE = re.compile(r"^(?:fotos?|photos?|bild(?:er)?|image|credits?|crédito|kuva|zdjęcie)\s{0,3}:|[^\W\d][.!?]\s+\w",
                                 re.IGNORECASE)
 
 

@@ -25,9 +25,17 @@ SPLIT = re.compile(
     re.IGNORECASE,
 )
 
+# A blog's post line: "Veröffentlicht am 14. März 2023 von", "Posted on March 14, 2023 by" (split at its comma, the
+# piece "2023 by"), "14.03.2023 von", "Publicado el 14 de marzo de 2023 por": a date ending in a year, then "by".
+_DATED = (r"(?:(?:veröffentlicht|geschrieben|erstellt|gepostet|posted|published|written|publicado|publié|pubblicato)"
+          r"\s{1,3}(?:am|on|le|el|il)\s{1,3}[^|;]{0,30}?|\d{1,2}\.\s{0,2}\d{1,2}\.\s{0,2})?"
+          r"(?:19|20)\d{2}\s{1,3}(?:von|by|por|par|da|door)")
 # "By" before a byline, in the devset's languages; "di" (Italian) only in lower case ("Di Maio" is a name).
+# Also a guest post's ("Ein Gastbeitrag von", "Gastautorin:", "A guest post by") and the dated post line above.
 PREFIX = re.compile(
     r"^(?:(?:written|words|story|text|reporting|reported|compiled|posted|edited|photos?|interview|analysis)\s{1,3}by"
+    r"|(?:an?\s{1,3})?(?:guest\s{1,3})?(?:post|article)\s{1,3}by|(?:ein\s{1,3})?(?:gast)?beitrag\s{1,3}von"
+    r"|gastautor(?:in)?(?=\s{0,3}:)|" + _DATED +
     r"|(?:geschrieben|verfasst|gepostet|veröffentlicht)\s{1,3}von|(?:escrito|publicado|redactado)\s{1,3}por"
     r"|(?:écrit|rédigé|publié)\s{1,3}par|(?:scritto|pubblicato)\s{1,3}da|(?:geschreven|gepost)\s{1,3}door"
     r"|by|von|par|por|door|av|af|(?-i:di)|skrevet\s{1,3}av|skrivet\s{1,3}av|yazan|napsal[a]?|napisa[łl][a]?"

@@ -4,8 +4,10 @@ A candidate is a raw value plus ``source`` (where on the page it was found, e.g.
 ``ld:datePublished``, ``meta:article:modified_time``, ``time:datePublished``) and ``kind``:
 ``published`` (the page says this is when it was published or created), ``modified``
 (updated / last modified: never a publication date), ``visible`` (a date shown on the page
-without saying which one it is: the first ``<time>`` element). Reading the values and
-choosing among them is :mod:`masthead.normalize.publication_date`'s job.
+without saying which one it is: a ``<time>`` element). A ``<time>`` whose class says ``published``
+(hAtom, microformats2, WordPress themes) is a published one even when it also says ``updated``. The
+``<time>`` elements come nearest the first ``<h1>`` first: the article's dateline sits by its
+headline. Reading the values and choosing among them is :mod:`masthead.normalize.publication_date`'s job.
 
 The scan is bounded like :mod:`masthead.normalize.page_meta`: fixed repetition limits, at
 most ``MAX_TIMES`` ``<time>`` elements and ``MAX_ITEMPROPS`` microdata dates, values cut to
@@ -47,6 +49,9 @@ _ITEMPROP = re.compile(r"itemprop\s{0,3}=\s{0,3}[\"']?(?i:date(?:published|creat
 _TAG_NAME = re.compile(r"<([a-z][a-z0-9]{0,10})\b", re.IGNORECASE)
 _ATTR = re.compile(r"""([\w:.-]{1,60})\s{0,3}=\s{0,3}(?:"([^"]{0,1000})"|'([^']{0,1000})'|([^\s"'>]{1,200}))""")
 _PUBDATE = re.compile(r"pubdate", re.IGNORECASE)
+# hAtom's and microformats2's publication class ("published", "dt-published"), as WordPress themes write it
+# ("entry-date published", "entry-date published updated" on a post never updated), and "publish-date" alike.
+_PUBLISHED_CLASS = re.compile(r"publish", re.IGNORECASE)
 _MODIFIED_CLASS = re.compile(r"updat|modif|revis|edited", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 
@@ -91,10 +96,21 @@ def meta_candidates(tags: dict[str, list[str]]) -> list[DateCandidate]:
     return out
 
 
+def _nearest_the_headline(page: str, times: list[re.Match[str]]) -> list[re.Match[str]]:
+    """``<time>`` elements nearest the first ``<h1>`` first: an article's dateline sits just above or below its
+    headline, while the dates of a sidebar, a menu or a list of other posts may come before it in the page."""
+    found = [pos for pos in (page.find("<h1"), page.find("<H1")) if pos >= 0]
+    if not found or len(times) < 2:
+        return times
+    headline = min(found)
+    return sorted(times, key=lambda match: abs(match.start() - headline))
+
+
 def element_candidates(page: str) -> list[DateCandidate]:
-    """``<time>`` elements and microdata dates on other elements (``<span itemprop="datePublished" content=…>``)."""
+    """``<time>`` elements and microdata dates on other elements (``<span itemprop="datePublished" content=…>``,
+    hAtom's ``<abbr itemprop="datePublished" title=…>`` as Blogger writes it)."""
     out: list[DateCandidate] = []
-    for match in islice(_TIME.finditer(page), MAX_TIMES):
+    for match in _nearest_the_headline(page, list(islice(_TIME.finditer(page), MAX_TIMES))):
         attrs = _attrs(match[1])
         value = attrs.get("datetime") or match[2]
         if not value or not value.strip():
@@ -104,6 +120,8 @@ def element_candidates(page: str) -> list[DateCandidate]:
             out.append(DateCandidate(f"time:{itemprop}", _LD_KINDS[itemprop], _clean(value)))
         elif _PUBDATE.search(match[1]):  # <time pubdate> (HTML5 draft) or class="pubdate"
             out.append(DateCandidate("time:pubdate", PUBLISHED, _clean(value)))
+        elif _PUBLISHED_CLASS.search(attrs.get("class", "")):  # before "updated": WordPress's "published updated"
+            out.append(DateCandidate("time:published", PUBLISHED, _clean(value)))
         elif _MODIFIED_CLASS.search(attrs.get("class", "")):
             out.append(DateCandidate("time:updated", MODIFIED, _clean(value)))
         else:
@@ -116,7 +134,7 @@ def element_candidates(page: str) -> list[DateCandidate]:
             continue
         attrs = _attrs(page[tag.end():end])
         itemprop = attrs.get("itemprop", "").lower()
-        value = attrs.get("content") or attrs.get("datetime")
+        value = attrs.get("content") or attrs.get("datetime") or (attrs.get("title") if tag[1].lower() == "abbr" else None)
         if itemprop in _LD_KINDS and value and value.strip():
             out.append(DateCandidate(f"microdata:{itemprop}", _LD_KINDS[itemprop], _clean(value)))
     return out

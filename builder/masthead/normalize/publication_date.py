@@ -17,7 +17,7 @@ The rule, in order:
 3. Of the rest, the first candidate of the best-ranked source wins; ``RANK`` lists the
    sources by their precision on the development set (``benchmarks/date_sources.py``):
    JSON-LD ``datePublished``, published ``<meta>`` tags, an element's ``itemprop=datePublished``
-   (or ``dateCreated``), ``<time pubdate>``,
+   (or ``dateCreated``), ``<time pubdate>`` (or ``class="published"``),
    then htmldate's estimate, a ``<time>`` element, a generic ``<meta name=date>``,
    JSON-LD ``dateCreated``, the URL, and last a dated line of the text.
 4. A winner that names only a month or a year gives way to the best-ranked day inside it.
@@ -97,6 +97,8 @@ def rank_group(source: str) -> str:
         source = "meta:date" if source in _GENERIC_META else "meta:published"
     elif source.endswith((":datepublished", ":datecreated")):  # itemprop on a <time> or another element
         source = "itemprop:published"
+    elif source == "time:published":  # <time class="published">: a publication date, as <time pubdate> says it
+        source = "time:pubdate"
     return source
 
 
