@@ -7,17 +7,21 @@ import json
 import os
 import subprocess
 import sys
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import brotli
 import pyarrow.parquet as pq
 import pytest
 
 from loopback_pages import LoopbackWeb, Response, serve, synth_pages
 from masthead.build import build
-from masthead.hydrate.pages import SavedPages, url_key
+from masthead.errors import InputError
+from masthead.hydrate.pages import MAX_PAGE_BYTES, Missing, Page, SavedPages, url_key
 from masthead.settings import load_settings
+from warc_cases import gz, record
 
 DOCS = 16
 # the page each document is served as, by document number (the rest: unchanged)
@@ -216,7 +220,7 @@ def _warc_record(url: str, status: str, headers: list[tuple[str, str]], body: by
 
 def test_saved_pages_are_read_from_a_warc_file(corpus: tuple[Path, Path], web: LoopbackWeb, tmp_path: Path,
                                               run_cli: Callable[..., Any]) -> None:
-    """Response records of a gzipped WARC (one body with a gzip Content-Encoding), read with warcio."""
+    """Response records of a gzipped WARC (one body with a gzip Content-Encoding), read as the build reads WARC."""
     import gzip
 
     full, meta = corpus
@@ -240,6 +244,71 @@ def test_saved_pages_are_read_from_a_warc_file(corpus: tuple[Path, Path], web: L
     (tmp_path / "cut.warc.gz").write_bytes(b"".join(records)[:-40])  # a WARC cut short: what it holds is still read
     report = _hydrate(run_cli, meta, tmp_path / "cut", "--from", str(tmp_path / "cut.warc.gz"))
     assert report["counts"]["exact"] == 2 and _by_number(_rows(tmp_path / "cut"))[4]["hydration"]["status"] == "missing"
+
+
+def _response(url: str, status: str, headers: dict[str, str], body: bytes) -> bytes:
+    block = f"HTTP/1.1 {status}\r\n".encode() + b"".join(f"{k}: {v}\r\n".encode() for k, v in headers.items())
+    return record("response", block + b"\r\n" + body, url)
+
+
+def _chunked(body: bytes, size: int = 7) -> bytes:
+    """``body`` in chunks as a server streams it (a chunk extension on the first, a trailer at the end)."""
+    parts = [body[i:i + size] for i in range(0, len(body), size)]
+    return b"".join(f"{len(p):x}{';x=1' if not i else ''}\r\n".encode() + p + b"\r\n" for i, p in enumerate(parts)) + \
+        b"0\r\nX-Trailer: t\r\n\r\n"
+
+
+def test_a_warc_needs_no_extra_and_its_bodies_are_unchunked_and_decoded_in_any_gzip_layout(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """FastWARC and the build's framing read the records (warcio cannot be imported here): chunked and
+    Content-Encoded bodies come out as the page, a 2xx is a page, a redirect or an error is not; the same
+    answers from a plain ``.warc``, a gzip member per record, and a file gzipped whole."""
+    monkeypatch.setitem(sys.modules, "warcio", None)
+    html = b"<html><body><p>" + "Caf\u00e9 au lait, chunk by chunk. ".encode() * 40 + b"</p></body></html>"
+    cases = {  # path: (status, headers, body as recorded)
+        "plain": ("200 OK", {"Content-Type": "text/html"}, html),
+        "chunked": ("200 OK", {"Transfer-Encoding": "chunked"}, _chunked(html)),
+        "chunked-gzip": ("200 OK", {"Transfer-Encoding": "chunked", "Content-Encoding": "gzip"}, _chunked(gz(html), 100)),
+        "deflate": ("200 OK", {"Content-Encoding": "deflate"}, zlib.compress(html)),
+        "br": ("200 OK", {"Content-Encoding": "br"}, brotli.compress(html)),
+        "unchunked-by-crawler": ("200 OK", {"Transfer-Encoding": "chunked"}, html),  # header kept, body decoded
+        "non-authoritative": ("203 Non-Authoritative Information", {}, html),
+        "moved": ("301 Moved Permanently", {"Location": "/plain"}, b"<p>moved</p>"),
+        "error": ("500 Internal Server Error", {}, html),
+    }
+    records = [_response(f"https://news.example/{name}", *case) for name, case in cases.items()]
+    for name, data in (("crawl.warc", b"".join(records)), ("members.warc.gz", b"".join(gz(r) for r in records)),
+                       ("whole.warc.gz", gz(b"".join(records)))):
+        (tmp_path / name).write_bytes(data)
+        saved = SavedPages(tmp_path / name)
+        answers = {case: saved.fetch(f"http://news.example/{case}") for case in cases}
+        pages = {case: answer.body for case, answer in answers.items() if isinstance(answer, Page)}
+        assert pages == dict.fromkeys(list(cases)[:7], html), name
+        assert "HTTP 301" in answers["moved"].reason and "HTTP 500" in answers["error"].reason  # type: ignore[union-attr]
+        assert answers["plain"].content_type == "text/html"  # type: ignore[union-attr]
+
+
+def test_a_damaged_warc_record_is_missing_at_its_offset_and_a_file_that_is_no_warc_is_refused(tmp_path: Path) -> None:
+    html = b"<html><body><p>A page.</p></body></html>"
+    good = _response("https://news.example/a", "200 OK", {}, html)
+    wrong = record("response", b"HTTP/1.1 200 OK\r\n\r\n" + html, "https://news.example/wrong", length=99)
+    bomb = _response("https://news.example/bomb", "200 OK", {"Content-Encoding": "gzip"}, gz(b" " * (MAX_PAGE_BYTES + 1)))
+    last = _response("https://news.example/c", "200 OK", {}, html)
+    (tmp_path / "crawl.warc").write_bytes(good + wrong + bomb + last)
+    saved = SavedPages(tmp_path / "crawl.warc")
+    assert [saved.fetch(f"https://news.example/{n}").body for n in "ac"] == [html, html]  # type: ignore[union-attr]
+    damaged = saved.fetch("https://news.example/wrong")
+    assert isinstance(damaged, Missing) and f"crawl.warc: the record at offset {len(good)} cannot be read" in damaged.reason
+    assert "Content-Length says 99 bytes" in damaged.reason
+    assert saved.fetch("https://news.example/bomb").reason.startswith("too_large")  # type: ignore[union-attr]
+    cut = gz(good) + gz(last)[:-30]  # the last gzip member cut short: its record is missing, the first is read
+    (tmp_path / "cut.warc.gz").write_bytes(cut)
+    saved = SavedPages(tmp_path / "cut.warc.gz")
+    assert isinstance(saved.fetch("https://news.example/a"), Page)
+    assert "gzip member is truncated" in saved.fetch("https://news.example/c").reason  # type: ignore[union-attr]
+    (tmp_path / "notes.warc").write_bytes(b"these are my notes, not a web archive\n" * 10)
+    with pytest.raises(InputError, match=r"notes.warc: not a readable WARC file \(byte offset 0: .*--from another"):
+        SavedPages(tmp_path / "notes.warc").fetch("https://news.example/a")
 
 
 def test_url_keys_match_copies_of_a_page() -> None:

@@ -5,7 +5,8 @@ there is none). :class:`SavedPages` is the offline source (``--from DIR_OR_WARC`
 saved pages, each matched to its URL by what the file says of itself (a browser's ``saved from
 url=`` mark, SingleFile's ``url:`` line, ``<link rel=canonical>``, ``og:url``) or, for a mirror
 made with ``wget -x``, by its path (``host/path``); and the response records of WARC files, by
-their ``WARC-Target-URI`` (read with ``warcio``, ``pip install 'masthead[warc]'``). :class:`WebPages` is the web, through
+their ``WARC-Target-URI`` (:mod:`masthead.hydrate.warc_pages`: read as ``masthead build`` reads WARC
+input, no extra needed). :class:`WebPages` is the web, through
 :class:`masthead.fetch.Fetcher`, whose cache under the output's work folder keeps every page
 it got: a killed hydrate fetches nothing twice (a transient miss, a timeout, is asked again).
 """
@@ -99,7 +100,8 @@ def _path_keys(relative: str) -> list[str]:
 
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
-Saved = Path | tuple[Path, int]  # a saved HTML file, or a WARC file and the offset of a response record
+# a saved HTML file, or a WARC file and where a response record is in it (masthead.hydrate.warc_pages.Spot)
+Saved = Path | tuple[Path, tuple[int, int]]
 
 
 def is_warc(path: Path) -> bool:
@@ -128,8 +130,10 @@ class SavedPages:
             index: dict[str, Saved] = {}
             for path in self._files():
                 if is_warc(path):
-                    for url, offset in warc_responses(path):
-                        index.setdefault(url_key(url), (path, offset))
+                    from masthead.hydrate.warc_pages import warc_responses
+
+                    for url, spot in warc_responses(path):
+                        index.setdefault(url_key(url), (path, spot))
                     continue
                 try:
                     with path.open("rb") as handle:
@@ -149,6 +153,8 @@ class SavedPages:
         if found is None:
             return Missing(url, f"no saved page for this URL in {self.root}")
         if isinstance(found, tuple):
+            from masthead.hydrate.warc_pages import warc_page
+
             return warc_page(url, *found)
         from masthead.readers.decode import read_bytes
 
@@ -156,51 +162,6 @@ class SavedPages:
         if not isinstance(data, bytes):
             return Missing(url, f"{found.name}: {data.message}")
         return Page(url, data)
-
-
-def _warcio() -> Any:
-    try:
-        from warcio.archiveiterator import ArchiveIterator
-    except ImportError as exc:
-        from masthead.errors import InputError
-
-        raise InputError("reading saved pages from WARC files needs warcio: pip install 'masthead[warc]'") from exc
-    return ArchiveIterator
-
-
-def warc_responses(path: Path) -> Iterator[tuple[str, int]]:
-    """(target URL, record offset) of each HTTP response record of the WARC file ``path``."""
-    archive_iterator = _warcio()
-    from masthead.errors import InputError
-
-    try:
-        with path.open("rb") as handle:
-            records = archive_iterator(handle)
-            for record in records:
-                url = record.rec_headers.get_header("WARC-Target-URI")
-                if record.rec_type == "response" and url and record.http_headers is not None:
-                    yield url, records.get_record_offset()
-    except Exception as exc:  # warcio raises several types for a damaged file
-        raise InputError(f"{path}: not a readable WARC file ({exc}); remove it or give --from another folder") from exc
-
-
-def warc_page(url: str, path: Path, offset: int) -> Answer:
-    """The response recorded at ``offset`` of the WARC file ``path`` (its body decoded as HTTP says, capped)."""
-    archive_iterator = _warcio()
-    try:
-        with path.open("rb") as handle:
-            handle.seek(offset)
-            record = next(iter(archive_iterator(handle)))
-            status = record.http_headers.get_statuscode()
-            content_type = record.http_headers.get_header("Content-Type")
-            body = record.content_stream().read(MAX_PAGE_BYTES + 1)
-    except Exception as exc:  # a damaged record
-        return Missing(url, f"{path.name}: the record at offset {offset} cannot be read ({exc})")
-    if status != "200":
-        return Missing(url, f"{path.name}: the recorded response is HTTP {status}")
-    if len(body) > MAX_PAGE_BYTES:
-        return Missing(url, f"too_large: the recorded page is over {MAX_PAGE_BYTES} bytes")
-    return Page(url, body, content_type)
 
 
 def _gunzip_head(data: bytes) -> bytes:
