@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from dataclasses import dataclass, field
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
