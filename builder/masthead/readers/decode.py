@@ -180,10 +180,10 @@ def _control_share(text: str) -> float:
     a character-by-character loop in Python cost more than the rest of reading a page)."""
     if not text:
         return 0.0
-    sample = text[:65536]
-    if _CONTROL_CHARS.search(sample) is None:
+    end = min(len(text), 65536)
+    if _CONTROL_CHARS.search(text, 0, end) is None:
         return 0.0
-    return len(_CONTROL_CHARS.findall(sample)) / len(sample)
+    return len(_CONTROL_CHARS.findall(text, 0, end)) / end
 
 
 def nul_bytes(text: str, source: str, record: int | None, field: str, what: str) -> Reject | None:
