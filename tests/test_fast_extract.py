@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from masthead.clean.fast_extract import MIN_FAST_WORDS, FastText, fast_text, holds_paragraphs, looks_like_article
+from masthead.clean.fast_extract import MIN_FAST_WORDS, fast_text, looks_like_article
 from masthead.clean.html import FAST, HtmlProblem, HtmlText, date_estimate, extract_html
 from masthead.normalize.authors import looks_like_name, parse_byline
 from masthead.normalize.dates import DAY, MONTH, ParsedDate
@@ -37,19 +37,12 @@ def test_a_long_article_takes_the_fast_path_with_the_page_title() -> None:
     assert "Section 3" not in result.text and "Contact us" not in result.text
 
 
-def test_a_short_page_goes_to_trafilatura_unless_the_text_holds_its_paragraphs() -> None:
-    short = [SENTENCE, "It starts next month."]
-    fast = fast_text(article(short))
-    assert fast.paragraphs == (SENTENCE,)  # the prose <p> paragraphs of a short page are read
-    assert looks_like_article(fast)  # fewer than MIN_FAST_WORDS words of prose, but the page's paragraphs
-    result = extract_html(article(short))
-    assert isinstance(result, HtmlText) and result.meta.get("extractor") == FAST and SENTENCE in result.text
-    # a text that kept two teasers of a page's six prose paragraphs missed the article: trafilatura referees
-    teasers = [f"{SENTENCE} Teaser {i}." for i in range(2)]
-    missed = FastText("\n".join(teasers), paragraphs=(*teasers, *[f"{SENTENCE} Part {i}." for i in range(4)]))
-    assert not holds_paragraphs(missed) and not looks_like_article(missed)
-    assert holds_paragraphs(FastText("\n".join(teasers), paragraphs=(*teasers, f"{SENTENCE} Part 1.")))
-    assert not looks_like_article(FastText(SENTENCE))  # short, and no <p> paragraphs to hold
+def test_a_short_page_goes_to_trafilatura() -> None:
+    fast = fast_text(article([SENTENCE, "It starts next month."]))
+    assert fast.text and not looks_like_article(fast)  # fewer than MIN_FAST_WORDS words of prose
+    result = extract_html(article([SENTENCE, "It starts next month."]))
+    assert isinstance(result, HtmlText) and result.meta.get("extractor") != FAST
+    assert SENTENCE in result.text
 
 
 def test_a_text_that_misses_the_jsonld_article_body_goes_to_trafilatura() -> None:

@@ -5,11 +5,7 @@ few milliseconds a page where trafilatura takes tens. Its result is used when it
 article* (:func:`looks_like_article`); otherwise the page goes down trafilatura's chain
 (``masthead.clean.extractors``), which is then the referee. The thresholds were chosen on the
 development set (``benchmarks/devset_text.py``): the pages they send to trafilatura are those
-where resiliparse's text misses the body. A short text (under ``MIN_FAST_WORDS`` words of prose)
-is checked against the page's own prose ``<p>`` paragraphs, read from the same tree: one that holds
-most of them is the article (a short news item), one that does not (or a page without such
-paragraphs) goes to trafilatura. On the development set this sends 8 of 190 pages to trafilatura
-(13 when every short text did), with the same first/last-paragraph and metadata figures.
+where resiliparse's text misses the body.
 
 The Lexbor parser does not stop at a nesting depth the way libxml2 does, so the depth is checked
 here with one CSS selector (a chain of ``MAX_DEPTH`` child combinators, matched in C): a page
@@ -30,8 +26,7 @@ MAX_DEPTH = 255
 _TOO_DEEP = "*" + " > *" * (MAX_DEPTH - 1)
 
 
-MIN_FAST_WORDS = 250  # prose words below which resiliparse's text is checked against the page's paragraphs
-MIN_PARAGRAPH_SHARE = 0.5  # of the words of a short page's prose <p> paragraphs, the share resiliparse's text must hold
+MIN_FAST_WORDS = 250  # prose words below which a page goes to trafilatura (short pages are where resiliparse misses)
 JSONLD_WINDOW = 60  # letters and digits of a JSON-LD articleBody window that resiliparse's text must contain
 JSONLD_WINDOWS = 4  # of the body's first windows, one found is enough (a body may start with a video notice)
 _SPACE = re.compile(r"\s+")
@@ -41,14 +36,12 @@ _NOT_ALNUM = re.compile(r"[\W_]+")
 @dataclass(frozen=True)
 class FastText:
     """resiliparse's main-content text ('' when it found none), the page's title and site name as its tags
-    state them, the JSON-LD ``articleBody`` (''), whether the page is nested too deep, and (when the text
-    holds fewer than ``MIN_FAST_WORDS`` words of prose) the page's prose ``<p>`` paragraphs."""
+    state them, the JSON-LD ``articleBody`` (''), and whether the page is nested too deep."""
 
     text: str
     too_deep: bool = False
     meta: dict[str, str] = field(default_factory=dict)
     article_body: str = ""
-    paragraphs: tuple[str, ...] = ()  # the page's prose <p> paragraphs, read when the text is short
 
 
 def parse(html: str) -> Any:
@@ -67,29 +60,7 @@ def fast_text(html: str) -> FastText:
     text = extract_plain_text(tree, preserve_formatting=True, main_content=True, list_bullets=True,
                               alt_texts=False, links=False, form_fields=False, noscript=False, comments=False)
     scripts = [node.text for node in tree.document.query_selector_all('script[type="application/ld+json"]')]
-    text = text.strip()
-    paragraphs = _prose_paragraphs(tree) if _prose_words(text) < MIN_FAST_WORDS else ()
-    return FastText(text, meta=_meta(tree, scripts), article_body=_article_body(scripts), paragraphs=paragraphs)
-
-
-def _prose_words(text: str) -> int:
-    """Words of the prose lines of ``text``, counted up to ``MIN_FAST_WORDS``."""
-    from masthead.clean.extractors import is_prose
-    from masthead.clean.prose import word_units
-
-    words = 0
-    for line in text.splitlines():
-        if is_prose(line):
-            words += int(word_units(line))
-            if words >= MIN_FAST_WORDS:
-                break
-    return words
-
-
-def _prose_paragraphs(tree: Any) -> tuple[str, ...]:
-    from masthead.clean.extractors import is_prose
-
-    return tuple(text for node in tree.document.query_selector_all("p") if is_prose(text := node.text))
+    return FastText(text.strip(), meta=_meta(tree, scripts), article_body=_article_body(scripts))
 
 
 def _content(tree: Any, selector: str) -> str:
@@ -134,32 +105,23 @@ def _folded(text: str) -> str:
     return _NOT_ALNUM.sub("", text.casefold())
 
 
-def holds_paragraphs(fast: FastText) -> bool:
-    """Whether resiliparse's text holds at least ``MIN_PARAGRAPH_SHARE`` of the words of the page's prose ``<p>``
-    paragraphs (each compared whole, without case, spaces or punctuation). A short page is where resiliparse
-    misses most (it drops the text of an inline element, or keeps a teaser and loses the body): a page whose
-    paragraphs it does not hold, or that has none, goes to trafilatura."""
-    from masthead.clean.prose import word_units
-
-    total = held = 0.0
-    text = _folded(fast.text)
-    for paragraph in fast.paragraphs:
-        words = word_units(paragraph)
-        total += words
-        if _folded(paragraph) in text:
-            held += words
-    return total > 0 and held >= MIN_PARAGRAPH_SHARE * total
-
-
 def looks_like_article(fast: FastText) -> bool:
     """Whether resiliparse's text can be trusted as the article (else trafilatura referees): it holds
-    ``MIN_FAST_WORDS`` words of prose lines, or fewer but most of the page's prose paragraphs
-    (:func:`holds_paragraphs`); and (when the page states a JSON-LD ``articleBody``) one of that body's first
-    ``JSONLD_WINDOWS`` windows of ``JSONLD_WINDOW`` letters, compared without case, spaces or punctuation. A
-    text that holds none of them missed the article's start, or is not the article."""
+    ``MIN_FAST_WORDS`` words of prose lines, and (when the page states a JSON-LD ``articleBody``) one of that
+    body's first ``JSONLD_WINDOWS`` windows of ``JSONLD_WINDOW`` letters, compared without case, spaces or
+    punctuation. A text that holds none of them missed the article's start, or is not the article."""
+    from masthead.clean.extractors import is_prose
+    from masthead.clean.prose import word_units
+
     if not fast.text:
         return False
-    if _prose_words(fast.text) < MIN_FAST_WORDS and not holds_paragraphs(fast):
+    prose_words = 0
+    for line in fast.text.splitlines():
+        if is_prose(line):
+            prose_words += int(word_units(line))
+            if prose_words >= MIN_FAST_WORDS:
+                break
+    if prose_words < MIN_FAST_WORDS:
         return False
     body = _folded(fast.article_body[:JSONLD_WINDOW * JSONLD_WINDOWS * 4])
     windows = [body[i:i + JSONLD_WINDOW] for i in range(0, min(len(body), JSONLD_WINDOW * JSONLD_WINDOWS), JSONLD_WINDOW)]
@@ -168,3 +130,5 @@ def looks_like_article(fast: FastText) -> bool:
         return True
     text = _folded(fast.text)
     return any(window in text for window in windows)
+
+

@@ -4,9 +4,8 @@ Hostile markup is bounded before an extractor sees it: the page is refused above
 ``MAX_HTML_CHARS``. The fast path (``masthead.clean.fast_extract``) parses the page once with
 resiliparse's Lexbor parser, refuses one nested deeper than libxml2's 255 levels, takes
 resiliparse's main-content text and the title and site name the page states (JSON-LD headline,
-``og:title``…) from the same tree. When that text does not look like an article (too little prose and
-not the page's own paragraphs, or missing the start of the page's JSON-LD ``articleBody``), trafilatura's
-chain referees: lxml
+``og:title``…) from the same tree. When that text does not look like an article (too little prose,
+or missing the start of the page's JSON-LD ``articleBody``), trafilatura's chain referees: lxml
 parses with ``no_network=True`` and ``huge_tree=False`` (libxml2 then stops at 256 levels of
 nesting, which we turn into a reject rather than a silently truncated page); comments and
 processing instructions are dropped, and the HTML parser never expands external entities. That
