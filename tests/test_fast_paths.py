@@ -13,7 +13,7 @@ import unicodedata
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from masthead.clean.repeated_lines import _ASCII_KEY, packed_hashes, paragraph_hashes
@@ -367,3 +367,54 @@ def test_double_space_search_matches_substring_search(text: str) -> None:
 
     for sample in (text, text * 40, "x" * 1100 + text, text + "y" * 1100):
         assert _has_double_space(sample) == ("  " in sample)
+
+
+def reference_control_share(text: str) -> float:
+    if not text:
+        return 0.0
+    sample = text[:65536]
+    return sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f") / len(sample)
+
+
+@settings(max_examples=500, deadline=None)
+@given(ANY_TEXT | st.text(alphabet=st.characters(max_codepoint=40), max_size=200))
+def test_control_share_matches_reference(text: str) -> None:
+    from masthead.readers.decode import _control_share
+
+    assert _control_share(text) == reference_control_share(text)
+
+
+HEADLINE_PAGES = st.lists(st.sampled_from([
+    "<a ", "<p class='x' ", "<span ", "<h2 ", "<div ", 'itemprop="headline"', "itemprop = 'headline' ",
+    "itemprop=headlineX ", "ITEMPROP=Headline", "ıtemprop=headline", "İtemprop=headline", ">", "<", "x" * 600,
+    " y ", "</a>", "</span>", "</h2>", "Title", "é", "’", "日本", "\U0001f600",
+]), max_size=25).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(HEADLINE_PAGES | EDGE_TEXT)
+@example("<a ıtemprop=headline>T</a>")
+@example("<ſpan x='y' İTEMPROP = 'HEADLİNE'>T</span> <p itemprop=headline itemprop=headline>")
+def test_headline_openings_match_finditer(page: str) -> None:
+    import importlib
+
+    page_meta = importlib.import_module("masthead.normalize.page_meta")
+    expected = [(m.start(), m.end()) for m in page_meta._ITEMPROP_HEADLINE.finditer(page)]
+    assert [(m.start(), m.end()) for m in page_meta._headline_openings(page)] == expected
+
+
+MOJIBAKE = st.lists(st.sampled_from([
+    "plain words ", "\n", "\t", "\r", "é", "Ã©", "â€™", "Ã ", "Â ", "\x85", "\u2028", "\x00", "\x1b[0m", "\x7f", "\ufeff",
+    "’", "Ð¿Ñ€Ð¸", "\x0c", "\x0b", "ﬁ", "e\u0301", "\u206a", "Œ", "×²",
+]), max_size=40).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(MOJIBAKE | EDGE_TEXT)
+def test_repair_mojibake_matches_ftfy(text: str) -> None:
+    import ftfy
+
+    from masthead.clean.normalize_text import _SUSPECT_CHARS, _ftfy_config, repair_mojibake
+
+    suspect = not text.isascii() and any(ch in text for ch in _SUSPECT_CHARS)
+    assert repair_mojibake(text) == (ftfy.fix_text(text, _ftfy_config()) if suspect else text)

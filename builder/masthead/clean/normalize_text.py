@@ -38,12 +38,31 @@ def _ftfy_config() -> Any:
     )
 
 
+# What ftfy leaves as it is (with the configuration above): printable ASCII, tab and line feed.
+_FTFY_IDLE = re.compile(r"[^\t\n\x20-\x7e]")
+
+
 def repair_mojibake(text: str) -> str:
+    """``ftfy.fix_text(text, _ftfy_config())``. ftfy fixes a text line by line (each segment up to and with its
+    ``\n``); the lines it would leave as they are (printable ASCII) are not handed to it, which spares an
+    English text with one accented name most of ftfy's cost."""
     if text.isascii() or not any(ch in text for ch in _SUSPECT_CHARS):
         return text
     import ftfy
 
-    return str(ftfy.fix_text(text, _ftfy_config()))
+    config = _ftfy_config()
+    out: list[str] = []
+    pos = 0
+    while pos < len(text):  # the segments of ftfy.fix_text
+        end = text.find("\n", pos) + 1 or len(text)
+        end = min(end, pos + config.max_decode_length)
+        segment = text[pos:end]
+        if segment.isascii() and _FTFY_IDLE.search(segment) is None:
+            out.append(segment)
+        else:
+            out.append(ftfy.fix_and_explain(segment, config).text)
+        pos = end
+    return "".join(out)
 
 
 _NUMPY_FROM = 1024  # ASCII texts at least this long are searched in numpy

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,12 +171,19 @@ def _controls(sample: bytes) -> int:
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 
 
+# Control characters of a text: below U+0020, except tab, line feed, form feed and carriage return.
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _control_share(text: str) -> float:
+    """The share of control characters in the first 64 Ki characters (a regular-expression scan in C:
+    a character-by-character loop in Python cost more than the rest of reading a page)."""
     if not text:
         return 0.0
-    sample = text[:65536]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
-    return controls / len(sample)
+    end = min(len(text), 65536)
+    if _CONTROL_CHARS.search(text, 0, end) is None:
+        return 0.0
+    return len(_CONTROL_CHARS.findall(text, 0, end)) / end
 
 
 def nul_bytes(text: str, source: str, record: int | None, field: str, what: str) -> Reject | None:
