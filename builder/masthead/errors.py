@@ -243,8 +243,8 @@ CHANGED_WHILE_READ = _reason(
 BAD_WARC = _reason(
     "malformed-warc-record",
     "the WARC record at byte offset {offset} cannot be read: {detail}",
-    "the archive is damaged or was cut off: fetch or write it again (warcio's `warcio check` names bad records); "
-    "the other records of the file are read",
+    "the archive is damaged or was cut off: fetch or write it again (every bad record is a reject of its own, "
+    "with its offset); the other records of the file are read",
 )
 
 
