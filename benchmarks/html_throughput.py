@@ -43,6 +43,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -163,8 +164,24 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _tree_cpu(root: int, seen: dict[int, float]) -> None:
-    """Record the CPU seconds (user + system) of ``root`` and its descendants so far, by process id."""
+@dataclass
+class Cpu:
+    """CPU seconds of a run's process tree: in all, and split into the build's own processes (the one started
+    and its direct children: the forkserver, the resource tracker) and the pool's workers (their children)."""
+
+    total: float
+    serial: float
+    workers: list[float]
+
+    @property
+    def critical_path(self) -> float:
+        """The run's wall time on an idle machine, at most: its own processes' CPU (counted as if nothing ran
+        beside them) plus the busiest worker's (I/O waits not counted)."""
+        return self.serial + max(self.workers, default=0.0)
+
+
+def _tree_cpu(root: int, seen: dict[int, tuple[float, int]]) -> None:
+    """Record (CPU seconds, depth below ``root``) of ``root`` and its descendants so far, by process id."""
     tick = os.sysconf("SC_CLK_TCK")
     children: dict[int, list[int]] = {}
     cpu: dict[int, float] = {}
@@ -177,20 +194,20 @@ def _tree_cpu(root: int, seen: dict[int, float]) -> None:
             continue
         children.setdefault(int(fields[1]), []).append(int(entry.name))
         cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
-    stack = [root]
+    stack = [(root, 0)]
     while stack:
-        pid = stack.pop()
+        pid, depth = stack.pop()
         if pid in cpu:
-            seen[pid] = max(seen.get(pid, 0.0), cpu[pid])
-        stack.extend(children.get(pid, []))
+            seen[pid] = (max(seen.get(pid, (0.0, 0))[0], cpu[pid]), depth)
+        stack.extend((child, depth + 1) for child in children.get(pid, []))
 
 
 def timed(name: str, argv: list[str], cwd: Path, env: dict[str, str] | None = None,
-          stdout: Path | None = None) -> tuple[Run, float]:
+          stdout: Path | None = None) -> tuple[Run, Cpu]:
     """``measure`` plus the CPU time of the whole process tree: what wait4 reports for the processes that
     were waited for, or the sum sampled from /proc every 0.1 s (pool workers of a forkserver are not the
-    build's children), whichever is larger."""
-    seen: dict[int, float] = {}
+    build's children), whichever is larger; and the sampled CPU by process."""
+    seen: dict[int, tuple[float, int]] = {}
     stop = threading.Event()
 
     def sample() -> None:
@@ -207,7 +224,9 @@ def timed(name: str, argv: list[str], cwd: Path, env: dict[str, str] | None = No
     finally:
         stop.set()
         sampler.join()
-    return run, max(cpu_seconds() - before, sum(seen.values()))
+    total = max(cpu_seconds() - before, sum(cpu for cpu, _ in seen.values()))
+    workers = sorted((cpu for cpu, depth in seen.values() if depth >= 2), reverse=True)
+    return run, Cpu(total, total - sum(workers), workers)
 
 
 def _own_children() -> list[int]:
@@ -223,15 +242,18 @@ def _own_children() -> list[int]:
     return out
 
 
-def report(run: Run, cpu: float, pages: int, cores: int) -> float:
+def report(run: Run, cpu: Cpu, pages: int, cores: int) -> float:
     """Print the figures; return pages per CPU-second (the machine is shared: wall time alone would count
     other people's work), which equals pages/s per core when the workers keep their cores busy."""
     rate = pages / run.seconds
-    print(f"{run.name:40s} {run.seconds:7.2f} s wall {cpu:7.2f} s CPU  {rate:6.1f} pages/s  "
+    print(f"{run.name:40s} {run.seconds:7.2f} s wall {cpu.total:7.2f} s CPU  {rate:6.1f} pages/s  "
           f"{rate / cores:6.1f} pages/s/core (wall)  {pages / cpu:6.1f} pages/CPU-s  "
           f"peak RSS tree {run.tree_rss_mb:6.0f} MB, largest process {run.peak_rss_mb:6.0f} MB",
           flush=True)
-    return pages / cpu
+    if cpu.workers:
+        print(f"{'':40s} CPU: {cpu.serial:.2f} s in the build's own processes, "
+              f"{' + '.join(f'{w:.2f}' for w in cpu.workers)} s in its workers", flush=True)
+    return pages / cpu.total
 
 
 def peer_python_ok(python: str | None) -> str | None:
@@ -274,6 +296,7 @@ def main() -> None:
     time.sleep(2.1)  # an input hash taken within 2 s of a file's change is never trusted (masthead.readers.input_hashes)
     per_cpu: dict[str, float] = {}
     wall: dict[str, float] = {}
+    cpus: dict[str, Cpu] = {}
     here = os.environ.get("PYTHONPATH", "")
     cases = [("masthead", here, workers) for workers in args.workers]
     if args.base_pythonpath:
@@ -285,6 +308,7 @@ def main() -> None:
                          [masthead_exe(), "build", "--no-cache", "--workers", str(workers)], folder, {"PYTHONPATH": pythonpath})
         per_cpu[f"{label}-{workers}"] = report(run, cpu, args.pages, workers)
         wall[f"{label}-{workers}"] = run.seconds
+        cpus[f"{label}-{workers}"] = cpu
     if not args.no_trafilatura:
         script = TRAFILATURA_ALONE_WARC if args.input == "warc" else TRAFILATURA_ALONE
         run, cpu = timed("trafilatura extract alone (1 process)", [sys.executable, "-c", script, str(raw)], args.work)
@@ -305,10 +329,10 @@ def main() -> None:
             per_cpu[f"datatrove-{workers}"] = report(run, cpu, args.pages, workers)
             wall[f"datatrove-{workers}"] = run.seconds
             print(f"    datatrove counts: {out.read_text().strip()}", flush=True)
-    print_ratios(per_cpu, wall)
+    print_ratios(per_cpu, wall, cpus)
 
 
-def print_ratios(per_cpu: dict[str, float], wall: dict[str, float]) -> None:
+def print_ratios(per_cpu: dict[str, float], wall: dict[str, float], cpus: dict[str, Cpu]) -> None:
     print("ratios, pages per CPU-second (and wall-clock pages/s at the same workers):", flush=True)
     names = list(per_cpu)
     for name in names:
@@ -327,6 +351,12 @@ def print_ratios(per_cpu: dict[str, float], wall: dict[str, float]) -> None:
             print(f"  {label} 2 workers / 1 worker: wall-clock speedup {wall[f'{label}-1'] / wall[f'{label}-2']:.2f}x "
                   f"(the machine allows {ceiling:.2f}x now: the same CPU loop twice at once), "
                   f"pages per CPU-second {per_cpu[f'{label}-2'] / per_cpu[f'{label}-1']:.2f}x", flush=True)
+            one, two = cpus.get(f"{label}-1"), cpus.get(f"{label}-2")
+            if one and two and two.workers:
+                print(f"  {label} 2 workers / 1 worker on an idle machine, at least: {one.total / two.critical_path:.2f}x "
+                      f"(1 worker's CPU {one.total:.2f} s / 2 workers' CPU critical path {two.critical_path:.2f} s: "
+                      f"the build's own processes {two.serial:.2f} s + the busiest worker {two.workers[0]:.2f} s)",
+                      flush=True)
 
 
 if __name__ == "__main__":
