@@ -162,15 +162,15 @@ def _own_children() -> list[int]:
     return out
 
 
-def report(run: Run, cpu: Cpu, pages: int, cores: int) -> float:
+def report(run: Run, cpu: Cpu, pages: int, cores: int, build: bool = False) -> float:
     """Print the figures; return pages per CPU-second (the machine is shared: wall time alone would count
     other people's work), which equals pages/s per core when the workers keep their cores busy."""
     rate = pages / run.seconds
     print(f"{run.name:40s} {run.seconds:7.2f} s wall {cpu.total:7.2f} s CPU  {rate:6.1f} pages/s  "
-          f"{rate / cores:6.1f} pages/s/core (wall)  {pages / cpu:6.1f} pages/CPU-s  "
+          f"{rate / cores:6.1f} pages/s/core (wall)  {pages / cpu.total:6.1f} pages/CPU-s  "
           f"peak RSS tree {run.tree_rss_mb:6.0f} MB, largest process {run.peak_rss_mb:6.0f} MB",
           flush=True)
-    if cpu.workers:
+    if build and cpu.workers:
         print(f"{'':40s} CPU: {cpu.serial:.2f} s in the build's own processes, "
               f"{' + '.join(f'{w:.2f}' for w in cpu.workers)} s in its workers", flush=True)
     return pages / cpu.total
@@ -226,7 +226,7 @@ def main() -> None:
         time.sleep(2.1)
         run, cpu = timed(f"{label} build (workers={workers})",
                          [masthead_exe(), "build", "--no-cache", "--workers", str(workers)], folder, {"PYTHONPATH": pythonpath})
-        per_cpu[f"{label}-{workers}"] = report(run, cpu, args.pages, workers)
+        per_cpu[f"{label}-{workers}"] = report(run, cpu, args.pages, workers, build=True)
         wall[f"{label}-{workers}"] = run.seconds
         cpus[f"{label}-{workers}"] = cpu
     if not args.no_trafilatura:
