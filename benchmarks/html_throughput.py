@@ -92,6 +92,7 @@ class Cpu:
     total: float
     serial: float
     workers: list[float]
+    helpers: float = 0.0  # of ``serial``: the direct children (forkserver, resource tracker)
 
     @property
     def critical_path(self) -> float:
@@ -146,7 +147,7 @@ def timed(name: str, argv: list[str], cwd: Path, env: dict[str, str] | None = No
         sampler.join()
     total = max(cpu_seconds() - before, sum(cpu for cpu, _ in seen.values()))
     workers = sorted((cpu for cpu, depth in seen.values() if depth >= 2), reverse=True)
-    return run, Cpu(total, total - sum(workers), workers)
+    return run, Cpu(total, total - sum(workers), workers, sum(cpu for cpu, depth in seen.values() if depth == 1))
 
 
 def _own_children() -> list[int]:
@@ -171,7 +172,8 @@ def report(run: Run, cpu: Cpu, pages: int, cores: int, build: bool = False) -> f
           f"peak RSS tree {run.tree_rss_mb:6.0f} MB, largest process {run.peak_rss_mb:6.0f} MB",
           flush=True)
     if build and cpu.workers:
-        print(f"{'':40s} CPU: {cpu.serial:.2f} s in the build's own processes, "
+        print(f"{'':40s} CPU: {cpu.serial:.2f} s in the build's own processes ({cpu.helpers:.2f} s of it in the "
+              f"forkserver and resource tracker), "
               f"{' + '.join(f'{w:.2f}' for w in cpu.workers)} s in its workers", flush=True)
     return pages / cpu.total
 
