@@ -161,3 +161,20 @@ def test_every_cut_of_a_warc_reads_each_record_once(tmp_path: Path) -> None:
             parts = [(i.record, outcome(i)) for index in range(count)
                      for i in read_input(tmp_path, name, Manifest(), CAP, (index, count))]
             assert parts == whole, (name, count)
+
+
+def test_a_warc_of_a_few_shards_bytes_is_cut_into_parts_where_json_lines_is_not(tmp_path: Path) -> None:
+    # a WARC part reads only its own bytes: cut once over one shard's bytes, so a lone WARC uses every worker
+    data = split_gz(news_warc(40))
+    target = len(data) // 3 + 1  # under 4 shards' bytes, where a JSON Lines file is cut
+    count = -(-len(data) // target)
+    (tmp_path / "crawl.warc.gz").write_bytes(data)
+    (tmp_path / "crawl.jsonl").write_bytes(b"x" * len(data))
+    for name in ("crawl.warc.gz", "crawl.jsonl"):
+        shards = shard_plan.plan_shards(tmp_path, [name], {}, target_bytes=target)
+        expected = [(i, count) for i in range(count)] if name.endswith(".warc.gz") else [None]
+        assert [s.part for s in shards] == expected, name
+    pieces = [[outcome(i) for i in read_input(tmp_path, "crawl.warc.gz", Manifest(), CAP, (index, count))]
+              for index in range(count)]
+    assert count == 3 and all(piece.count("doc") >= 10 for piece in pieces)  # every part has pages to work on
+    assert sum(piece.count("doc") for piece in pieces) == 40

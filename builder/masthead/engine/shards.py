@@ -12,7 +12,10 @@ next to it and every other shard (and its cached result) stays the same:
 
 A JSON Lines file larger than ``SPLIT_FACTOR * target`` bytes is a run of its own, cut into
 ``ceil(size / target)`` parts by line count (:func:`part_of`): each part is a shard, so one big
-file still uses every worker and a worker holds one part's documents, not the whole file's.
+file still uses every worker and a worker holds one part's documents, not the whole file's. A WARC
+file is cut so once it is over ``target`` bytes, at record starts (``readers.warc_frames``): a part
+reads only its own share of the bytes, and a compressed page is several times the work of its bytes
+of text, so one WARC of a few shards' bytes would otherwise hold back every worker but one.
 
 The target depends on the corpus size only (never on the number of workers), in powers of
 two: about ``SHARDS`` shards, between ``MIN_TARGET_BYTES`` and ``TARGET_BYTES`` (2 and 16 MiB). A small
@@ -43,6 +46,9 @@ CUT_EVERY = 64
 SPLIT_FACTOR = MAX_FACTOR
 # uncompressed JSON Lines (cut by lines) and WARC files (by bytes, at record or gzip member starts: readers.warc_frames)
 SPLIT_SUFFIXES = (".jsonl", ".ndjson", ".warc", ".warc.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz")
+# a WARC part reads only its own bytes, so it costs nothing to cut one as soon as it is over a shard's bytes
+WARC_SPLIT_FACTOR = 1
 
 
 @dataclass(frozen=True)
@@ -101,7 +107,7 @@ def plan_shards(
         current, size = [], 0
 
     for source, nbytes in zip(sources, sizes, strict=True):
-        if nbytes > SPLIT_FACTOR * target and source.lower().endswith(SPLIT_SUFFIXES):
+        if source.lower().endswith(SPLIT_SUFFIXES) and nbytes > split_factor(source) * target:
             close()
             count = -(-nbytes // target)
             rows = {source: manifest_rows[source]} if source in manifest_rows else {}
@@ -115,6 +121,11 @@ def plan_shards(
             close()
     close()
     return shards
+
+
+def split_factor(source: str) -> int:
+    """How many shards' bytes ``source`` must be over to be cut into parts."""
+    return WARC_SPLIT_FACTOR if source.lower().endswith(WARC_SUFFIXES) else SPLIT_FACTOR
 
 
 def _digest(source: str) -> bytes:
