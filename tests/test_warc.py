@@ -178,3 +178,14 @@ def test_a_warc_of_a_few_shards_bytes_is_cut_into_parts_where_json_lines_is_not(
               for index in range(count)]
     assert count == 3 and all(piece.count("doc") >= 10 for piece in pieces)  # every part has pages to work on
     assert sum(piece.count("doc") for piece in pieces) == 40
+
+
+def test_a_chunked_response_is_read_as_the_page_not_as_its_chunks(tmp_path: Path) -> None:
+    html = page("header-charset.html")
+    chunks = b"".join(b"%x; ext=1\r\n%s\r\n" % (len(html[i:i + 700]), html[i:i + 700]) for i in range(0, len(html), 700))
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nTransfer-Encoding: chunked\r\n\r\n"
+    path = tmp_path / "chunked.warc.gz"
+    path.write_bytes(gz(record("response", head + chunks + b"0\r\nX-Trailer: yes\r\n\r\n")))
+    [item] = list(read_input(tmp_path, "chunked.warc.gz", Manifest(), CAP))
+    assert isinstance(item, RawRecord)
+    assert item.fields["html"] == html.decode("utf-8")

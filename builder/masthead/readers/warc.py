@@ -9,7 +9,8 @@ address a WARC index gives.
 What is not a page is skipped and counted by kind (:class:`masthead.pipeline.records.Skipped`): warcinfo,
 request, metadata, revisit, resource... records, and responses that are not HTML, not HTTP, or not
 HTTP 2xx ("response not OK": a redirect or an error page is not the article).
-A payload kept as sent (``Content-Encoding: gzip``, ``deflate``, ``br``) is decoded with a cap, so a
+A payload kept as sent (``Transfer-Encoding: chunked`` is unchunked; ``Content-Encoding: gzip``,
+``deflate``, ``br`` is decoded with a cap), so a
 decompression bomb is a ``too-large`` reject (:mod:`masthead.fetch.decode`, the fetcher's decoder).
 A record that cannot be read (a truncated gzip member, a wrong Content-Length, a response whose
 payload is not an HTTP message, a record over the size cap) is a reject naming its offset.
@@ -30,6 +31,7 @@ from typing import BinaryIO
 
 from masthead.errors import BAD_WARC, CHANGED_WHILE_READ, SPECIAL_FILE, TOO_LARGE, UNREADABLE, Reject
 from masthead.pipeline.records import GIVEN, RawRecord, Skipped
+from masthead.readers.chunked import dechunk
 from masthead.readers.decode import decode, nul_bytes
 from masthead.readers.files import Listed, NotRegularFile, is_settled, open_regular, prefix_sha256
 from masthead.readers.warc_frames import Frame, frames
@@ -116,6 +118,8 @@ def _record(frame: Frame, source: str, limit: int) -> Iterator[RawRecord | Rejec
             yield Skipped(source, at, "response not HTML")
             return
         body = record.reader.read()
+        if "chunked" in (record.http_headers.get("Transfer-Encoding") or "").lower():
+            body = dechunk(body)  # recorded as it came over the wire (FastWARC gives the chunks as they are)
         encoding = record.http_headers.get("Content-Encoding")
         url = record.headers.get("WARC-Target-URI") or ""
         date = record.headers.get("WARC-Date") or ""
