@@ -418,3 +418,70 @@ def test_repair_mojibake_matches_ftfy(text: str) -> None:
 
     suspect = not text.isascii() and any(ch in text for ch in _SUSPECT_CHARS)
     assert repair_mojibake(text) == (ftfy.fix_text(text, _ftfy_config()) if suspect else text)
+
+
+def _char_set(op: object, arg: object) -> set[int] | None:
+    """The code points one item of a parsed pattern takes (LITERAL or a positive class), None for any other."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    if op == c.LITERAL:
+        return {arg}  # type: ignore[arg-type]
+    if op != c.IN:
+        return None
+    chars: set[int] = set()
+    for kind, value in arg:  # type: ignore[attr-defined]
+        if kind == c.LITERAL:
+            chars.add(value)
+        elif kind == c.RANGE:
+            chars.update(range(value[0], value[1] + 1))
+        else:  # a negated class, a category (\s, \w): not a set of triggers
+            return None
+    return chars
+
+
+def test_every_badness_match_holds_a_trigger_within_reach() -> None:
+    """ftfy_idle's two facts on ftfy's own pattern: each branch of BADNESS_RE requires a character of the trigger
+    class (one of its items takes only triggers), and no match is longer than BADNESS_REACH."""
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    from ftfy.badness import BADNESS_RE
+
+    from masthead.clean.ftfy_idle import BADNESS_REACH, _patterns
+
+    triggers = _patterns()[0]
+    parsed = _parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
+    assert parsed.getwidth()[1] <= BADNESS_REACH
+    (op, (_, branches)), = parsed.data
+    assert op == c.BRANCH
+    for branch in branches:
+        for item_op, item_arg in branch.data:  # nothing that looks outside the match but ^ (the real start)
+            assert item_op in (c.LITERAL, c.IN, c.ANY, c.MAX_REPEAT) or (item_op, item_arg) == (c.AT, c.AT_BEGINNING)
+        sets = [_char_set(item_op, item_arg) for item_op, item_arg in branch.data]
+        assert any(chars and all(triggers.match(chr(ch)) for ch in chars) for chars in sets), branch
+
+
+FTFY_SEGMENTS = MOJIBAKE | EDGE_TEXT | st.text(alphabet=st.sampled_from(
+    "ab Z.,’“”–—…\u00a0éüäßÃÂâ€™\u0301\u0303\u0308AaeEou©®°×²Œœ™ÐØÙà√≈‚вВГРСβΒΓΞΟā¢£¤¦§¨¬¯µ¶·¸¹º»¼½¾¿ÀÈÌÒ÷ƒˆ˜‰\ufffd\n"), max_size=60)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(FTFY_SEGMENTS)
+@example("Ã©")
+@example("ü¦")
+@example("x" * 30 + "Ã\u00a0")
+@example("Geba\u0308ude\n")
+@example("A\u0303\u00a9 composes into mojibake")
+def test_ftfy_idle_matches_ftfy(segment: str) -> None:
+    """The windowed badness search is ftfy's; a segment ftfy_leaves is one ftfy hands back unchanged."""
+    import ftfy
+    from ftfy.badness import is_bad
+
+    from masthead.clean import ftfy_idle
+    from masthead.clean.normalize_text import _ftfy_config
+
+    assert ftfy_idle.is_bad(segment) == is_bad(segment)
+    fixed = ftfy.fix_and_explain(segment, _ftfy_config()).text
+    if ftfy_idle.ftfy_leaves(segment):
+        assert fixed == segment
+    assert ftfy_idle.ftfy_outcome(segment) in (None, fixed)
