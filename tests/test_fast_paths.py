@@ -485,3 +485,23 @@ def test_ftfy_idle_matches_ftfy(segment: str) -> None:
     if ftfy_idle.ftfy_leaves(segment):
         assert fixed == segment
     assert ftfy_idle.ftfy_outcome(segment) in (None, fixed)
+
+
+def reference_nearest_the_headline(page: str, times: list[re.Match[str]]) -> list[re.Match[str]]:
+    found = [pos for pos in (page.find("<h1"), page.find("<H1")) if pos >= 0]
+    if not found or len(times) < 2:
+        return times
+    headline = min(found)
+    return sorted(times, key=lambda match: abs(match.start() - headline))
+
+
+@given(st.lists(st.sampled_from(["<h1>", "<H1 class=x>", "<time>1 May</time>", "<TIME datetime=2024>", "<h", "1",
+                                 "<H", "text ", "é"]), max_size=30).map("".join))
+@example("<H1><time>a</time><h1><time>b</time>")
+@example("<h1><time>a</time><H1><time>b</time>")
+def test_nearest_the_headline_matches_reference(page: str) -> None:
+    from masthead.normalize.date_candidates import _TIME, _nearest_the_headline
+
+    times = list(_TIME.finditer(page))
+    assert ([m.span() for m in _nearest_the_headline(page, times)]
+            == [m.span() for m in reference_nearest_the_headline(page, times)])

@@ -99,10 +99,13 @@ def meta_candidates(tags: dict[str, list[str]]) -> list[DateCandidate]:
 def _nearest_the_headline(page: str, times: list[re.Match[str]]) -> list[re.Match[str]]:
     """``<time>`` elements nearest the first ``<h1>`` first: an article's dateline sits just above or below its
     headline, while the dates of a sidebar, a menu or a list of other posts may come before it in the page."""
-    found = [pos for pos in (page.find("<h1"), page.find("<H1")) if pos >= 0]
-    if not found or len(times) < 2:
+    if len(times) < 2:
         return times
-    headline = min(found)
+    lower = page.find("<h1")  # the first of "<h1" and "<H1": the second is looked for only before the first
+    upper = page.find("<H1", 0, lower if lower >= 0 else len(page))
+    headline = upper if upper >= 0 else lower
+    if headline < 0:
+        return times
     return sorted(times, key=lambda match: abs(match.start() - headline))
 
 
