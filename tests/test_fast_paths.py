@@ -505,3 +505,33 @@ def test_nearest_the_headline_matches_reference(page: str) -> None:
     times = list(_TIME.finditer(page))
     assert ([m.span() for m in _nearest_the_headline(page, times)]
             == [m.span() for m in reference_nearest_the_headline(page, times)])
+
+
+def reference_hits(page: str, end: int) -> list[int]:
+    from masthead.normalize.byline_elements import _LITERALS, MAX_HITS
+
+    start = max(page.find("<body"), 0)
+    found: list[int] = []
+    for literal in _LITERALS:
+        pos = page.find(literal, start, end)
+        count = 0
+        while pos >= 0 and count < MAX_HITS:
+            found.append(pos)
+            count += 1
+            pos = page.find(literal, pos + len(literal), end)
+    return sorted(found)[:MAX_HITS]
+
+
+BYLINE_PAGES = st.lists(st.sampled_from(["author", "Author", "AUTHOR", "AuThor", "uthor", "UTHOR", "byline", "Byline",
+                                          "BYLINE", "yline", "autor", "Autor", "utor", "verfasser", "Verfasser",
+                                          "erfasser", "<body>", "<body", "x", "é ", "a", "v"]), max_size=40).map("".join)
+
+
+@given(BYLINE_PAGES, st.integers(min_value=0, max_value=400))
+@example("author" * 400, 10_000)
+@example("Verfasserfasser verfasserfasser", 100)
+def test_byline_hits_match_reference(page: str, end: int) -> None:
+    from masthead.normalize.byline_elements import _CORES, _LITERALS, _hits
+
+    assert sorted(literal for _, literals in _CORES for literal in literals) == sorted(_LITERALS)
+    assert _hits(page, end) == reference_hits(page, end)
