@@ -535,3 +535,13 @@ def test_byline_hits_match_reference(page: str, end: int) -> None:
 
     assert sorted(literal for _, literals in _CORES for literal in literals) == sorted(_LITERALS)
     assert _hits(page, end) == reference_hits(page, end)
+
+
+@given(st.lists(st.sampled_from(["itemprop", "itemprop=", "itemprop = 'datePublished'", 'itemprop="DATEMODIFIED"',
+                                 "itemprop=datecreated", "itempropitemprop=dateCreatedx", " ", "é", "<span "]),
+                max_size=20).map("".join))
+@example("itemprop=datePublished itemprop='dateModified'")
+def test_itemprop_dates_match_finditer(page: str) -> None:
+    from masthead.normalize.date_candidates import _ITEMPROP, _itemprop_dates
+
+    assert [m.span() for m in _itemprop_dates(page)] == [m.span() for m in _ITEMPROP.finditer(page)]

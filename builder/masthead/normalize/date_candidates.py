@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 
@@ -109,6 +110,18 @@ def _nearest_the_headline(page: str, times: list[re.Match[str]]) -> list[re.Matc
     return sorted(times, key=lambda match: abs(match.start() - headline))
 
 
+def _itemprop_dates(page: str) -> Iterator[re.Match[str]]:
+    """What ``_ITEMPROP.finditer(page)`` yields: a match starts with the literal ``itemprop`` (and holds no other),
+    so the pattern is matched at each ``itemprop`` ``str.find`` finds, which on a long non-ASCII page is twice as
+    fast as the pattern's own scan."""
+    pos = page.find("itemprop")
+    while pos >= 0:
+        match = _ITEMPROP.match(page, pos)
+        if match is not None:
+            yield match
+        pos = page.find("itemprop", pos + 1)
+
+
 def element_candidates(page: str) -> list[DateCandidate]:
     """``<time>`` elements and microdata dates on other elements (``<span itemprop="datePublished" content=…>``,
     hAtom's ``<abbr itemprop="datePublished" title=…>`` as Blogger writes it)."""
@@ -129,7 +142,7 @@ def element_candidates(page: str) -> list[DateCandidate]:
             out.append(DateCandidate("time:updated", MODIFIED, _clean(value)))
         else:
             out.append(DateCandidate("time", VISIBLE, _clean(value)))
-    for match in islice(_ITEMPROP.finditer(page), MAX_ITEMPROPS):
+    for match in islice(_itemprop_dates(page), MAX_ITEMPROPS):
         start = page.rfind("<", max(0, match.start() - 1000), match.start())
         end = page.find(">", match.end(), match.end() + 1000)
         tag = _TAG_NAME.match(page, start) if start >= 0 and end >= 0 else None
