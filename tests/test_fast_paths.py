@@ -545,3 +545,15 @@ def test_itemprop_dates_match_finditer(page: str) -> None:
     from masthead.normalize.date_candidates import _ITEMPROP, _itemprop_dates
 
     assert [m.span() for m in _itemprop_dates(page)] == [m.span() for m in _ITEMPROP.finditer(page)]
+
+
+@given(st.lists(st.sampled_from(["The ", "quick", " brown", "—", "Fox", "\n", "ǅ", "ß", "İ", "ﬁ", "-", "_", "Σ", "42", " ",
+                                 "x" * 50]), max_size=300).map("".join),
+       st.lists(st.sampled_from(["thequickbrownfox", "brownfox42", "ssfi", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                                 "σ42thequick", "x" * 60 + "the"]), min_size=1, max_size=4))
+def test_holds_any_matches_folding_the_whole(text: str, windows: list[str]) -> None:
+    from masthead.clean import fast_extract
+
+    for whole in (text, text * 40, "." * 2040 + text):  # and across pieces
+        expected = any(window in fast_extract._folded(whole) for window in windows)
+        assert fast_extract._holds_any(whole, windows) == expected
