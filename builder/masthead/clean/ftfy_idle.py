@@ -25,8 +25,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-# Categories of ftfy.badness.MOJIBAKE_CATEGORIES of which every branch of BADNESS_RE requires a character,
-# and the single characters other branches are anchored by. Not among them: quotes, dashes, the ellipsis,
+# Every branch of BADNESS_RE requires a character of one of these categories of ftfy.badness.MOJIBAKE_CATEGORIES
+# or one of TRIGGER_CHARS (the single characters the remaining branches are anchored by). Not among them: quotes, dashes, the ellipsis,
 # the no-break space, Greek and most Cyrillic letters (ftfy's "common", punctuation and "*_common" classes).
 TRIGGER_CATEGORIES = ("c1", "bad", "upper_accented", "lower_accented", "currency", "numeric", "box", "law")
 TRIGGER_CHARS = "ŒœÂÃÎÐ×ØÙà√≈‚вВГРСβΒΓΞΟā°"
