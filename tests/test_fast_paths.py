@@ -418,3 +418,142 @@ def test_repair_mojibake_matches_ftfy(text: str) -> None:
 
     suspect = not text.isascii() and any(ch in text for ch in _SUSPECT_CHARS)
     assert repair_mojibake(text) == (ftfy.fix_text(text, _ftfy_config()) if suspect else text)
+
+
+def _char_set(op: object, arg: object) -> set[int] | None:
+    """The code points one item of a parsed pattern takes (LITERAL or a positive class), None for any other."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    if op == c.LITERAL:
+        return {arg}  # type: ignore[arg-type]
+    if op != c.IN:
+        return None
+    chars: set[int] = set()
+    for kind, value in arg:  # type: ignore[attr-defined]
+        if kind == c.LITERAL:
+            chars.add(value)
+        elif kind == c.RANGE:
+            chars.update(range(value[0], value[1] + 1))
+        else:  # a negated class, a category (\s, \w): not a set of triggers
+            return None
+    return chars
+
+
+def test_every_badness_match_holds_a_trigger_within_reach() -> None:
+    """ftfy_idle's two facts on ftfy's own pattern: each branch of BADNESS_RE requires a character of the trigger
+    class (one of its items takes only triggers), and no match is longer than BADNESS_REACH."""
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    from ftfy.badness import BADNESS_RE
+
+    from masthead.clean.ftfy_idle import BADNESS_REACH, _patterns
+
+    triggers = _patterns()[0]
+    parsed = _parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
+    assert parsed.getwidth()[1] <= BADNESS_REACH
+    (op, (_, branches)), = parsed.data
+    assert op == c.BRANCH
+    for branch in branches:
+        for item_op, item_arg in branch.data:  # nothing that looks outside the match but ^ (the real start)
+            assert item_op in (c.LITERAL, c.IN, c.ANY, c.MAX_REPEAT) or (item_op, item_arg) == (c.AT, c.AT_BEGINNING)
+        sets = [_char_set(item_op, item_arg) for item_op, item_arg in branch.data]
+        assert any(chars and all(triggers.match(chr(ch)) for ch in chars) for chars in sets), branch
+
+
+FTFY_SEGMENTS = MOJIBAKE | EDGE_TEXT | st.text(alphabet=st.sampled_from(
+    "ab Z.,’“”–—…\u00a0éüäßÃÂâ€™\u0301\u0303\u0308AaeEou©®°×²Œœ™ÐØÙà√≈‚вВГРСβΒΓΞΟā¢£¤¦§¨¬¯µ¶·¸¹º»¼½¾¿ÀÈÌÒ÷ƒˆ˜‰\ufffd\n"), max_size=60)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(FTFY_SEGMENTS)
+@example("Ã©")
+@example("ü¦")
+@example("x" * 30 + "Ã\u00a0")
+@example("Geba\u0308ude\n")
+@example("A\u0303\u00a9 composes into mojibake")
+def test_ftfy_idle_matches_ftfy(segment: str) -> None:
+    """The windowed badness search is ftfy's; a segment ftfy_leaves is one ftfy hands back unchanged."""
+    import ftfy
+    from ftfy.badness import is_bad
+
+    from masthead.clean import ftfy_idle
+    from masthead.clean.normalize_text import _ftfy_config
+
+    assert ftfy_idle.is_bad(segment) == is_bad(segment)
+    fixed = ftfy.fix_and_explain(segment, _ftfy_config()).text
+    if ftfy_idle.ftfy_leaves(segment):
+        assert fixed == segment
+    assert ftfy_idle.ftfy_outcome(segment) in (None, fixed)
+
+
+def reference_nearest_the_headline(page: str, times: list[re.Match[str]]) -> list[re.Match[str]]:
+    found = [pos for pos in (page.find("<h1"), page.find("<H1")) if pos >= 0]
+    if not found or len(times) < 2:
+        return times
+    headline = min(found)
+    return sorted(times, key=lambda match: abs(match.start() - headline))
+
+
+@given(st.lists(st.sampled_from(["<h1>", "<H1 class=x>", "<time>1 May</time>", "<TIME datetime=2024>", "<h", "1",
+                                 "<H", "text ", "é"]), max_size=30).map("".join))
+@example("<H1><time>a</time><h1><time>b</time>")
+@example("<h1><time>a</time><H1><time>b</time>")
+def test_nearest_the_headline_matches_reference(page: str) -> None:
+    from masthead.normalize.date_candidates import _TIME, _nearest_the_headline
+
+    times = list(_TIME.finditer(page))
+    assert ([m.span() for m in _nearest_the_headline(page, times)]
+            == [m.span() for m in reference_nearest_the_headline(page, times)])
+
+
+def reference_hits(page: str, end: int) -> list[int]:
+    from masthead.normalize.byline_elements import _LITERALS, MAX_HITS
+
+    start = max(page.find("<body"), 0)
+    found: list[int] = []
+    for literal in _LITERALS:
+        pos = page.find(literal, start, end)
+        count = 0
+        while pos >= 0 and count < MAX_HITS:
+            found.append(pos)
+            count += 1
+            pos = page.find(literal, pos + len(literal), end)
+    return sorted(found)[:MAX_HITS]
+
+
+BYLINE_PAGES = st.lists(st.sampled_from(["author", "Author", "AUTHOR", "AuThor", "uthor", "UTHOR", "byline", "Byline",
+                                          "BYLINE", "yline", "autor", "Autor", "utor", "verfasser", "Verfasser",
+                                          "erfasser", "<body>", "<body", "x", "é ", "a", "v"]), max_size=40).map("".join)
+
+
+@given(BYLINE_PAGES, st.integers(min_value=0, max_value=400))
+@example("author" * 400, 10_000)
+@example("Verfasserfasser verfasserfasser", 100)
+def test_byline_hits_match_reference(page: str, end: int) -> None:
+    from masthead.normalize.byline_elements import _CORES, _LITERALS, _hits
+
+    assert sorted(literal for _, literals in _CORES for literal in literals) == sorted(_LITERALS)
+    assert _hits(page, end) == reference_hits(page, end)
+
+
+@given(st.lists(st.sampled_from(["itemprop", "itemprop=", "itemprop = 'datePublished'", 'itemprop="DATEMODIFIED"',
+                                 "itemprop=datecreated", "itempropitemprop=dateCreatedx", " ", "é", "<span "]),
+                max_size=20).map("".join))
+@example("itemprop=datePublished itemprop='dateModified'")
+def test_itemprop_dates_match_finditer(page: str) -> None:
+    from masthead.normalize.date_candidates import _ITEMPROP, _itemprop_dates
+
+    assert [m.span() for m in _itemprop_dates(page)] == [m.span() for m in _ITEMPROP.finditer(page)]
+
+
+@given(st.lists(st.sampled_from(["The ", "quick", " brown", "—", "Fox", "\n", "ǅ", "ß", "İ", "ﬁ", "-", "_", "Σ", "42", " ",
+                                 "x" * 50]), max_size=300).map("".join),
+       st.lists(st.sampled_from(["thequickbrownfox", "brownfox42", "ssfi", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                                 "σ42thequick", "x" * 60 + "the"]), min_size=1, max_size=4))
+def test_holds_any_matches_folding_the_whole(text: str, windows: list[str]) -> None:
+    from masthead.clean import fast_extract
+
+    for whole in (text, text * 40, "." * 2040 + text):  # and across pieces
+        expected = any(window in fast_extract._folded(whole) for window in windows)
+        assert fast_extract._holds_any(whole, windows) == expected

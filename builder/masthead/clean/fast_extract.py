@@ -29,6 +29,7 @@ _TOO_DEEP = "*" + " > *" * (MAX_DEPTH - 1)
 MIN_FAST_WORDS = 250  # prose words below which a page goes to trafilatura (short pages are where resiliparse misses)
 JSONLD_WINDOW = 60  # letters and digits of a JSON-LD articleBody window that resiliparse's text must contain
 JSONLD_WINDOWS = 4  # of the body's first windows, one found is enough (a body may start with a video notice)
+_FOLD_PIECE = 2048  # characters of resiliparse's text folded at a time while looking for the articleBody's windows
 _SPACE = re.compile(r"\s+")
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
@@ -128,7 +129,19 @@ def looks_like_article(fast: FastText) -> bool:
     windows = [window for window in windows if len(window) >= JSONLD_WINDOW // 2]
     if not windows:
         return True
-    text = _folded(fast.text)
-    return any(window in text for window in windows)
+    return _holds_any(fast.text, windows)
+
+
+def _holds_any(text: str, windows: list[str]) -> bool:
+    """``any(window in _folded(text) for window in windows)``, folding ``text`` a piece at a time and stopping at
+    the first window found (folding is character by character, so the pieces' foldings make the whole's; the
+    last ``len(window) - 1`` folded characters are kept for a window across two pieces)."""
+    keep = max(map(len, windows)) - 1
+    tail = ""
+    for start in range(0, len(text), _FOLD_PIECE):
+        tail = tail[len(tail) - keep:] + _folded(text[start:start + _FOLD_PIECE])
+        if any(window in tail for window in windows):
+            return True
+    return False
 
 

@@ -44,11 +44,13 @@ _FTFY_IDLE = re.compile(r"[^\t\n\x20-\x7e]")
 
 def repair_mojibake(text: str) -> str:
     """``ftfy.fix_text(text, _ftfy_config())``. ftfy fixes a text line by line (each segment up to and with its
-    ``\n``); the lines it would leave as they are (printable ASCII) are not handed to it, which spares an
-    English text with one accented name most of ftfy's cost."""
+    ``\n``); the lines it would leave as they are (printable ASCII, or those ``masthead.clean.ftfy_idle`` shows
+    ftfy would only put in NFC) are not handed to it, which spares a text with accents most of ftfy's cost."""
     if text.isascii() or not any(ch in text for ch in _SUSPECT_CHARS):
         return text
     import ftfy
+
+    from masthead.clean.ftfy_idle import ftfy_outcome
 
     config = _ftfy_config()
     out: list[str] = []
@@ -57,10 +59,8 @@ def repair_mojibake(text: str) -> str:
         end = text.find("\n", pos) + 1 or len(text)
         end = min(end, pos + config.max_decode_length)
         segment = text[pos:end]
-        if segment.isascii() and _FTFY_IDLE.search(segment) is None:
-            out.append(segment)
-        else:
-            out.append(ftfy.fix_and_explain(segment, config).text)
+        fixed = segment if segment.isascii() and _FTFY_IDLE.search(segment) is None else ftfy_outcome(segment)
+        out.append(ftfy.fix_and_explain(segment, config).text if fixed is None else fixed)
         pos = end
     return "".join(out)
 

@@ -102,6 +102,7 @@ def bylines(src: Sources) -> Iterator[tuple[object, str, bool]]:
         yield author.split(";"), HTML_META, True
     for line in src.signatures.bylines:
         yield line, TEXT, True
+    yield None, TEXT, False  # the guesses follow: a reader of the stated candidates stops here, before they are sought
     html = src.fields.get("html")
     text = str(src.cleaned.text or "")
     if isinstance(html, str):

@@ -24,6 +24,9 @@ MAX_NODE = 120  # a longer text node is prose (an author's biography), not a byl
 _KEYWORD = re.compile(r"author|byline|autor|verfasser", re.IGNORECASE)
 # The same words for ``str.find``, which is far faster on a large page than a case-insensitive regex.
 _LITERALS = ("author", "Author", "AUTHOR", "byline", "Byline", "autor", "Autor", "verfasser", "Verfasser")
+# Each of _LITERALS by the rest of it after its first letter (a literal is a core with the letter before it).
+_CORES = (("uthor", ("author", "Author")), ("UTHOR", ("AUTHOR",)), ("yline", ("byline", "Byline")),
+          ("utor", ("autor", "Autor")), ("erfasser", ("verfasser", "Verfasser")))
 _OPENING = re.compile(r"<([a-zA-Z][a-zA-Z0-9]{0,15})[\s/>]")
 _ATTR = re.compile(r"""([\w:.-]{1,60})\s{0,3}=\s{0,3}(?:"([^"]{0,2000})"|'([^']{0,2000})'|([^\s"'>]{1,300}))""")
 _MARKING = ("class", "itemprop", "rel", "id", "data-testid")
@@ -81,16 +84,20 @@ def _text_nodes(page: str, start: int) -> list[str]:
 
 
 def _hits(page: str, end: int) -> list[int]:
-    """Where the first ``MAX_HITS`` keywords start in ``page[:end]`` (after ``<body`` when it has one), in order."""
+    """Where the first ``MAX_HITS`` keywords start in ``page[:end]`` (after ``<body`` when it has one), in order: the
+    first ``MAX_HITS`` occurrences of each of ``_LITERALS`` (none of which can overlap another or itself), found by
+    what follows their first letter (``_CORES``: five searches of the page rather than nine)."""
     start = max(page.find("<body"), 0)
     found: list[int] = []
-    for literal in _LITERALS:
-        pos = page.find(literal, start, end)
-        count = 0
-        while pos >= 0 and count < MAX_HITS:
-            found.append(pos)
-            count += 1
-            pos = page.find(literal, pos + len(literal), end)
+    for core, literals in _CORES:
+        counts = dict.fromkeys(literals, 0)
+        pos = page.find(core, start + 1, end)
+        while pos >= 0:
+            word = page[pos - 1:pos + len(core)]
+            if word in counts and counts[word] < MAX_HITS:
+                counts[word] += 1
+                found.append(pos - 1)
+            pos = page.find(core, pos + 1, end)
     return sorted(found)[:MAX_HITS]
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 
@@ -99,11 +100,26 @@ def meta_candidates(tags: dict[str, list[str]]) -> list[DateCandidate]:
 def _nearest_the_headline(page: str, times: list[re.Match[str]]) -> list[re.Match[str]]:
     """``<time>`` elements nearest the first ``<h1>`` first: an article's dateline sits just above or below its
     headline, while the dates of a sidebar, a menu or a list of other posts may come before it in the page."""
-    found = [pos for pos in (page.find("<h1"), page.find("<H1")) if pos >= 0]
-    if not found or len(times) < 2:
+    if len(times) < 2:
         return times
-    headline = min(found)
+    lower = page.find("<h1")  # the first of "<h1" and "<H1": the second is looked for only before the first
+    upper = page.find("<H1", 0, lower if lower >= 0 else len(page))
+    headline = upper if upper >= 0 else lower
+    if headline < 0:
+        return times
     return sorted(times, key=lambda match: abs(match.start() - headline))
+
+
+def _itemprop_dates(page: str) -> Iterator[re.Match[str]]:
+    """What ``_ITEMPROP.finditer(page)`` yields: a match starts with the literal ``itemprop`` (and holds no other),
+    so the pattern is matched at each ``itemprop`` ``str.find`` finds, which on a long non-ASCII page is twice as
+    fast as the pattern's own scan."""
+    pos = page.find("itemprop")
+    while pos >= 0:
+        match = _ITEMPROP.match(page, pos)
+        if match is not None:
+            yield match
+        pos = page.find("itemprop", pos + 1)
 
 
 def element_candidates(page: str) -> list[DateCandidate]:
@@ -126,7 +142,7 @@ def element_candidates(page: str) -> list[DateCandidate]:
             out.append(DateCandidate("time:updated", MODIFIED, _clean(value)))
         else:
             out.append(DateCandidate("time", VISIBLE, _clean(value)))
-    for match in islice(_ITEMPROP.finditer(page), MAX_ITEMPROPS):
+    for match in islice(_itemprop_dates(page), MAX_ITEMPROPS):
         start = page.rfind("<", max(0, match.start() - 1000), match.start())
         end = page.find(">", match.end(), match.end() + 1000)
         tag = _TAG_NAME.match(page, start) if start >= 0 and end >= 0 else None
