@@ -44,7 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from devset_corpus import write_pages, write_warcs
-from throughput import PYPROJECT, Run, cpu_ceiling, masthead_exe, measure
+from throughput import PYPROJECT, Run, cpu_ceiling, masthead_exe, measure, process_tree
 
 TRAFILATURA_ALONE = """
 import json, sys, pathlib, trafilatura
@@ -104,23 +104,9 @@ class Cpu:
 def _tree_cpu(root: int, seen: dict[int, tuple[float, int]]) -> None:
     """Record (CPU seconds, depth below ``root``) of ``root`` and its descendants so far, by process id."""
     tick = os.sysconf("SC_CLK_TCK")
-    children: dict[int, list[int]] = {}
-    cpu: dict[int, float] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry.name))
-        cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
-    stack = [(root, 0)]
-    while stack:
-        pid, depth = stack.pop()
-        if pid in cpu:
-            seen[pid] = (max(seen.get(pid, (0.0, 0))[0], cpu[pid]), depth)
-        stack.extend((child, depth + 1) for child in children.get(pid, []))
+    for pid, depth, fields in process_tree(root):
+        cpu = (int(fields[11]) + int(fields[12])) / tick
+        seen[pid] = (max(seen.get(pid, (0.0, 0))[0], cpu), depth)
 
 
 def timed(name: str, argv: list[str], cwd: Path, env: dict[str, str] | None = None,

@@ -79,24 +79,32 @@ class Run:
     tree_rss_mb: float
 
 
-def _tree_rss_kb(root: int) -> int:
+def process_tree(root: int) -> list[tuple[int, int, list[str]]]:
+    """(process id, depth below ``root``, the fields of /proc/<pid>/stat after the name) of ``root`` and
+    its descendants now."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
+    stats: dict[int, list[str]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             children.setdefault(int(fields[1]), []).append(int(entry.name))
-            rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
         except (OSError, IndexError, ValueError):
             continue
-    total, stack = 0, [root]
+        stats[int(entry.name)] = fields
+    found, stack = [], [(root, 0)]
     while stack:
-        pid = stack.pop()
-        total += rss.get(pid, 0)
-        stack.extend(children.get(pid, []))
-    return total
+        pid, depth = stack.pop()
+        if pid in stats:
+            found.append((pid, depth, stats[pid]))
+        stack.extend((child, depth + 1) for child in children.get(pid, []))
+    return found
+
+
+def _tree_rss_kb(root: int) -> int:
+    page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
+    return sum(int(fields[21]) * page_kb for _, _, fields in process_tree(root))
 
 
 def measure(name: str, argv: list[str], cwd: Path, env: dict[str, str] | None = None, stdout: Path | None = None) -> Run:
